@@ -1,0 +1,15 @@
+//! statelint: pre-flight checks for kops state stores.
+//!
+//! Data flows one way: resolve -> vfs -> store -> checks (schema, rules) -> findings -> report.
+pub mod codes;
+pub mod config;
+pub mod document;
+pub mod env;
+pub mod findings;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod store;
+pub mod yaml;

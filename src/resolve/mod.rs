@@ -1,0 +1,3 @@
+//! Finding the state store the way kops does.
+pub mod diags;
+pub mod url;

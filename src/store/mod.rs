@@ -1,0 +1,2 @@
+//! Discovering clusters in a store and loading their documents.
+pub mod diags;
