@@ -11,5 +11,6 @@ pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod vfs;
 pub mod store;
 pub mod yaml;

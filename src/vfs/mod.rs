@@ -1,0 +1,133 @@
+//! The virtual file system every command reads and writes through.
+//!
+//! One [`Backend`] per scheme family. Keys are relative to the store root, `/`-separated,
+//! and validated by [`validate_key`] before any backend sees them, so a hostile cluster
+//! name (`..`, a leading `/`, NUL) can never address something outside the store.
+
+pub mod fs;
+pub mod mem;
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::env::Environment;
+use crate::resolve::url::{Scheme, StoreUrl};
+
+/// Default bound on one object read (kops documents are a few KiB).
+pub const DEFAULT_MAX_OBJECT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// One object in a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectMeta {
+    /// Key relative to the store root.
+    pub key: String,
+    pub size: u64,
+}
+
+/// Why a VFS call failed. Every variant names the (redacted) URL involved.
+#[derive(Debug, thiserror::Error)]
+pub enum VfsError {
+    #[error("`{url}` does not exist")]
+    NotFound { url: String },
+    #[error("`{url}` is {size} bytes, over the {limit}-byte read limit")]
+    TooLarge { url: String, size: u64, limit: u64 },
+    #[error("`{url}` is a symbolic link leading outside the store root (to `{target}`)")]
+    SymlinkEscape { url: String, target: String },
+    #[error("permission denied on `{url}`")]
+    PermissionDenied { url: String },
+    #[error("invalid key `{key}`: {reason}")]
+    InvalidKey { key: String, reason: &'static str },
+    #[error("the `{scheme}://` backend is not available in this build: {reason}")]
+    Unsupported { scheme: Scheme, reason: &'static str },
+    #[error("cannot access `{url}`: {source}")]
+    Io {
+        url: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl VfsError {
+    /// Maps an `io::Error` on `url` to the most specific variant.
+    pub fn from_io(url: impl fmt::Display, err: std::io::Error) -> VfsError {
+        let url = url.to_string();
+        match err.kind() {
+            std::io::ErrorKind::NotFound => VfsError::NotFound { url },
+            std::io::ErrorKind::PermissionDenied => VfsError::PermissionDenied { url },
+            _ => VfsError::Io { url, source: err },
+        }
+    }
+}
+
+/// A state store backend. Implementations are cheap to share across threads.
+pub trait Backend: Send + Sync {
+    /// The store root this backend serves.
+    fn root(&self) -> &StoreUrl;
+    /// Every object whose key starts with `prefix` (recursively), sorted by key.
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError>;
+    /// The object's bytes; fails with [`VfsError::TooLarge`] past `max_bytes`.
+    fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError>;
+    /// Creates or replaces an object.
+    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError>;
+    /// Removes an object; removing a missing object is not an error.
+    fn delete(&self, key: &str) -> Result<(), VfsError>;
+    /// Size of one object, or `None` when it does not exist.
+    fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError>;
+
+    /// The redacted URL of a key, for messages and findings.
+    fn url_of(&self, key: &str) -> String {
+        self.root().join(key).redacted()
+    }
+}
+
+/// Rejects keys that could escape the store or confuse a backend.
+pub fn validate_key(key: &str) -> Result<(), VfsError> {
+    let bad = |reason| {
+        Err(VfsError::InvalidKey {
+            key: key.escape_debug().to_string(),
+            reason,
+        })
+    };
+    if key.starts_with('/') {
+        return bad("keys are relative to the store root");
+    }
+    if key.chars().any(char::is_control) {
+        return bad("control characters are not allowed");
+    }
+    for segment in key.split('/') {
+        if segment == ".." || segment == "." {
+            return bad("`.` and `..` segments are not allowed");
+        }
+    }
+    if key.contains("//") {
+        return bad("empty path segments are not allowed");
+    }
+    Ok(())
+}
+
+/// Opens the backend for a store URL.
+pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, VfsError> {
+    match url.scheme {
+        Scheme::File => Ok(Arc::new(fs::FsBackend::open(url, env.current_dir().as_deref())?)),
+        Scheme::Memfs => Ok(Arc::new(mem::MemBackend::named(url))),
+        scheme => Err(VfsError::Unsupported {
+            scheme,
+            reason: "cloud backends are not implemented yet",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_escaping_keys() {
+        for key in ["../x", "a/../../b", "/etc/passwd", "a//b", "a\0b", "./a"] {
+            assert!(validate_key(key).is_err(), "{key:?}");
+        }
+        for key in ["", "c.example.com/config", "a/b/c", "name%2Fwith"] {
+            assert!(validate_key(key).is_ok(), "{key:?}");
+        }
+    }
+}
