@@ -1,4 +1,442 @@
 //! `.statelint.yaml`: severity overrides and suppressions (SL9xx).
-use crate::codes::CodeInfo;
+//!
+//! The file is validated against `schemas/statelint-config.schema.json` (the same schema users
+//! point their editors at), then decoded. A suppression must carry a reason; one that matches
+//! nothing, or has expired, is itself reported so suppressions cannot rot silently.
 
-pub static CODES: &[&CodeInfo] = &[];
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use crate::codes::{self, CodeInfo};
+use crate::document::Document;
+use crate::findings::{Finding, Location, Severity};
+use crate::source::SourceDb;
+use crate::yaml;
+
+pub static UNUSED_SUPPRESSION: CodeInfo = CodeInfo {
+    code: "SL900",
+    name: "unused-suppression",
+    default_severity: Severity::Warning,
+    summary: "a suppression in `.statelint.yaml` matches no finding",
+    doc: "## What it checks\nSuppressions that did not hide any finding in this run.\n\n## Why\nA suppression outliving its problem hides the next, real occurrence.\n\n## Example\n```yaml\nsuppress:\n  - code: SL101\n    cluster: fixed.example.com\n    reason: moving buckets\n```\n\n## Fix\nDelete the suppression.\n",
+};
+
+pub static INVALID_CONFIG: CodeInfo = CodeInfo {
+    code: "SL901",
+    name: "invalid-lint-config",
+    default_severity: Severity::Error,
+    summary: "`.statelint.yaml` is malformed or names an unknown code",
+    doc: "## What it checks\nThat `.statelint.yaml` matches `schemas/statelint-config.schema.json` and that every code it names exists.\n\n## Why\nA typo in a suppression or override silently does nothing.\n\n## Example\n```yaml\nseverity:\n  SL999: off\n```\n\n## Fix\nUse a code listed by `statelint rules`.\n",
+};
+
+pub static EXPIRED_SUPPRESSION: CodeInfo = CodeInfo {
+    code: "SL902",
+    name: "expired-suppression",
+    default_severity: Severity::Warning,
+    summary: "a suppression's `expires` date has passed; it no longer hides findings",
+    doc: "## What it checks\nSuppressions whose `expires` date is before today.\n\n## Why\nTemporary exceptions must come back for review instead of living forever.\n\n## Example\n```yaml\nsuppress:\n  - code: SL101\n    reason: migration in progress\n    expires: 2025-01-31\n```\n\n## Fix\nFix the finding, or extend the date with a fresh reason.\n",
+};
+
+pub static CODES: &[&CodeInfo] = &[&UNUSED_SUPPRESSION, &INVALID_CONFIG, &EXPIRED_SUPPRESSION];
+
+/// The committed schema of the config file.
+pub const SCHEMA: &str = include_str!("../schemas/statelint-config.schema.json");
+
+static VALIDATOR: LazyLock<Option<jsonschema::Validator>> = LazyLock::new(|| {
+    serde_json::from_str::<serde_json::Value>(SCHEMA)
+        .ok()
+        .and_then(|s| jsonschema::validator_for(&s).ok())
+});
+
+/// A severity override: a level, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Override {
+    Level(Severity),
+    Off,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub code: &'static str,
+    pub cluster: Option<String>,
+    pub reason: String,
+    /// `(year, month, day)`.
+    pub expires: Option<(i32, u32, u32)>,
+    /// Where it is written, for SL900/SL902.
+    pub location: Location,
+}
+
+/// The decoded configuration.
+#[derive(Debug, Clone, Default)]
+pub struct LintConfig {
+    pub fail_on: Option<Severity>,
+    pub max_file_size: Option<u64>,
+    pub overrides: BTreeMap<&'static str, Override>,
+    pub suppressions: Vec<Suppression>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Raw {
+    fail_on: Option<String>,
+    max_file_size: Option<u64>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
+    suppress: Vec<RawSuppression>,
+}
+
+#[derive(Deserialize)]
+struct RawSuppression {
+    code: String,
+    cluster: Option<String>,
+    reason: String,
+    expires: Option<String>,
+}
+
+/// Parses a config text registered as `url`. Problems are SL901 findings; the parts that
+/// are valid still apply.
+pub fn parse(url: &str, text: &str, sources: &SourceDb) -> (LintConfig, Vec<Finding>) {
+    let id = sources.add(url, text);
+    let mut findings = Vec::new();
+    let Some(file) = sources.get(id) else {
+        return (LintConfig::default(), findings);
+    };
+    let docs = match yaml::load(&file, yaml::Limits::default()) {
+        Ok(d) => d,
+        Err(e) => {
+            let loc = Location::File {
+                file: id,
+                url: url.to_string(),
+                span: e.span(),
+            };
+            findings.push(invalid(format!("`{url}` is not valid YAML"), loc, None));
+            return (LintConfig::default(), findings);
+        }
+    };
+    let Some(first) = docs.into_iter().next() else {
+        return (LintConfig::default(), findings);
+    };
+    let doc = Document {
+        file: id,
+        source: file,
+        value: first.value,
+        index: first.index,
+    };
+    if doc.value.is_null() {
+        return (LintConfig::default(), findings);
+    }
+    if let Some(v) = VALIDATOR.as_ref() {
+        let mut schema_errors: Vec<_> = v
+            .iter_errors(&doc.value)
+            .map(|e| (e.instance_path().to_string(), e.to_string()))
+            .collect();
+        schema_errors.sort();
+        if !schema_errors.is_empty() {
+            for (pointer, message) in schema_errors {
+                let loc = doc.location(&pointer);
+                findings.push(invalid(
+                    format!("`{}` {message}", display_pointer(&pointer)),
+                    loc,
+                    Some(pointer),
+                ));
+            }
+            return (LintConfig::default(), findings);
+        }
+    }
+    let raw: Raw = match serde_json::from_value(doc.value.clone()) {
+        Ok(r) => r,
+        Err(e) => {
+            findings.push(invalid(
+                format!("cannot decode `{url}`: {e}"),
+                doc.location(""),
+                None,
+            ));
+            return (LintConfig::default(), findings);
+        }
+    };
+    let mut config = LintConfig {
+        fail_on: raw.fail_on.as_deref().and_then(Severity::parse),
+        max_file_size: raw.max_file_size,
+        ..LintConfig::default()
+    };
+    for (key, level) in &raw.severity {
+        let pointer = format!("/severity/{}", yaml::escape_pointer_token(key));
+        let Some(info) = codes::lookup(key) else {
+            findings.push(unknown_code(key, doc.key_location(&pointer), pointer));
+            continue;
+        };
+        let o = if level == "off" {
+            Override::Off
+        } else {
+            Severity::parse(level)
+                .map(Override::Level)
+                .unwrap_or(Override::Off)
+        };
+        config.overrides.insert(info.code, o);
+    }
+    for (i, s) in raw.suppress.iter().enumerate() {
+        let pointer = format!("/suppress/{i}");
+        let Some(info) = codes::lookup(&s.code) else {
+            findings.push(unknown_code(
+                &s.code,
+                doc.location(&format!("{pointer}/code")),
+                format!("{pointer}/code"),
+            ));
+            continue;
+        };
+        let expires = match s.expires.as_deref().map(parse_date) {
+            Some(None) => {
+                let p = format!("{pointer}/expires");
+                findings.push(invalid(
+                    format!(
+                        "`{}` is not a valid date",
+                        s.expires.as_deref().unwrap_or("")
+                    ),
+                    doc.location(&p),
+                    Some(p),
+                ));
+                continue;
+            }
+            Some(Some(d)) => Some(d),
+            None => None,
+        };
+        config.suppressions.push(Suppression {
+            code: info.code,
+            cluster: s.cluster.clone(),
+            reason: s.reason.clone(),
+            expires,
+            location: doc.location(&pointer),
+        });
+    }
+    (config, findings)
+}
+
+fn display_pointer(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "(root)".to_string()
+    } else {
+        pointer.trim_start_matches('/').replace('/', ".")
+    }
+}
+
+fn invalid(message: String, location: Location, pointer: Option<String>) -> Finding {
+    let f = Finding::new(&INVALID_CONFIG, message, location).with_help(
+        "see schemas/statelint-config.schema.json, or run `statelint init` for a commented example",
+    );
+    match pointer {
+        Some(p) => f.with_pointer(p),
+        None => f,
+    }
+}
+
+fn unknown_code(code: &str, location: Location, pointer: String) -> Finding {
+    Finding::new(&INVALID_CONFIG, format!("unknown code `{code}`"), location)
+        .with_pointer(pointer)
+        .with_help("`statelint rules` lists every code and name")
+}
+
+/// Parses `YYYY-MM-DD` into a checked calendar date.
+pub fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = text.trim().splitn(3, '-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    ((1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]).then_some((y, m, d))
+}
+
+/// Today's UTC date from the system clock.
+pub fn today_utc() -> (i32, u32, u32) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_from_days((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    (y, m, d)
+}
+
+/// The result of applying a config to a run's findings.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+}
+
+/// Applies severity overrides, then suppressions; adds SL900/SL902 for stale suppressions.
+pub fn apply(config: &LintConfig, findings: Vec<Finding>, today: (i32, u32, u32)) -> Applied {
+    let mut used = vec![false; config.suppressions.len()];
+    let mut out = Applied::default();
+    for mut f in findings {
+        match config.overrides.get(f.code) {
+            Some(Override::Off) => continue,
+            Some(Override::Level(s)) => f.severity = *s,
+            None => {}
+        }
+        let hit = config.suppressions.iter().position(|s| {
+            s.code == f.code
+                && s.expires.is_none_or(|e| e >= today)
+                && s.cluster
+                    .as_deref()
+                    .is_none_or(|c| f.cluster.as_deref() == Some(c))
+        });
+        match hit {
+            Some(i) => {
+                used[i] = true;
+                out.suppressed += 1;
+            }
+            None => out.findings.push(f),
+        }
+    }
+    for (s, used) in config.suppressions.iter().zip(used) {
+        if s.expires.is_some_and(|e| e < today) {
+            let (y, m, d) = s.expires.unwrap_or_default();
+            out.findings.push(
+                Finding::new(
+                    &EXPIRED_SUPPRESSION,
+                    format!(
+                        "suppression of `{}` expired on {y:04}-{m:02}-{d:02}",
+                        s.code
+                    ),
+                    s.location.clone(),
+                )
+                .with_help(format!(
+                    "fix the finding, or extend `expires` with a fresh reason (was: {})",
+                    s.reason
+                )),
+            );
+        } else if !used {
+            let scope = s
+                .cluster
+                .as_deref()
+                .map(|c| format!(" for cluster `{c}`"))
+                .unwrap_or_default();
+            out.findings.push(
+                Finding::new(
+                    &UNUSED_SUPPRESSION,
+                    format!("suppression of `{}`{scope} matched no finding", s.code),
+                    s.location.clone(),
+                )
+                .with_help("delete it: the problem it excused is gone"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "fail-on: warning\nseverity:\n  SL015: off\n  unexpected-kind: warning\nsuppress:\n  - code: SL013\n    cluster: a.example.com\n    reason: being rebuilt\n  - code: SL014\n    reason: old\n    expires: 2020-01-01\n  - code: SL011\n    reason: nothing matches\n";
+
+    #[test]
+    fn parses_the_documented_shape() {
+        let (c, f) = parse("file:///.statelint.yaml", SAMPLE, &SourceDb::new());
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(c.fail_on, Some(Severity::Warning));
+        assert_eq!(c.overrides.get("SL015"), Some(&Override::Off));
+        assert_eq!(
+            c.overrides.get("SL027"),
+            Some(&Override::Level(Severity::Warning))
+        );
+        assert_eq!(c.suppressions.len(), 3);
+        assert_eq!(c.suppressions[1].expires, Some((2020, 1, 1)));
+    }
+
+    #[test]
+    fn reports_schema_errors_and_unknown_codes_with_positions() {
+        let text = "severity:\n  SL999: off\nsuppress:\n  - code: SL101\nbogus: 1\n";
+        let (_, f) = parse("file:///c.yaml", text, &SourceDb::new());
+        assert!(!f.is_empty());
+        assert!(f.iter().all(|f| f.code == "SL901"));
+        let (_, f) = parse(
+            "file:///c.yaml",
+            "severity:\n  SL999: off\n",
+            &SourceDb::new(),
+        );
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("SL999"));
+        match &f[0].location {
+            Location::File { span, .. } => assert_eq!(span.line, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn applies_overrides_and_suppressions_and_reports_stale_ones() {
+        use crate::store::diags;
+        let (c, _) = parse("file:///.statelint.yaml", SAMPLE, &SourceDb::new());
+        let findings = vec![
+            diags::no_instance_groups("a.example.com", "file:///s/a.example.com"),
+            diags::no_instance_groups("b.example.com", "file:///s/b.example.com"),
+            diags::unexpected_object("a.example.com", "file:///s/a.example.com/x"),
+            diags::legacy_cluster_spec("c.example.com", "file:///s/c.example.com"),
+        ];
+        let out = apply(&c, findings, (2026, 11, 24));
+        let codes: Vec<_> = out
+            .findings
+            .iter()
+            .map(|f| (f.code, f.cluster.clone()))
+            .collect();
+        assert_eq!(out.suppressed, 1);
+        assert_eq!(
+            codes,
+            [
+                ("SL013", Some("b.example.com".to_string())),
+                ("SL014", Some("c.example.com".to_string())),
+                ("SL902", None),
+                ("SL900", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_the_schema_in_sync_with_the_decoder() {
+        let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
+        let props: Vec<_> = schema["properties"]
+            .as_object()
+            .expect("props")
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(props, ["fail-on", "max-file-size", "severity", "suppress"]);
+        assert!(VALIDATOR.is_some(), "the committed schema compiles");
+    }
+
+    #[test]
+    fn computes_calendar_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_781), (2026, 11, 24));
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2025-02-29"), None);
+    }
+}

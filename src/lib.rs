@@ -10,7 +10,9 @@ pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod schema;
+// pub mod check; (wired in once schema::validate lands)
+// pub mod cli; (wired in once report::Format lands)
 pub mod source;
-pub mod vfs;
 pub mod store;
+pub mod vfs;
 pub mod yaml;

@@ -1,2 +1,342 @@
 //! Discovering clusters in a store and loading their documents.
+//!
+//! kops finds clusters by listing keys that end in `/config`, so a cluster name may contain
+//! `/`. User objects live at `<store>/<cluster>/config` and
+//! `<store>/<cluster>/instancegroup/<name>`. Objects under `pki/` and `secrets/` are never
+//! read here: statelint never needs their contents and never prints them.
+
 pub mod diags;
+
+use crate::document::Document;
+use crate::findings::{Finding, Location};
+use crate::rules::InstanceGroup;
+use crate::source::SourceDb;
+use crate::vfs::{Backend, ObjectMeta, VfsError};
+use crate::yaml::{self, Limits};
+
+/// The objects of one cluster folder, before anything is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterEntry {
+    /// Folder name relative to the store (kops's cluster name).
+    pub name: String,
+    /// Key of `config`, when present.
+    pub config_key: Option<String>,
+    /// Key of the legacy `cluster.spec`, when present.
+    pub legacy_spec_key: Option<String>,
+    /// `(file name, key)` of every `instancegroup/<name>` object.
+    pub instance_groups: Vec<(String, String)>,
+    /// Files directly in the folder that kops does not write.
+    pub unexpected: Vec<String>,
+}
+
+/// The clusters of a store.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub clusters: Vec<ClusterEntry>,
+    /// Total number of objects listed.
+    pub objects: usize,
+}
+
+/// Files kops writes directly in a cluster folder.
+const KNOWN_FILES: &[&str] = &[
+    "config",
+    "cluster.spec",
+    "cluster-completed.spec",
+    "kops-version.txt",
+];
+
+/// Lists the store and groups its objects by cluster.
+pub fn discover(backend: &dyn Backend) -> Result<Layout, VfsError> {
+    let objects = backend.list("")?;
+    Ok(group(&objects))
+}
+
+/// Groups a listing into cluster folders (pure, for testing without a backend).
+pub fn group(objects: &[ObjectMeta]) -> Layout {
+    let mut dirs: Vec<&str> = objects
+        .iter()
+        .filter_map(|o| {
+            o.key
+                .strip_suffix("/config")
+                .or_else(|| o.key.strip_suffix("/cluster.spec"))
+        })
+        .filter(|d| !d.is_empty())
+        .collect();
+    // Shallow folders first: a `config` nested inside a cluster (e.g. under `addons/`)
+    // belongs to that cluster, not to a new one.
+    dirs.sort_by_key(|d| (d.matches('/').count(), *d));
+    dirs.dedup();
+    let mut accepted: Vec<&str> = Vec::new();
+    for d in dirs {
+        if !accepted.iter().any(|a| d.starts_with(&format!("{a}/"))) {
+            accepted.push(d);
+        }
+    }
+    accepted.sort();
+    let mut clusters: Vec<ClusterEntry> = accepted
+        .iter()
+        .map(|d| ClusterEntry {
+            name: d.to_string(),
+            ..ClusterEntry::default()
+        })
+        .collect();
+    for o in objects {
+        let Some(idx) = accepted
+            .iter()
+            .position(|d| o.key.starts_with(&format!("{d}/")))
+        else {
+            continue;
+        };
+        let entry = &mut clusters[idx];
+        let rel = &o.key[entry.name.len() + 1..];
+        match rel.split_once('/') {
+            None if rel == "config" => entry.config_key = Some(o.key.clone()),
+            None if rel == "cluster.spec" => entry.legacy_spec_key = Some(o.key.clone()),
+            None if KNOWN_FILES.contains(&rel) => {}
+            None => entry.unexpected.push(o.key.clone()),
+            Some(("instancegroup", name)) if !name.contains('/') && !name.is_empty() => {
+                entry
+                    .instance_groups
+                    .push((name.to_string(), o.key.clone()));
+            }
+            Some(_) => {}
+        }
+    }
+    Layout {
+        clusters,
+        objects: objects.len(),
+    }
+}
+
+/// What kind of document a store object must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedKind {
+    Cluster,
+    InstanceGroup,
+}
+
+impl ExpectedKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpectedKind::Cluster => "Cluster",
+            ExpectedKind::InstanceGroup => "InstanceGroup",
+        }
+    }
+}
+
+/// Limits applied while loading one store.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub max_object_bytes: u64,
+    pub yaml: Limits,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            max_object_bytes: crate::vfs::DEFAULT_MAX_OBJECT_BYTES,
+            yaml: Limits::default(),
+        }
+    }
+}
+
+/// One cluster with its documents loaded (as far as they could be).
+#[derive(Debug, Clone)]
+pub struct LoadedCluster {
+    pub name: String,
+    pub cluster: Option<Document>,
+    pub instance_groups: Vec<InstanceGroup>,
+    pub findings: Vec<Finding>,
+}
+
+/// Reads and parses the documents of one cluster; problems become findings.
+pub fn load_cluster(
+    backend: &dyn Backend,
+    entry: &ClusterEntry,
+    options: &LoadOptions,
+    sources: &SourceDb,
+) -> LoadedCluster {
+    let name = entry.name.as_str();
+    let mut findings = Vec::new();
+    let cluster_url = backend.url_of(name);
+    if entry.config_key.is_none() && entry.legacy_spec_key.is_some() {
+        findings.push(diags::legacy_cluster_spec(name, &cluster_url));
+    }
+    for key in &entry.unexpected {
+        findings.push(diags::unexpected_object(name, &backend.url_of(key)));
+    }
+    let config_key = entry.config_key.as_ref().or(entry.legacy_spec_key.as_ref());
+    let cluster = config_key.and_then(|key| {
+        load_document(
+            backend,
+            key,
+            ExpectedKind::Cluster,
+            name,
+            options,
+            sources,
+            &mut findings,
+        )
+    });
+    if entry.instance_groups.is_empty() {
+        findings.push(diags::no_instance_groups(name, &cluster_url));
+    }
+    let instance_groups = entry
+        .instance_groups
+        .iter()
+        .filter_map(|(file_name, key)| {
+            load_document(
+                backend,
+                key,
+                ExpectedKind::InstanceGroup,
+                name,
+                options,
+                sources,
+                &mut findings,
+            )
+            .map(|doc| InstanceGroup {
+                file_name: file_name.clone(),
+                doc,
+            })
+        })
+        .collect();
+    LoadedCluster {
+        name: name.to_string(),
+        cluster,
+        instance_groups,
+        findings,
+    }
+}
+
+/// Reads one object and parses it as a single kops document of `expected` kind.
+pub fn load_document(
+    backend: &dyn Backend,
+    key: &str,
+    expected: ExpectedKind,
+    cluster: &str,
+    options: &LoadOptions,
+    sources: &SourceDb,
+    findings: &mut Vec<Finding>,
+) -> Option<Document> {
+    let url = backend.url_of(key);
+    let bytes = match backend.read(key, options.max_object_bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            findings.push(diags::read_failed(Some(cluster), &url, &e));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(_) => {
+            findings.push(diags::not_text(cluster, &url, "is not valid UTF-8 text"));
+            return None;
+        }
+    };
+    if text.contains('\0') {
+        findings.push(diags::not_text(cluster, &url, "contains NUL bytes"));
+        return None;
+    }
+    let id = sources.add(url.clone(), text);
+    let file = sources.get(id)?;
+    let at = |span| Location::File {
+        file: id,
+        url: url.clone(),
+        span,
+    };
+    let docs = match yaml::load(&file, options.yaml) {
+        Ok(d) => d,
+        Err(e) => {
+            findings.push(diags::yaml_error(cluster, at(e.span()), &e));
+            return None;
+        }
+    };
+    // Trailing empty documents (a final `---`) are harmless.
+    let mut docs: Vec<_> = docs
+        .into_iter()
+        .filter(|d| !d.value.is_null() || d.index.len() > 1)
+        .collect();
+    if docs.len() > 1 {
+        findings.push(diags::multiple_documents(
+            cluster,
+            at(docs[1].span),
+            docs.len(),
+        ));
+    }
+    if docs.is_empty() {
+        findings.push(diags::empty_document(
+            cluster,
+            at(file.first_line()),
+            "empty",
+        ));
+        return None;
+    }
+    let first = docs.swap_remove(0);
+    let doc = Document {
+        file: id,
+        source: file,
+        value: first.value,
+        index: first.index,
+    };
+    let what = match &doc.value {
+        serde_json::Value::Object(_) => None,
+        serde_json::Value::Array(_) => Some("a list"),
+        serde_json::Value::Null => Some("empty"),
+        _ => Some("a single scalar"),
+    };
+    if let Some(what) = what {
+        findings.push(diags::empty_document(cluster, doc.location(""), what));
+        return None;
+    }
+    let kind = doc.str_at("/kind").unwrap_or("");
+    if kind != expected.as_str() {
+        let found = if kind.is_empty() { "no `kind`" } else { kind };
+        findings.push(diags::unexpected_kind(
+            cluster,
+            doc.location("/kind"),
+            found,
+            expected.as_str(),
+            "/kind",
+        ));
+        return None;
+    }
+    Some(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objs(keys: &[&str]) -> Vec<ObjectMeta> {
+        keys.iter()
+            .map(|k| ObjectMeta {
+                key: k.to_string(),
+                size: 1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_clusters_by_config_objects() {
+        let layout = group(&objs(&[
+            "a.example.com/config",
+            "a.example.com/instancegroup/nodes",
+            "a.example.com/instancegroup/control-plane-a",
+            "a.example.com/addons/x/config",
+            "a.example.com/pki/private/ca/keyset.yaml",
+            "a.example.com/config.bak",
+            "team/b.example.com/config",
+            "old.example.com/cluster.spec",
+            "stray.txt",
+        ]));
+        let names: Vec<_> = layout.clusters.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["a.example.com", "old.example.com", "team/b.example.com"]
+        );
+        let a = &layout.clusters[0];
+        assert_eq!(a.instance_groups.len(), 2);
+        assert_eq!(a.unexpected, ["a.example.com/config.bak"]);
+        assert_eq!(layout.clusters[1].config_key, None);
+        assert!(layout.clusters[1].legacy_spec_key.is_some());
+    }
+}
