@@ -257,7 +257,9 @@ pub fn unreadable_config_file(path: &str, err: &std::io::Error) -> Finding {
         format!("cannot read kops config file `{path}`: {err}"),
         Location::resource(format!("file://{path}")),
     )
-    .with_help("kops reads only the first config file that exists; fix its permissions or remove it")
+    .with_help(
+        "kops reads only the first config file that exists; fix its permissions or remove it",
+    )
 }
 
 pub fn malformed_config_file(what: String, location: Location) -> Finding {

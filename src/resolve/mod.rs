@@ -32,11 +32,17 @@ pub enum Source {
     Flag,
     Env,
     /// `--config FILE`.
-    ConfigFlag { path: PathBuf },
+    ConfigFlag {
+        path: PathBuf,
+    },
     /// `$HOME/.kops.yaml`.
-    KopsYaml { path: PathBuf },
+    KopsYaml {
+        path: PathBuf,
+    },
     /// `$HOME/.kops/config`.
-    KopsConfig { path: PathBuf },
+    KopsConfig {
+        path: PathBuf,
+    },
 }
 
 impl Source {
@@ -162,17 +168,31 @@ pub fn resolve(input: &ResolveInput<'_>, env: &dyn Environment, sources: &Source
     let mut read_one: Option<String> = None;
     for source in files {
         let path = match &source {
-            Source::ConfigFlag { path } | Source::KopsYaml { path } | Source::KopsConfig { path } => path.clone(),
+            Source::ConfigFlag { path }
+            | Source::KopsYaml { path }
+            | Source::KopsConfig { path } => path.clone(),
             _ => continue,
         };
         if let Some(first) = &read_one {
-            r.push(source, None, Outcome::NotConsulted {
-                reason: format!("kops reads only the first config file that exists, and that is {first}"),
-            });
+            r.push(
+                source,
+                None,
+                Outcome::NotConsulted {
+                    reason: format!(
+                        "kops reads only the first config file that exists, and that is {first}"
+                    ),
+                },
+            );
             continue;
         }
         if !path.exists() {
-            r.push(source, None, Outcome::Absent { reason: "file does not exist".into() });
+            r.push(
+                source,
+                None,
+                Outcome::Absent {
+                    reason: "file does not exist".into(),
+                },
+            );
             continue;
         }
         read_one = Some(source.label());
@@ -182,21 +202,31 @@ pub fn resolve(input: &ResolveInput<'_>, env: &dyn Environment, sources: &Source
                 r.findings.push(*finding);
                 r.push(source, None, Outcome::Ignored { reason });
             }
-            Ok(None) => r.push(source, None, Outcome::Absent {
-                reason: format!("no `{CONFIG_KEY}` key"),
-            }),
+            Ok(None) => r.push(
+                source,
+                None,
+                Outcome::Absent {
+                    reason: format!("no `{CONFIG_KEY}` key"),
+                },
+            ),
             Ok(Some((value, location))) => r.offer(source, Some(value), location, "no value"),
         }
     }
     if r.winner.is_none() && input.config_file.is_none() && env.home_dir().is_none() {
         r.push(
-            Source::KopsYaml { path: PathBuf::from("$HOME/.kops.yaml") },
+            Source::KopsYaml {
+                path: PathBuf::from("$HOME/.kops.yaml"),
+            },
             None,
-            Outcome::NotConsulted { reason: "HOME is not set".into() },
+            Outcome::NotConsulted {
+                reason: "HOME is not set".into(),
+            },
         );
     }
     if r.winner.is_none() {
-        r.findings.push(diags::no_state_store(Location::resource("env:KOPS_STATE_STORE")));
+        r.findings.push(diags::no_state_store(Location::resource(
+            "env:KOPS_STATE_STORE",
+        )));
     }
     Resolution {
         url: r.store.as_ref().map(StoreUrl::redacted),
@@ -217,14 +247,25 @@ struct Resolver {
 impl Resolver {
     fn push(&mut self, source: Source, value: Option<String>, outcome: Outcome) {
         let label = source.label();
-        self.candidates.push(Candidate { source, label, value, outcome });
+        self.candidates.push(Candidate {
+            source,
+            label,
+            value,
+            outcome,
+        });
     }
 
     /// Considers a value from `source`; the first non-empty one wins, valid or not (kops
     /// does not fall through to a lower source when the value is unusable).
     fn offer(&mut self, source: Source, value: Option<String>, location: Location, absent: &str) {
         let Some(value) = value else {
-            self.push(source, None, Outcome::Absent { reason: absent.into() });
+            self.push(
+                source,
+                None,
+                Outcome::Absent {
+                    reason: absent.into(),
+                },
+            );
             return;
         };
         let shown = url::redact_raw(value.trim());
@@ -234,8 +275,15 @@ impl Resolver {
             return;
         }
         if value.trim().is_empty() {
-            self.findings.push(diags::empty_state_store(&source.label(), location));
-            self.push(source, Some(shown), Outcome::Ignored { reason: "empty value".into() });
+            self.findings
+                .push(diags::empty_state_store(&source.label(), location));
+            self.push(
+                source,
+                Some(shown),
+                Outcome::Ignored {
+                    reason: "empty value".into(),
+                },
+            );
             return;
         }
         match StoreUrl::parse(&value) {
@@ -268,7 +316,8 @@ fn read_config_value(
     sources: &SourceDb,
 ) -> Result<Option<(String, Location)>, Box<Finding>> {
     let display = path.display().to_string();
-    let bytes = read_bounded(path).map_err(|e| Box::new(diags::unreadable_config_file(&display, &e)))?;
+    let bytes =
+        read_bounded(path).map_err(|e| Box::new(diags::unreadable_config_file(&display, &e)))?;
     let url = format!("file://{display}");
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -286,13 +335,22 @@ fn read_config_value(
     let docs = yaml::load(&file, yaml::Limits::default()).map_err(|e| {
         Box::new(diags::malformed_config_file(
             format!("kops config file `{display}` is not valid YAML"),
-            Location::File { file: id, url: url.clone(), span: e.span() },
+            Location::File {
+                file: id,
+                url: url.clone(),
+                span: e.span(),
+            },
         ))
     })?;
     let Some(first) = docs.into_iter().next() else {
         return Ok(None);
     };
-    let doc = Document { file: id, source: file, value: first.value, index: first.index };
+    let doc = Document {
+        file: id,
+        source: file,
+        value: first.value,
+        index: first.index,
+    };
     let Some(map) = doc.value.as_object() else {
         if doc.value.is_null() {
             return Ok(None);
@@ -325,7 +383,9 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut data = Vec::new();
     file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut data)?;
     if data.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(std::io::Error::other(format!("larger than {MAX_CONFIG_BYTES} bytes")));
+        return Err(std::io::Error::other(format!(
+            "larger than {MAX_CONFIG_BYTES} bytes"
+        )));
     }
     Ok(data)
 }
@@ -336,7 +396,14 @@ mod tests {
     use crate::env::MapEnv;
 
     fn run(flag: Option<&str>, env: &MapEnv) -> Resolution {
-        resolve(&ResolveInput { flag, config_file: None }, env, &SourceDb::new())
+        resolve(
+            &ResolveInput {
+                flag,
+                config_file: None,
+            },
+            env,
+            &SourceDb::new(),
+        )
     }
 
     fn home_with(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -352,7 +419,9 @@ mod tests {
     #[test]
     fn flag_beats_everything() {
         let home = home_with(&[(".kops.yaml", "kops_state_store: s3://from-yaml\n")]);
-        let env = MapEnv::new().with_var(STATE_ENV, "s3://from-env").with_home(home.path());
+        let env = MapEnv::new()
+            .with_var(STATE_ENV, "s3://from-env")
+            .with_home(home.path());
         let r = run(Some("s3://from-flag/p"), &env);
         assert_eq!(r.url.as_deref(), Some("s3://from-flag/p"));
         assert_eq!(r.source_id(), Some("flag"));
@@ -363,9 +432,14 @@ mod tests {
     #[test]
     fn env_beats_config_files() {
         let home = home_with(&[(".kops.yaml", "kops_state_store: s3://from-yaml\n")]);
-        let env = MapEnv::new().with_var(STATE_ENV, "gs://from-env").with_home(home.path());
+        let env = MapEnv::new()
+            .with_var(STATE_ENV, "gs://from-env")
+            .with_home(home.path());
         let r = run(None, &env);
-        assert_eq!((r.url.as_deref(), r.source_id()), (Some("gs://from-env"), Some("env")));
+        assert_eq!(
+            (r.url.as_deref(), r.source_id()),
+            (Some("gs://from-env"), Some("env"))
+        );
     }
 
     #[test]
@@ -375,15 +449,24 @@ mod tests {
             (".kops/config", "kops_state_store: s3://from-config\n"),
         ]);
         let r = run(None, &MapEnv::new().with_home(home.path()));
-        assert_eq!((r.url.as_deref(), r.source_id()), (Some("s3://from-yaml"), Some("kops-yaml")));
-        assert!(matches!(&r.candidates[3].outcome, Outcome::NotConsulted { .. }));
+        assert_eq!(
+            (r.url.as_deref(), r.source_id()),
+            (Some("s3://from-yaml"), Some("kops-yaml"))
+        );
+        assert!(matches!(
+            &r.candidates[3].outcome,
+            Outcome::NotConsulted { .. }
+        ));
     }
 
     #[test]
     fn kops_config_is_last_resort() {
         let home = home_with(&[(".kops/config", "kops_state_store: s3://from-config\n")]);
         let r = run(None, &MapEnv::new().with_home(home.path()));
-        assert_eq!((r.url.as_deref(), r.source_id()), (Some("s3://from-config"), Some("kops-config")));
+        assert_eq!(
+            (r.url.as_deref(), r.source_id()),
+            (Some("s3://from-config"), Some("kops-config"))
+        );
     }
 
     #[test]
@@ -402,7 +485,10 @@ mod tests {
         let home = home_with(&[]);
         let r = run(None, &MapEnv::new().with_home(home.path()));
         assert!(r.store.is_none());
-        assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["SL001"]);
+        assert_eq!(
+            r.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            ["SL001"]
+        );
     }
 
     #[test]
@@ -427,8 +513,16 @@ mod tests {
     fn malformed_config_points_at_the_key() {
         let home = home_with(&[(".kops.yaml", "# kops\nkops_state_store: [a]\n")]);
         let db = SourceDb::new();
-        let r = resolve(&ResolveInput::default(), &MapEnv::new().with_home(home.path()), &db);
-        let f = r.findings.iter().find(|f| f.code == "SL006").expect("SL006");
+        let r = resolve(
+            &ResolveInput::default(),
+            &MapEnv::new().with_home(home.path()),
+            &db,
+        );
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == "SL006")
+            .expect("SL006");
         match &f.location {
             Location::File { span, .. } => assert_eq!((span.line, span.column), (2, 19)),
             other => panic!("{other:?}"),
@@ -440,19 +534,31 @@ mod tests {
         // A directory where the file should be: unreadable even for root.
         let home = home_with(&[(".kops.yaml/inner", "x")]);
         let r = run(None, &MapEnv::new().with_home(home.path()));
-        assert_eq!(r.findings.iter().map(|f| f.code).collect::<Vec<_>>(), ["SL005", "SL001"]);
+        assert_eq!(
+            r.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            ["SL005", "SL001"]
+        );
         assert!(matches!(&r.candidates[2].outcome, Outcome::Ignored { .. }));
     }
 
     #[test]
     fn config_flag_replaces_home_files() {
-        let home = home_with(&[(".kops.yaml", "kops_state_store: s3://home\n"), ("other.yaml", "kops_state_store: s3://other\n")]);
+        let home = home_with(&[
+            (".kops.yaml", "kops_state_store: s3://home\n"),
+            ("other.yaml", "kops_state_store: s3://other\n"),
+        ]);
         let path = home.path().join("other.yaml");
         let r = resolve(
-            &ResolveInput { flag: None, config_file: Some(&path) },
+            &ResolveInput {
+                flag: None,
+                config_file: Some(&path),
+            },
             &MapEnv::new().with_home(home.path()),
             &SourceDb::new(),
         );
-        assert_eq!((r.url.as_deref(), r.source_id()), (Some("s3://other"), Some("config-flag")));
+        assert_eq!(
+            (r.url.as_deref(), r.source_id()),
+            (Some("s3://other"), Some("config-flag"))
+        );
     }
 }

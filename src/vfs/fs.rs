@@ -82,7 +82,9 @@ impl Backend for FsBackend {
         visited.insert(self.root.clone());
         let mut seen = 0usize;
         while let Some(dir) = todo.pop() {
-            let entries = fs::read_dir(&dir).map_err(|e| VfsError::from_io(self.url.join(&self.key_of(&dir).unwrap_or_default()), e))?;
+            let entries = fs::read_dir(&dir).map_err(|e| {
+                VfsError::from_io(self.url.join(&self.key_of(&dir).unwrap_or_default()), e)
+            })?;
             for entry in entries {
                 seen += 1;
                 if seen > MAX_LISTED_ENTRIES {
@@ -95,19 +97,26 @@ impl Backend for FsBackend {
                 }
                 let entry = entry.map_err(|e| VfsError::from_io(&self.url, e))?;
                 let path = entry.path();
-                let Some(key) = self.key_of(&path) else { continue };
+                let Some(key) = self.key_of(&path) else {
+                    continue;
+                };
                 // Cheap pruning: only walk where the prefix can still match.
                 if !(key.starts_with(prefix) || prefix.starts_with(&format!("{key}/"))) {
                     continue;
                 }
-                let meta = entry.metadata().map_err(|e| VfsError::from_io(self.url_of(&key), e))?;
+                let meta = entry
+                    .metadata()
+                    .map_err(|e| VfsError::from_io(self.url_of(&key), e))?;
                 if meta.is_dir() {
                     todo.push(path);
                     continue;
                 }
                 if meta.is_file() {
                     if key.starts_with(prefix) {
-                        out.push(ObjectMeta { key, size: meta.len() });
+                        out.push(ObjectMeta {
+                            key,
+                            size: meta.len(),
+                        });
                     }
                     continue;
                 }
@@ -170,19 +179,26 @@ impl Backend for FsBackend {
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
         validate_key(key)?;
         if key.is_empty() {
-            return Err(VfsError::InvalidKey { key: String::new(), reason: "cannot write the store root" });
+            return Err(VfsError::InvalidKey {
+                key: String::new(),
+                reason: "cannot write the store root",
+            });
         }
         let target = self.root.join(key);
         let parent = target.parent().unwrap_or(&self.root).to_path_buf();
         fs::create_dir_all(&parent).map_err(|e| VfsError::from_io(self.url_of(key), e))?;
-        let real_parent = fs::canonicalize(&parent).map_err(|e| VfsError::from_io(self.url_of(key), e))?;
+        let real_parent =
+            fs::canonicalize(&parent).map_err(|e| VfsError::from_io(self.url_of(key), e))?;
         if !real_parent.starts_with(&self.root) {
             return Err(VfsError::SymlinkEscape {
                 url: self.url_of(key),
                 target: real_parent.display().to_string(),
             });
         }
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = real_parent.join(format!(".{name}.statelint-tmp-{}", std::process::id()));
         let io = |e| VfsError::from_io(self.url_of(key), e);
         {
@@ -230,8 +246,12 @@ impl Backend for FsBackend {
     fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
         match self.contained(key) {
             Ok(real) => {
-                let meta = fs::metadata(&real).map_err(|e| VfsError::from_io(self.url_of(key), e))?;
-                Ok(meta.is_file().then(|| ObjectMeta { key: key.to_string(), size: meta.len() }))
+                let meta =
+                    fs::metadata(&real).map_err(|e| VfsError::from_io(self.url_of(key), e))?;
+                Ok(meta.is_file().then(|| ObjectMeta {
+                    key: key.to_string(),
+                    size: meta.len(),
+                }))
             }
             Err(VfsError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
@@ -253,15 +273,35 @@ mod tests {
     #[test]
     fn writes_reads_lists_and_deletes() {
         let (_d, b) = store();
-        b.write("c.example.com/config", b"kind: Cluster\n").expect("write");
-        b.write("c.example.com/instancegroup/nodes", b"kind: InstanceGroup\n").expect("write");
-        let keys: Vec<_> = b.list("").expect("list").into_iter().map(|o| o.key).collect();
-        assert_eq!(keys, ["c.example.com/config", "c.example.com/instancegroup/nodes"]);
-        assert_eq!(b.read("c.example.com/config", 100).expect("read"), b"kind: Cluster\n");
-        assert!(matches!(b.read("c.example.com/config", 3), Err(VfsError::TooLarge { size: 14, .. })));
+        b.write("c.example.com/config", b"kind: Cluster\n")
+            .expect("write");
+        b.write(
+            "c.example.com/instancegroup/nodes",
+            b"kind: InstanceGroup\n",
+        )
+        .expect("write");
+        let keys: Vec<_> = b
+            .list("")
+            .expect("list")
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
+        assert_eq!(
+            keys,
+            ["c.example.com/config", "c.example.com/instancegroup/nodes"]
+        );
+        assert_eq!(
+            b.read("c.example.com/config", 100).expect("read"),
+            b"kind: Cluster\n"
+        );
+        assert!(matches!(
+            b.read("c.example.com/config", 3),
+            Err(VfsError::TooLarge { size: 14, .. })
+        ));
         b.delete("c.example.com/config").expect("delete");
         assert!(b.stat("c.example.com/config").expect("stat").is_none());
-        b.delete("c.example.com/config").expect("deleting twice is fine");
+        b.delete("c.example.com/config")
+            .expect("deleting twice is fine");
     }
 
     #[cfg(unix)]
@@ -270,21 +310,39 @@ mod tests {
         let (d, b) = store();
         let outside = tempfile::tempdir().expect("outside");
         fs::write(outside.path().join("secret"), b"s3cr3t").expect("seed");
-        std::os::unix::fs::symlink(outside.path().join("secret"), d.path().join("leak")).expect("link");
+        std::os::unix::fs::symlink(outside.path().join("secret"), d.path().join("leak"))
+            .expect("link");
         std::os::unix::fs::symlink(outside.path(), d.path().join("dirleak")).expect("link");
         std::os::unix::fs::symlink(d.path().join("loop"), d.path().join("loop")).expect("loop");
-        let keys: Vec<_> = b.list("").expect("list").into_iter().map(|o| o.key).collect();
+        let keys: Vec<_> = b
+            .list("")
+            .expect("list")
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
         assert_eq!(keys, ["dirleak", "leak", "loop"]);
-        assert!(matches!(b.read("leak", 100), Err(VfsError::SymlinkEscape { .. })));
-        assert!(matches!(b.read("dirleak/secret", 100), Err(VfsError::SymlinkEscape { .. })));
+        assert!(matches!(
+            b.read("leak", 100),
+            Err(VfsError::SymlinkEscape { .. })
+        ));
+        assert!(matches!(
+            b.read("dirleak/secret", 100),
+            Err(VfsError::SymlinkEscape { .. })
+        ));
         assert!(b.read("loop", 100).is_err());
-        assert!(matches!(b.write("dirleak/x", b"x"), Err(VfsError::SymlinkEscape { .. })));
+        assert!(matches!(
+            b.write("dirleak/x", b"x"),
+            Err(VfsError::SymlinkEscape { .. })
+        ));
         assert!(!outside.path().join("x").exists());
     }
 
     #[test]
     fn missing_root_is_not_found() {
         let url = StoreUrl::parse("file:///definitely/not/here/statelint").expect("url");
-        assert!(matches!(FsBackend::open(&url, None), Err(VfsError::NotFound { .. })));
+        assert!(matches!(
+            FsBackend::open(&url, None),
+            Err(VfsError::NotFound { .. })
+        ));
     }
 }

@@ -77,9 +77,11 @@ impl Backend for MemBackend {
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
         validate_key(key)?;
         let map = self.read_map();
-        let data = map.get(&self.full_key(key)).ok_or_else(|| VfsError::NotFound {
-            url: self.url_of(key),
-        })?;
+        let data = map
+            .get(&self.full_key(key))
+            .ok_or_else(|| VfsError::NotFound {
+                url: self.url_of(key),
+            })?;
         if data.len() as u64 > max_bytes {
             return Err(VfsError::TooLarge {
                 url: self.url_of(key),
@@ -106,10 +108,13 @@ impl Backend for MemBackend {
 
     fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
         validate_key(key)?;
-        Ok(self.read_map().get(&self.full_key(key)).map(|v| ObjectMeta {
-            key: key.to_string(),
-            size: v.len() as u64,
-        }))
+        Ok(self
+            .read_map()
+            .get(&self.full_key(key))
+            .map(|v| ObjectMeta {
+                key: key.to_string(),
+                size: v.len() as u64,
+            }))
     }
 }
 
@@ -124,13 +129,24 @@ mod tests {
         b.write("c1/config", b"x").expect("write");
         b.write("c1/instancegroup/nodes", b"yy").expect("write");
         b.write("c2/config", b"z").expect("write");
-        let keys: Vec<_> = b.list("c1/").expect("list").into_iter().map(|o| o.key).collect();
+        let keys: Vec<_> = b
+            .list("c1/")
+            .expect("list")
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
         assert_eq!(keys, ["c1/config", "c1/instancegroup/nodes"]);
         assert_eq!(b.read("c1/config", 10).expect("read"), b"x");
-        assert!(matches!(b.read("c1/instancegroup/nodes", 1), Err(VfsError::TooLarge { .. })));
+        assert!(matches!(
+            b.read("c1/instancegroup/nodes", 1),
+            Err(VfsError::TooLarge { .. })
+        ));
         b.delete("c1/config").expect("delete");
         assert!(b.stat("c1/config").expect("stat").is_none());
-        assert!(matches!(b.read("c1/config", 10), Err(VfsError::NotFound { .. })));
+        assert!(matches!(
+            b.read("c1/config", 10),
+            Err(VfsError::NotFound { .. })
+        ));
     }
 
     #[test]

@@ -38,7 +38,10 @@ pub enum VfsError {
     #[error("invalid key `{key}`: {reason}")]
     InvalidKey { key: String, reason: &'static str },
     #[error("the `{scheme}://` backend is not available in this build: {reason}")]
-    Unsupported { scheme: Scheme, reason: &'static str },
+    Unsupported {
+        scheme: Scheme,
+        reason: &'static str,
+    },
     #[error("cannot access `{url}`: {source}")]
     Io {
         url: String,
@@ -108,7 +111,10 @@ pub fn validate_key(key: &str) -> Result<(), VfsError> {
 /// Opens the backend for a store URL.
 pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, VfsError> {
     match url.scheme {
-        Scheme::File => Ok(Arc::new(fs::FsBackend::open(url, env.current_dir().as_deref())?)),
+        Scheme::File => Ok(Arc::new(fs::FsBackend::open(
+            url,
+            env.current_dir().as_deref(),
+        )?)),
         Scheme::Memfs => Ok(Arc::new(mem::MemBackend::named(url))),
         scheme => Err(VfsError::Unsupported {
             scheme,
