@@ -6,6 +6,8 @@
 
 pub mod fs;
 pub mod mem;
+pub mod object;
+pub mod runtime;
 
 use std::fmt;
 use std::sync::Arc;
@@ -42,6 +44,12 @@ pub enum VfsError {
         scheme: Scheme,
         reason: &'static str,
     },
+    #[error("{kind} on `{url}`: {detail}")]
+    Remote {
+        url: String,
+        kind: RemoteErrorKind,
+        detail: String,
+    },
     #[error("cannot access `{url}`: {source}")]
     Io {
         url: String,
@@ -58,6 +66,132 @@ impl VfsError {
             std::io::ErrorKind::NotFound => VfsError::NotFound { url },
             std::io::ErrorKind::PermissionDenied => VfsError::PermissionDenied { url },
             _ => VfsError::Io { url, source: err },
+        }
+    }
+}
+
+/// What went wrong talking to a remote store, as far as it can be told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RemoteErrorKind {
+    /// The bucket/container does not exist.
+    NoSuchBucket,
+    /// Authenticated, but not allowed (HTTP 403).
+    AccessDenied,
+    /// The credentials were rejected (unknown key, bad signature, expired token).
+    BadCredentials,
+    /// The bucket lives in another region than the one the request was signed for.
+    WrongRegion,
+    /// DNS failure, refused or reset connection.
+    Connection,
+    /// No answer within the timeout.
+    Timeout,
+    /// Throttling or 5xx responses that outlasted the retry budget.
+    Unavailable,
+    /// No credentials could be found at all.
+    NoCredentials,
+    /// Anything else the server said.
+    Other,
+}
+
+impl fmt::Display for RemoteErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RemoteErrorKind::NoSuchBucket => "no such bucket",
+            RemoteErrorKind::AccessDenied => "access denied",
+            RemoteErrorKind::BadCredentials => "credentials rejected",
+            RemoteErrorKind::WrongRegion => "wrong region",
+            RemoteErrorKind::Connection => "connection failed",
+            RemoteErrorKind::Timeout => "timed out",
+            RemoteErrorKind::Unavailable => "service unavailable",
+            RemoteErrorKind::NoCredentials => "no credentials",
+            RemoteErrorKind::Other => "request failed",
+        })
+    }
+}
+
+impl RemoteErrorKind {
+    /// Classifies an error text from an HTTP client or a cloud API.
+    pub fn classify(text: &str) -> RemoteErrorKind {
+        let t = text.to_ascii_lowercase();
+        let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+        if has(&[
+            "nosuchbucket",
+            "containernotfound",
+            "the specified bucket does not exist",
+            "bucket does not exist",
+            "no such container",
+        ]) {
+            RemoteErrorKind::NoSuchBucket
+        } else if has(&[
+            "invalidaccesskeyid",
+            "signaturedoesnotmatch",
+            "expiredtoken",
+            "invalidtoken",
+            "authenticationfailed",
+            "invalid_grant",
+            "unauthenticated",
+            "401 unauthorized",
+            "status: 401",
+        ]) {
+            RemoteErrorKind::BadCredentials
+        } else if has(&[
+            "permanentredirect",
+            "authorizationheadermalformed",
+            "incorrectendpoint",
+            "301 moved permanently",
+            "status: 301",
+            "wrong region",
+            "region '",
+        ]) {
+            RemoteErrorKind::WrongRegion
+        } else if has(&[
+            "accessdenied",
+            "access denied",
+            "authorizationpermissionmismatch",
+            "authorizationfailure",
+            "forbidden",
+            "status: 403",
+            "permission denied",
+            "permissiondenied",
+        ]) {
+            RemoteErrorKind::AccessDenied
+        } else if has(&["timed out", "timeout", "deadline has elapsed"]) {
+            RemoteErrorKind::Timeout
+        } else if has(&[
+            "dns error",
+            "failed to lookup",
+            "connection refused",
+            "connection reset",
+            "error trying to connect",
+            "tcp connect error",
+            "connect error",
+            "broken pipe",
+            "unexpected eof",
+            "incomplete message",
+            "connection closed",
+        ]) {
+            RemoteErrorKind::Connection
+        } else if has(&[
+            "slowdown",
+            "throttl",
+            "503",
+            "500 internal",
+            "status: 5",
+            "server busy",
+            "serviceunavailable",
+            "internalerror",
+        ]) {
+            RemoteErrorKind::Unavailable
+        } else if has(&[
+            "no credentials",
+            "credentials not found",
+            "missing credentials",
+            "no providers in chain",
+        ]) {
+            RemoteErrorKind::NoCredentials
+        } else {
+            RemoteErrorKind::Other
         }
     }
 }

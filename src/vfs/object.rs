@@ -1,0 +1,331 @@
+//! A [`Backend`] over any `object_store` client: S3 (and S3-compatible), GCS and Azure all
+//! use this adapter, so listing, bounded reads, verified writes and error mapping are written
+//! once. Each scheme's module only builds the client from that backend's configuration.
+
+use futures::StreamExt;
+use object_store::path::Path as ObjPath;
+use object_store::{GetOptions, ObjectStore, ObjectStoreExt, PutPayload};
+use std::sync::Arc;
+
+use super::runtime::block_on;
+use super::{validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
+use crate::resolve::url::StoreUrl;
+
+/// Upper bound on objects returned by one listing (a kops store has a few hundred).
+pub const MAX_LISTED_OBJECTS: usize = 1_000_000;
+
+#[derive(Debug, Clone)]
+pub struct ObjectStoreBackend {
+    root: StoreUrl,
+    /// Key prefix inside the bucket/container (no leading or trailing `/`).
+    prefix: String,
+    store: Arc<dyn ObjectStore>,
+}
+
+impl ObjectStoreBackend {
+    /// Wraps a client; `prefix` is the store's key prefix inside the bucket.
+    pub fn new(
+        root: StoreUrl,
+        prefix: impl Into<String>,
+        store: Arc<dyn ObjectStore>,
+    ) -> ObjectStoreBackend {
+        ObjectStoreBackend {
+            root,
+            prefix: prefix.into().trim_matches('/').to_string(),
+            store,
+        }
+    }
+
+    /// The underlying client (for probes that need more than the VFS verbs).
+    pub fn client(&self) -> &Arc<dyn ObjectStore> {
+        &self.store
+    }
+
+    fn path(&self, key: &str) -> ObjPath {
+        let full = match (self.prefix.is_empty(), key.is_empty()) {
+            (true, _) => key.to_string(),
+            (false, true) => self.prefix.clone(),
+            (false, false) => format!("{}/{key}", self.prefix),
+        };
+        // `from` keeps the key as written (no percent-decoding), like kops's VFS.
+        ObjPath::from(full)
+    }
+
+    fn error(&self, key: &str, err: object_store::Error) -> VfsError {
+        let url = self.url_of(key);
+        match err {
+            object_store::Error::NotFound { .. } => {
+                let detail = err.to_string();
+                match RemoteErrorKind::classify(&detail) {
+                    RemoteErrorKind::NoSuchBucket => VfsError::Remote {
+                        url,
+                        kind: RemoteErrorKind::NoSuchBucket,
+                        detail: one_line(&detail),
+                    },
+                    _ => VfsError::NotFound { url },
+                }
+            }
+            object_store::Error::PermissionDenied { .. } => VfsError::Remote {
+                url,
+                kind: RemoteErrorKind::AccessDenied,
+                detail: one_line(&err.to_string()),
+            },
+            object_store::Error::Unauthenticated { .. } => VfsError::Remote {
+                url,
+                kind: RemoteErrorKind::BadCredentials,
+                detail: one_line(&err.to_string()),
+            },
+            other => {
+                let detail = error_chain(&other);
+                VfsError::Remote {
+                    url,
+                    kind: RemoteErrorKind::classify(&detail),
+                    detail: one_line(&detail),
+                }
+            }
+        }
+    }
+}
+
+/// The error and all its sources, so classification sees the HTTP status and body.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Error texts from cloud APIs can carry whole XML bodies; keep them to one short line.
+fn one_line(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 400 {
+        flat.chars().take(400).collect::<String>() + "..."
+    } else {
+        flat
+    }
+}
+
+fn runtime_error(url: String, e: String) -> VfsError {
+    VfsError::Remote {
+        url,
+        kind: RemoteErrorKind::Other,
+        detail: e,
+    }
+}
+
+impl Backend for ObjectStoreBackend {
+    fn root(&self) -> &StoreUrl {
+        &self.root
+    }
+
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
+        validate_key(prefix)?;
+        // List the folder that contains `prefix`, then filter: object_store lists by whole
+        // path segments.
+        let dir = match prefix.rfind('/') {
+            Some(i) => &prefix[..i],
+            None => "",
+        };
+        let base = self.path(dir);
+        let strip = if self.prefix.is_empty() {
+            0
+        } else {
+            self.prefix.len() + 1
+        };
+        let store = self.store.clone();
+        let listed = block_on(async move {
+            let mut out = Vec::new();
+            let location = if base.as_ref().is_empty() {
+                None
+            } else {
+                Some(&base)
+            };
+            let mut stream = store.list(location);
+            while let Some(item) = stream.next().await {
+                let meta = item?;
+                out.push((meta.location.to_string(), meta.size));
+                if out.len() > MAX_LISTED_OBJECTS {
+                    break;
+                }
+            }
+            Ok::<_, object_store::Error>(out)
+        })
+        .map_err(|e| runtime_error(self.url_of(prefix), e))?
+        .map_err(|e| self.error(prefix, e))?;
+        if listed.len() > MAX_LISTED_OBJECTS {
+            return Err(VfsError::Remote {
+                url: self.url_of(prefix),
+                kind: RemoteErrorKind::Other,
+                detail: format!("more than {MAX_LISTED_OBJECTS} objects"),
+            });
+        }
+        let mut out: Vec<ObjectMeta> = listed
+            .into_iter()
+            .filter_map(|(full, size)| {
+                let key = full.get(strip..)?.to_string();
+                key.starts_with(prefix).then_some(ObjectMeta { key, size })
+            })
+            .collect();
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(out)
+    }
+
+    fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
+        validate_key(key)?;
+        let path = self.path(key);
+        let store = self.store.clone();
+        // One GET: the size comes from the response headers, and the body is only
+        // collected when it is within the bound.
+        let result = block_on(async move {
+            let got = store.get_opts(&path, GetOptions::default()).await?;
+            let size = got.meta.size;
+            if size > max_bytes {
+                return Ok(Err(size));
+            }
+            let mut data = Vec::with_capacity(size as usize);
+            let mut stream = got.into_stream();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk?;
+                if (data.len() + chunk.len()) as u64 > max_bytes {
+                    return Ok(Err((data.len() + chunk.len()) as u64));
+                }
+                data.extend_from_slice(&chunk);
+            }
+            Ok::<_, object_store::Error>(Ok(data))
+        })
+        .map_err(|e| runtime_error(self.url_of(key), e))?
+        .map_err(|e| self.error(key, e))?;
+        result.map_err(|size| VfsError::TooLarge {
+            url: self.url_of(key),
+            size,
+            limit: max_bytes,
+        })
+    }
+
+    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        validate_key(key)?;
+        if key.is_empty() {
+            return Err(VfsError::InvalidKey {
+                key: String::new(),
+                reason: "cannot write the store root",
+            });
+        }
+        let path = self.path(key);
+        let store = self.store.clone();
+        let payload = PutPayload::from(bytes::Bytes::copy_from_slice(data));
+        block_on(async move { store.put(&path, payload).await })
+            .map_err(|e| runtime_error(self.url_of(key), e))?
+            .map_err(|e| self.error(key, e))?;
+        // Verify before reporting success.
+        let back = self.read(key, data.len() as u64)?;
+        if back != data {
+            return Err(VfsError::Remote {
+                url: self.url_of(key),
+                kind: RemoteErrorKind::Other,
+                detail: "content read back differs from what was written".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn delete(&self, key: &str) -> Result<(), VfsError> {
+        validate_key(key)?;
+        let path = self.path(key);
+        let store = self.store.clone();
+        match block_on(async move { store.delete(&path).await })
+            .map_err(|e| runtime_error(self.url_of(key), e))?
+        {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(self.error(key, e)),
+        }
+    }
+
+    fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
+        validate_key(key)?;
+        let path = self.path(key);
+        let store = self.store.clone();
+        match block_on(async move { store.head(&path).await })
+            .map_err(|e| runtime_error(self.url_of(key), e))?
+        {
+            Ok(meta) => Ok(Some(ObjectMeta {
+                key: key.to_string(),
+                size: meta.size,
+            })),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.error(key, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object_store::memory::InMemory;
+
+    #[test]
+    fn adapter_round_trips_through_an_object_store() {
+        let root = StoreUrl::parse("s3://bucket/kops").expect("url");
+        let b = ObjectStoreBackend::new(root, "kops", Arc::new(InMemory::new()));
+        b.write("c.example.com/config", b"kind: Cluster\n")
+            .expect("write");
+        b.write(
+            "c.example.com/instancegroup/nodes",
+            b"kind: InstanceGroup\n",
+        )
+        .expect("write");
+        b.write("other/config", b"x").expect("write");
+        let keys: Vec<_> = b
+            .list("c.example.com/")
+            .expect("list")
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
+        assert_eq!(
+            keys,
+            ["c.example.com/config", "c.example.com/instancegroup/nodes"]
+        );
+        assert_eq!(b.list("").expect("list").len(), 3);
+        assert!(matches!(
+            b.read("c.example.com/config", 4),
+            Err(VfsError::TooLarge { size: 14, .. })
+        ));
+        assert_eq!(
+            b.stat("c.example.com/config")
+                .expect("stat")
+                .map(|m| m.size),
+            Some(14)
+        );
+        b.delete("c.example.com/config").expect("delete");
+        b.delete("c.example.com/config").expect("delete twice");
+        assert!(matches!(
+            b.read("c.example.com/config", 100),
+            Err(VfsError::NotFound { .. })
+        ));
+        assert_eq!(b.url_of("x/y"), "s3://bucket/kops/x/y");
+    }
+
+    #[test]
+    fn classifies_remote_errors() {
+        use RemoteErrorKind as K;
+        assert_eq!(K::classify("<Code>NoSuchBucket</Code>"), K::NoSuchBucket);
+        assert_eq!(
+            K::classify("<Code>InvalidAccessKeyId</Code>"),
+            K::BadCredentials
+        );
+        assert_eq!(K::classify("<Code>AccessDenied</Code>"), K::AccessDenied);
+        assert_eq!(
+            K::classify("<Code>PermanentRedirect</Code>"),
+            K::WrongRegion
+        );
+        assert_eq!(
+            K::classify("error trying to connect: tcp connect error: Connection refused"),
+            K::Connection
+        );
+        assert_eq!(K::classify("operation timed out"), K::Timeout);
+        assert_eq!(K::classify("<Code>SlowDown</Code>"), K::Unavailable);
+    }
+}
