@@ -22,6 +22,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     let mut codes: Vec<&'static CodeInfo> = Vec::new();
     codes.extend_from_slice(crate::resolve::diags::CODES);
     codes.extend_from_slice(crate::store::diags::CODES);
+    codes.extend_from_slice(crate::vfs::diags::CODES);
     codes.extend_from_slice(crate::schema::CODES);
     codes.extend_from_slice(crate::rules::CODES);
     codes.extend_from_slice(crate::config::CODES);

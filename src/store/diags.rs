@@ -90,6 +90,9 @@ pub static CODES: &[&CodeInfo] = &[
 ];
 
 pub fn store_unreachable(url: &str, err: &VfsError) -> Finding {
+    if let Some(f) = crate::vfs::diags::remote_finding(err) {
+        return f;
+    }
     Finding::new(
         &STORE_UNREACHABLE,
         format!("cannot open state store `{url}`: {err}"),
@@ -155,6 +158,12 @@ pub fn unexpected_object(cluster: &str, url: &str) -> Finding {
 
 /// A read failure, classified by its cause.
 pub fn read_failed(cluster: Option<&str>, url: &str, err: &VfsError) -> Finding {
+    if let Some(f) = crate::vfs::diags::remote_finding(err) {
+        return match cluster {
+            Some(c) => f.with_cluster(c),
+            None => f,
+        };
+    }
     let (info, help): (&'static CodeInfo, &str) = match err {
         VfsError::TooLarge { .. } => (
             &OBJECT_TOO_LARGE,

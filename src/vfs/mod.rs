@@ -4,6 +4,7 @@
 //! and validated by [`validate_key`] before any backend sees them, so a hostile cluster
 //! name (`..`, a leading `/`, NUL) can never address something outside the store.
 
+pub mod diags;
 pub mod fs;
 pub mod mem;
 pub mod object;
