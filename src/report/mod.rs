@@ -90,3 +90,71 @@ pub trait Reporter {
     fn render(&self, report: &RunReport, sources: &SourceDb, out: &mut dyn Write)
         -> io::Result<()>;
 }
+
+
+/// The `--format` of `statelint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Snippets with labels for people, then a summary.
+    #[default]
+    Human,
+    /// The versioned JSON contract (`schemas/report.schema.json`).
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// JUnit XML, one test suite per cluster.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// Presentation knobs the binary decides (TTY, `NO_COLOR`, flags, cwd); renderers never read
+/// the environment themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HumanOptions {
+    /// Paint with ANSI colours (human format only).
+    pub color: bool,
+    /// Also list every cluster with its status (human format only).
+    pub verbose: bool,
+    /// Only findings at or above the fail level, and a one-line summary (human format only).
+    pub quiet: bool,
+    /// Directory that `file://` paths are shown relative to (github format), usually the cwd.
+    pub base_dir: Option<std::path::PathBuf>,
+}
+
+/// A stable fingerprint of a finding: hex SHA-256 of [`Finding::stable_key`]. It does not
+/// change when unrelated lines move, so code-scanning alerts do not churn.
+pub fn fingerprint(finding: &Finding) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(finding.stable_key().as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        hex.push(char::from_digit(u32::from(byte & 0xf), 16).unwrap_or('0'));
+    }
+    hex
+}
+
+impl RunReport {
+    /// Number of clusters per status: valid, invalid, error, skipped.
+    pub fn cluster_counts(&self) -> [(ClusterStatus, usize); 4] {
+        [
+            ClusterStatus::Valid,
+            ClusterStatus::Invalid,
+            ClusterStatus::Error,
+            ClusterStatus::Skipped,
+        ]
+        .map(|s| (s, self.clusters.iter().filter(|c| c.status == s).count()))
+    }
+}
+
+impl ClusterStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterStatus::Valid => "valid",
+            ClusterStatus::Invalid => "invalid",
+            ClusterStatus::Error => "error",
+            ClusterStatus::Skipped => "skipped",
+        }
+    }
+}

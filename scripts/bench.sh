@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmarks (never run by .ci/run): builds the release binary, installs the comparison
+# tools into .tools/, runs each benchmark and rewrites its section of BENCHMARKS.md.
+# Usage: bash scripts/bench.sh [check]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+mkdir -p .tools
+cargo build --release --locked
+if [ ! -x .tools/bench-venv/bin/check-jsonschema ]; then
+  python3 -m venv .tools/bench-venv
+  .tools/bench-venv/bin/pip install --quiet "check-jsonschema==0.39.0"
+fi
+which=${1:-all}
+if [ "$which" = all ] || [ "$which" = check ]; then
+  python3 scripts/bench/check_bench.py
+fi

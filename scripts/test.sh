@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole statelint test suite, runnable on a clean machine with only the Rust toolchain,
+# python3/pip and node/npm: it installs what the tests need into .tools/ (cached for the
+# next run), starts local servers on 127.0.0.1, runs `cargo test`, and stops the servers by
+# PID even when tests fail.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+tools="$root/.tools"
+mkdir -p "$tools"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]:-}"; do
+    [ -n "$pid" ] || continue
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The official SARIF 2.1.0 JSON schema, from a registry package (not committed to the repo).
+if schema=$(bash tools/fetch-sarif-schema.sh 2>"$tools/fetch-sarif-schema.log"); then
+  export STATELINT_SARIF_SCHEMA="$schema"
+else
+  echo "test.sh: could not install the SARIF schema package (see .tools/fetch-sarif-schema.log)" >&2
+  exit 2
+fi
+
+# Real kops configurations for the conformance tests, when the shared corpus is beside us.
+if [ -z "${STATELINT_CORPUS:-}" ] && [ -d "$root/../shared/corpus" ]; then
+  export STATELINT_CORPUS="$root/../shared/corpus"
+fi
+
+cargo test --locked "$@"
