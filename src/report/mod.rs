@@ -6,6 +6,8 @@ use std::io::{self, Write};
 use crate::findings::{Finding, Severity};
 use crate::source::SourceDb;
 
+pub mod listing;
+
 /// Version of the `--format json` contract (`schemas/report.schema.json`).
 pub const REPORT_VERSION: &str = "1.0.0";
 
@@ -90,7 +92,6 @@ pub trait Reporter {
     fn render(&self, report: &RunReport, sources: &SourceDb, out: &mut dyn Write)
         -> io::Result<()>;
 }
-
 
 /// The `--format` of `statelint check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
