@@ -1,0 +1,413 @@
+//! CLI contract: every output format, every exit status, resolution priority with a
+//! controlled HOME and environment. Runs the real binary against the bundled example store
+//! and temporary stores.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn example_store() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store")
+}
+
+/// The binary with an empty environment and HOME pointing at `home`, so no real kops
+/// config or `KOPS_STATE_STORE` leaks in.
+fn statelint(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("statelint").expect("binary is built by cargo test");
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("NO_COLOR", "1")
+        .current_dir(home);
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("statelint runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+fn check_example(home: &Path, args: &[&str]) -> (i32, String, String) {
+    let store = example_store();
+    let mut cmd = statelint(home);
+    cmd.arg("check").arg("--state").arg(&store).args(args);
+    run(&mut cmd)
+}
+
+fn codes_of(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["code"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+// ---- exit statuses ------------------------------------------------------------------
+
+#[test]
+fn example_store_has_findings_and_exits_1() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = check_example(home.path(), &[]);
+    assert_eq!(code, 1, "{stdout}");
+    // The typo in staging is reported at its key, with the fix.
+    assert!(stdout.contains("SL121"), "{stdout}");
+    assert!(stdout.contains("kubernetesVersoin"), "{stdout}");
+    assert!(stdout.contains("staging.example.com/config:"), "{stdout}");
+    assert!(!stdout.contains("\u{1b}["), "no colour when not a terminal");
+}
+
+#[test]
+fn a_clean_cluster_exits_0() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, stderr) = check_example(home.path(), &["--cluster", "dev.example.com"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[test]
+fn fail_on_raises_the_bar() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) =
+        check_example(home.path(), &["--fail-on", "critical", "--format", "json"]);
+    let report = json(&stdout);
+    assert!(!codes_of(&report).is_empty());
+    assert_eq!(code, 0, "findings below --fail-on do not fail the run");
+    assert_eq!(report["fail_on"], "critical");
+}
+
+#[test]
+fn tool_errors_exit_2() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, _, stderr) = run(statelint(home.path()).args(["explain", "SL999"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("SL999"), "{stderr}");
+
+    let (code, _, stderr) = check_example(home.path(), &["--lint-config", "/no/such/lint.yaml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("/no/such/lint.yaml"), "{stderr}");
+
+    let (code, _, _) = run(statelint(home.path()).args(["check", "--format", "yaml"]));
+    assert_eq!(code, 2, "usage errors are tool errors");
+}
+
+#[test]
+fn a_missing_store_is_a_finding_not_a_crash() {
+    let home = TempDir::new().expect("tempdir");
+    let missing = home.path().join("nope");
+    let (code, stdout, stderr) = run(statelint(home.path())
+        .arg("check")
+        .arg("--state")
+        .arg(&missing)
+        .args(["--format", "json"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        codes_of(&json(&stdout)).contains(&"SL010".to_string()),
+        "{stdout}"
+    );
+}
+
+// ---- formats ------------------------------------------------------------------------
+
+#[test]
+fn json_format_is_versioned_and_locates_findings() {
+    let home = TempDir::new().expect("tempdir");
+    let (_, stdout, _) = check_example(home.path(), &["--format", "json"]);
+    let report = json(&stdout);
+    assert_eq!(report["version"], statelint::report::REPORT_VERSION);
+    let typo = report["findings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["code"] == "SL121"))
+        .expect("the kubernetesVersoin typo is reported");
+    assert_eq!(typo["cluster"], "staging.example.com");
+    assert_eq!(typo["pointer"], "/spec/kubernetesVersoin");
+    let text = typo.to_string();
+    assert!(text.contains("staging.example.com/config"), "{text}");
+    let clusters = report["clusters"].as_array().expect("clusters");
+    assert_eq!(clusters.len(), 3);
+}
+
+#[test]
+fn sarif_format_has_rules_levels_and_physical_locations() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = check_example(home.path(), &["--format", "sarif"]);
+    assert_eq!(code, 1);
+    let sarif = json(&stdout);
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "statelint");
+    let results = run["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for r in results {
+        assert!(
+            r["ruleId"].as_str().is_some_and(|id| id.starts_with("SL")),
+            "{r}"
+        );
+        assert!(
+            ["error", "warning", "note"].contains(&r["level"].as_str().unwrap_or("")),
+            "{r}"
+        );
+    }
+    let typo = results
+        .iter()
+        .find(|r| r["ruleId"] == "SL121")
+        .expect("typo result");
+    let phys = &typo["locations"][0]["physicalLocation"];
+    assert!(phys["artifactLocation"]["uri"]
+        .as_str()
+        .is_some_and(|u| u.starts_with("file://") && u.ends_with("staging.example.com/config")));
+    assert!(phys["region"]["startLine"].as_u64().is_some_and(|l| l > 1));
+    assert!(phys["region"]["startColumn"].as_u64().is_some());
+    assert!(typo["message"]["text"]
+        .as_str()
+        .is_some_and(|m| m.contains("kubernetesVersoin")));
+}
+
+#[test]
+fn junit_format_is_xml_with_failures() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = check_example(home.path(), &["--format", "junit"]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("<?xml"), "{stdout}");
+    assert!(stdout.contains("<testsuites"));
+    assert!(stdout.contains("staging.example.com"));
+    assert!(stdout.contains("<failure"));
+}
+
+#[test]
+fn github_format_emits_annotations_relative_to_the_workspace() {
+    let store = TempDir::new().expect("tempdir");
+    copy_dir(&example_store(), &store.path().join("store"));
+    let mut cmd = statelint(store.path());
+    cmd.args(["check", "--state", "store", "--format", "github"]);
+    let (code, stdout, _) = run(&mut cmd);
+    assert_eq!(code, 1);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("SL121"))
+        .unwrap_or_else(|| panic!("no SL121 annotation in:\n{stdout}"));
+    assert!(
+        line.starts_with("::error file=store/staging.example.com/config,line="),
+        "{line}"
+    );
+}
+
+// ---- lint config ------------------------------------------------------------------------
+
+#[test]
+fn lint_config_suppresses_with_a_reason_and_reports_unused_suppressions() {
+    let home = TempDir::new().expect("tempdir");
+    let config = home.path().join(".statelint.yaml");
+    std::fs::write(
+        &config,
+        "suppress:\n- code: SL121\n  cluster: staging.example.com\n  reason: field renamed next sprint\n- code: SL016\n  reason: nothing matches this\n",
+    )
+    .expect("write config");
+    let (_, stdout, _) = check_example(home.path(), &["--format", "json"]);
+    let report = json(&stdout);
+    let codes = codes_of(&report);
+    assert!(!codes.contains(&"SL121".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"SL900".to_string()),
+        "unused suppression reported: {codes:?}"
+    );
+    assert!(report["suppressed"].as_u64().is_some_and(|n| n >= 1));
+}
+
+#[test]
+fn lint_config_changes_a_severity() {
+    let home = TempDir::new().expect("tempdir");
+    std::fs::write(
+        home.path().join(".statelint.yaml"),
+        "severity:\n  unknown-field: note\n",
+    )
+    .expect("write config");
+    let (_, stdout, _) = check_example(
+        home.path(),
+        &["--format", "json", "--cluster", "staging.example.com"],
+    );
+    let report = json(&stdout);
+    let typo = report["findings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["code"] == "SL121"))
+        .expect("typo still reported");
+    assert_eq!(typo["severity"], "note");
+}
+
+// ---- resolution priority ----------------------------------------------------------------
+
+fn resolve(home: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, Value) {
+    let mut cmd = statelint(home);
+    cmd.args(["resolve", "--format", "json"]).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let (code, stdout, stderr) = run(&mut cmd);
+    (
+        code,
+        json(&format!(
+            "{stdout}{}",
+            if stdout.is_empty() {
+                stderr
+            } else {
+                String::new()
+            }
+        )),
+    )
+}
+
+fn home_with_configs(kops_yaml: Option<&str>, kops_config: Option<&str>) -> TempDir {
+    let home = TempDir::new().expect("tempdir");
+    if let Some(v) = kops_yaml {
+        std::fs::write(
+            home.path().join(".kops.yaml"),
+            format!("kops_state_store: {v}\n"),
+        )
+        .expect("write .kops.yaml");
+    }
+    if let Some(v) = kops_config {
+        std::fs::create_dir_all(home.path().join(".kops")).expect("mkdir .kops");
+        std::fs::write(
+            home.path().join(".kops/config"),
+            format!("kops_state_store: {v}\n"),
+        )
+        .expect("write .kops/config");
+    }
+    home
+}
+
+fn outcomes(r: &Value) -> Vec<String> {
+    r["candidates"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| c["outcome"].as_str().unwrap_or("?").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn resolve_priority_1_the_state_flag() {
+    let home = home_with_configs(Some("s3://from-yaml"), Some("s3://from-config"));
+    let (code, r) = resolve(
+        home.path(),
+        &[("KOPS_STATE_STORE", "s3://from-env")],
+        &["--state", "s3://from-flag/p"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(r["url"], "s3://from-flag/p");
+    assert_eq!(r["source"], "flag");
+    assert_eq!(outcomes(&r)[0], "won", "{r}");
+    assert!(
+        outcomes(&r)[1..]
+            .iter()
+            .all(|o| o == "shadowed" || o == "not-consulted"),
+        "{r}"
+    );
+}
+
+#[test]
+fn resolve_priority_2_the_environment() {
+    let home = home_with_configs(Some("s3://from-yaml"), Some("s3://from-config"));
+    let (code, r) = resolve(home.path(), &[("KOPS_STATE_STORE", "s3://from-env")], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(r["url"], "s3://from-env");
+    assert_eq!(r["source"], "env");
+}
+
+#[test]
+fn resolve_priority_3_home_kops_yaml() {
+    let home = home_with_configs(Some("gs://from-yaml/kops"), Some("s3://from-config"));
+    let (code, r) = resolve(home.path(), &[], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(r["url"], "gs://from-yaml/kops");
+    assert_eq!(r["source"], "kops-yaml");
+}
+
+#[test]
+fn resolve_priority_4_home_kops_config() {
+    let home = home_with_configs(None, Some("azureblob://acct/container/kops"));
+    let (code, r) = resolve(home.path(), &[], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(r["url"], "azureblob://acct/container/kops");
+    assert_eq!(r["source"], "kops-config");
+}
+
+#[test]
+fn resolve_with_nothing_configured_is_sl001() {
+    let home = home_with_configs(None, None);
+    let (code, r) = resolve(home.path(), &[], &[]);
+    assert_eq!(code, 1);
+    assert!(r["url"].is_null());
+    assert_eq!(r["findings"][0]["code"], "SL001", "{r}");
+}
+
+#[test]
+fn resolve_redacts_credentials_and_flags_bad_urls() {
+    let home = home_with_configs(None, None);
+    let (_, r) = resolve(
+        home.path(),
+        &[],
+        &["--state", "s3://AKIAEXAMPLE:topsecret@bucket/kops"],
+    );
+    let text = r.to_string();
+    assert!(!text.contains("topsecret"), "{text}");
+    let (code, r) = resolve(home.path(), &[], &["--state", "ftp://bucket/kops"]);
+    assert_eq!(code, 1);
+    assert_eq!(r["findings"][0]["code"], "SL003", "{r}");
+}
+
+// ---- rules and explain ------------------------------------------------------------------
+
+#[test]
+fn rules_lists_every_code_and_explain_prints_its_doc() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = run(statelint(home.path()).args(["rules", "--format", "json"]));
+    assert_eq!(code, 0);
+    let listed = json(&stdout);
+    let listed: Vec<&str> = listed
+        .as_array()
+        .expect("array of codes")
+        .iter()
+        .filter_map(|c| c["code"].as_str())
+        .collect();
+    for info in statelint::codes::all() {
+        assert!(
+            listed.contains(&info.code),
+            "{} missing from `statelint rules`",
+            info.code
+        );
+    }
+    let (code, stdout, _) = run(statelint(home.path()).args(["explain", "unknown-field"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("SL121"));
+    assert!(
+        stdout.contains("## Fix") || stdout.contains("Fix"),
+        "{stdout}"
+    );
+}
+
+// ---- helpers ----------------------------------------------------------------------------
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
