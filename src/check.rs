@@ -179,3 +179,125 @@ pub fn summarize(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::url::StoreUrl;
+    use crate::vfs::mem::MemBackend;
+
+    const CLUSTER: &str = "apiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nmetadata:\n  name: NAME\nspec:\n  configBase: memfs://check-tests/NAME\n  kubernetesVersoin: 1.30.0\n";
+    const IG: &str = "apiVersion: kops.k8s.io/v1alpha2\nkind: InstanceGroup\nmetadata:\n  name: nodes\nspec:\n  role: Node\n  minSize: 1\n  maxSize: 2\n";
+
+    fn store(names: &[&str]) -> MemBackend {
+        let url = StoreUrl::parse("memfs://check-tests").expect("valid URL");
+        let backend = MemBackend::isolated(&url);
+        for name in names {
+            backend
+                .write(
+                    &format!("{name}/config"),
+                    CLUSTER.replace("NAME", name).as_bytes(),
+                )
+                .expect("seed config");
+            backend
+                .write(&format!("{name}/instancegroup/nodes"), IG.as_bytes())
+                .expect("seed ig");
+        }
+        backend
+    }
+
+    fn codes_for(outcome: &CheckOutcome, cluster: &str) -> Vec<&'static str> {
+        outcome
+            .findings
+            .iter()
+            .filter(|f| f.cluster.as_deref() == Some(cluster))
+            .map(|f| f.code)
+            .collect()
+    }
+
+    #[test]
+    fn checks_every_cluster_and_attributes_findings() {
+        let backend = store(&["a.example.com", "b.example.com"]);
+        let sources = SourceDb::new();
+        let outcome = check_store(&backend, &CheckOptions::default(), &sources, None);
+        assert_eq!(outcome.clusters.len(), 2);
+        assert!(outcome
+            .clusters
+            .iter()
+            .all(|c| c.loaded && c.instance_groups == 1));
+        for name in ["a.example.com", "b.example.com"] {
+            assert!(
+                codes_for(&outcome, name).contains(&"SL121"),
+                "{:#?}",
+                outcome.findings
+            );
+        }
+    }
+
+    #[test]
+    fn cluster_filter_skips_others_and_reports_unknown_names() {
+        let backend = store(&["a.example.com", "b.example.com"]);
+        let sources = SourceDb::new();
+        let options = CheckOptions {
+            clusters: vec!["b.example.com".into(), "typo.example.com".into()],
+            ..CheckOptions::default()
+        };
+        let outcome = check_store(&backend, &options, &sources, None);
+        let skipped: Vec<_> = outcome
+            .clusters
+            .iter()
+            .filter(|c| c.skipped)
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(skipped, ["a.example.com"]);
+        assert!(codes_for(&outcome, "a.example.com").is_empty());
+        assert!(outcome
+            .findings
+            .iter()
+            .any(|f| f.code == "SL012" && f.message.contains("typo.example.com")));
+        let summary = summarize(&outcome.clusters, &outcome.findings, Severity::Error);
+        let status = |n: &str| summary.iter().find(|c| c.name == n).map(|c| c.status);
+        assert_eq!(status("a.example.com"), Some(ClusterStatus::Skipped));
+        assert_eq!(status("b.example.com"), Some(ClusterStatus::Invalid));
+        let lenient = summarize(&outcome.clusters, &outcome.findings, Severity::Critical);
+        assert!(lenient
+            .iter()
+            .any(|c| c.name == "b.example.com" && c.status == ClusterStatus::Valid));
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_number_of_workers() {
+        let names: Vec<String> = (0..24).map(|i| format!("c{i:02}.example.com")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let backend = store(&refs);
+        let run = |jobs| {
+            let sources = SourceDb::new();
+            let options = CheckOptions {
+                jobs: Some(jobs),
+                ..CheckOptions::default()
+            };
+            let outcome = check_store(&backend, &options, &sources, None);
+            outcome
+                .findings
+                .iter()
+                .map(Finding::stable_key)
+                .collect::<Vec<_>>()
+        };
+        let one = run(1);
+        assert_eq!(one.len(), 24);
+        assert_eq!(one, run(4));
+    }
+
+    #[test]
+    fn an_empty_store_is_reported() {
+        let url = StoreUrl::parse("memfs://check-tests-empty").expect("valid URL");
+        let backend = MemBackend::isolated(&url);
+        let sources = SourceDb::new();
+        let outcome = check_store(&backend, &CheckOptions::default(), &sources, None);
+        assert!(outcome.clusters.is_empty());
+        assert_eq!(
+            outcome.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            ["SL011"]
+        );
+    }
+}
