@@ -1,6 +1,7 @@
 //! statelint: pre-flight checks for kops state stores.
 //!
 //! Data flows one way: resolve -> vfs -> store -> checks (schema, rules) -> findings -> report.
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod codes;
