@@ -37,6 +37,14 @@ pub enum Command {
     /// List every rule and diagnostic code.
     #[command(after_help = "Examples:\n  statelint rules\n  statelint rules --format json")]
     Rules(RulesArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  statelint completions bash > /etc/bash_completion.d/statelint\n  statelint completions zsh > \"${fpath[1]}/_statelint\""
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) generated from these definitions.
+    #[command(after_help = "Examples:\n  statelint man > statelint.1 && man ./statelint.1")]
+    Man,
     /// Print the documentation of one code.
     #[command(
         after_help = "Examples:\n  statelint explain SL101\n  statelint explain config-base-mismatch"
@@ -88,6 +96,12 @@ pub struct CheckArgs {
     /// Largest object read, in bytes (default 4 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+    /// Fail only on findings not recorded in this baseline file (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings as the accepted baseline and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
     /// Worker threads for reading and checking clusters (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
@@ -115,6 +129,13 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// A code (SL101) or name (config-base-mismatch).
     pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Formats of the listing commands.
