@@ -25,6 +25,7 @@ trap 'exit 143' TERM
 # The official SARIF 2.1.0 JSON schema, from a registry package (not committed to the repo).
 if schema=$(bash tools/fetch-sarif-schema.sh 2>"$tools/fetch-sarif-schema.log"); then
   export STATELINT_SARIF_SCHEMA="$schema"
+  export STATELINT_REQUIRE_SARIF_SCHEMA=1
 else
   echo "test.sh: could not install the SARIF schema package (see .tools/fetch-sarif-schema.log)" >&2
   exit 2

@@ -1,1 +1,282 @@
-fn main() {}
+//! The `statelint` binary: parses arguments, runs the library, prints, sets the exit status.
+
+use clap::{CommandFactory, Parser};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use statelint::baseline::Baseline;
+use statelint::check::{self, CheckOptions};
+use statelint::cli::{CheckArgs, Cli, Command, ExplainArgs, ListFormat, ResolveArgs, RulesArgs};
+use statelint::codes;
+use statelint::config::{self, LintConfig};
+use statelint::env::{Environment, SystemEnv};
+use statelint::findings::{sort_findings, Severity};
+use statelint::report::{
+    self, listing, Format, HumanOptions, RunReport, StoreSummary, ToolInfo, REPORT_VERSION,
+};
+use statelint::resolve::{self, ResolveInput};
+use statelint::source::SourceDb;
+use statelint::store::diags as store_diags;
+use statelint::vfs;
+
+/// Exit statuses (ruff/cargo-deny convention).
+#[derive(Debug, Clone, Copy)]
+enum Status {
+    Clean = 0,
+    Findings = 1,
+    ToolError = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = SystemEnv;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Check(args) => run_check(&args, &env, &mut out),
+        Command::Resolve(args) => run_resolve(&args, &env, &mut out),
+        Command::Rules(args) => run_rules(&args, &mut out),
+        Command::Explain(args) => run_explain(&args, &mut out),
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "statelint", &mut out);
+            Ok(Status::Clean)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut out)
+            .map(|()| Status::Clean),
+    };
+    let status = match result.and_then(|s| out.flush().map(|()| s)) {
+        Ok(s) => s,
+        // `statelint check | head` is not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Status::Clean,
+        Err(e) => {
+            eprintln!("statelint: error: {e}");
+            Status::ToolError
+        }
+    };
+    ExitCode::from(status as u8)
+}
+
+fn wants_color(no_color_flag: bool, env: &dyn Environment) -> bool {
+    !no_color_flag && env.var("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+}
+
+fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
+    let sources = SourceDb::new();
+    let cwd = env.current_dir();
+    let (lint_config, mut findings) =
+        load_lint_config(args.lint_config.as_deref(), cwd.as_deref(), &sources)?;
+
+    let resolution = resolve::resolve(
+        &ResolveInput {
+            flag: args.store.state.as_deref(),
+            config_file: args.store.config.as_deref(),
+        },
+        env,
+        &sources,
+    );
+    findings.extend(resolution.findings.iter().cloned());
+    let store = resolution.store.as_ref().map(|url| StoreSummary {
+        url: url.redacted(),
+        source: resolution.source_id().unwrap_or("unknown").to_string(),
+    });
+
+    let mut checked = Vec::new();
+    if let Some(url) = &resolution.store {
+        match vfs::open(url, env) {
+            Ok(backend) => {
+                let mut options = CheckOptions {
+                    clusters: args.clusters.clone(),
+                    jobs: args.jobs,
+                    ..CheckOptions::default()
+                };
+                if let Some(max) = args.max_file_size.or(lint_config.max_file_size) {
+                    options.load.max_object_bytes = max;
+                }
+                let outcome =
+                    check::check_store(backend.as_ref(), &options, &sources, cwd.as_deref());
+                findings.extend(outcome.findings);
+                checked = outcome.clusters;
+            }
+            Err(e) => findings.push(store_diags::store_unreachable(&url.redacted(), &e)),
+        }
+    }
+
+    let fail_on = args
+        .fail_on
+        .map(Severity::from)
+        .or(lint_config.fail_on)
+        .unwrap_or(Severity::Error);
+    let applied = config::apply(&lint_config, findings, config::today_utc());
+    let mut findings = applied.findings;
+    sort_findings(&mut findings);
+
+    let store_root = resolution
+        .store
+        .as_ref()
+        .map(|u| u.redacted())
+        .unwrap_or_default();
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::record(&findings, &store_root);
+        write_file_verified(path, baseline.to_json().as_bytes())?;
+        eprintln!(
+            "statelint: recorded {} finding(s) in baseline `{}`",
+            baseline.entries.len(),
+            path.display()
+        );
+        return Ok(Status::Clean);
+    }
+    let mut baselined = 0;
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot read baseline `{}`: {e}", path.display()),
+            )
+        })?;
+        let baseline = Baseline::parse(&path.display().to_string(), &text)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+        let (fresh, absorbed) = baseline.filter(findings, &store_root);
+        findings = fresh;
+        baselined = absorbed;
+    }
+    let report = RunReport {
+        version: REPORT_VERSION,
+        tool: ToolInfo::current(),
+        store,
+        clusters: check::summarize(&checked, &findings, fail_on),
+        findings,
+        suppressed: applied.suppressed,
+        baselined,
+        fail_on,
+    };
+    let options = HumanOptions {
+        color: wants_color(args.output.no_color, env),
+        verbose: args.output.verbose,
+        quiet: args.output.quiet,
+        base_dir: cwd.clone(),
+    };
+    report::reporter(args.format, options).render(&report, &sources, out)?;
+    Ok(if report.fails() {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
+}
+
+/// Reads `--lint-config FILE`, else `./.statelint.yaml` when it exists.
+fn load_lint_config(
+    explicit: Option<&Path>,
+    cwd: Option<&Path>,
+    sources: &SourceDb,
+) -> io::Result<(LintConfig, Vec<statelint::findings::Finding>)> {
+    let path: Option<PathBuf> = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => cwd
+            .map(|c| c.join(".statelint.yaml"))
+            .filter(|p| p.is_file()),
+    };
+    let Some(path) = path else {
+        return Ok((LintConfig::default(), Vec::new()));
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot read lint config `{}`: {e}", path.display()),
+        )
+    })?;
+    let url = format!("file://{}", path.display());
+    Ok(config::parse(&url, &text, sources))
+}
+
+fn run_resolve(
+    args: &ResolveArgs,
+    env: &dyn Environment,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
+    let sources = SourceDb::new();
+    let r = resolve::resolve(
+        &ResolveInput {
+            flag: args.store.state.as_deref(),
+            config_file: args.store.config.as_deref(),
+        },
+        env,
+        &sources,
+    );
+    match args.format {
+        ListFormat::Json => listing::resolution_json(&r, out)?,
+        ListFormat::Human => {
+            listing::resolution_human(&r, out)?;
+            if !r.findings.is_empty() {
+                writeln!(out)?;
+                let report = RunReport {
+                    version: REPORT_VERSION,
+                    tool: ToolInfo::current(),
+                    store: None,
+                    clusters: Vec::new(),
+                    findings: r.findings.clone(),
+                    suppressed: 0,
+                    baselined: 0,
+                    fail_on: Severity::Error,
+                };
+                let options = HumanOptions {
+                    color: wants_color(false, env),
+                    quiet: true,
+                    ..HumanOptions::default()
+                };
+                report::reporter(Format::Human, options).render(&report, &sources, out)?;
+            }
+        }
+    }
+    let failed = r.store.is_none() || r.findings.iter().any(|f| f.severity >= Severity::Error);
+    Ok(if failed {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
+}
+
+fn run_rules(args: &RulesArgs, out: &mut dyn Write) -> io::Result<Status> {
+    let all = codes::all();
+    match args.format {
+        ListFormat::Human => listing::rules_human(&all, out)?,
+        ListFormat::Json => listing::rules_json(&all, out)?,
+    }
+    Ok(Status::Clean)
+}
+
+fn run_explain(args: &ExplainArgs, out: &mut dyn Write) -> io::Result<Status> {
+    match codes::lookup(&args.code) {
+        Some(info) => {
+            listing::explain(info, out)?;
+            Ok(Status::Clean)
+        }
+        None => {
+            eprintln!(
+                "statelint: error: unknown code `{}`; `statelint rules` lists them all",
+                args.code
+            );
+            Ok(Status::ToolError)
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, then reads it back
+/// before replacing the target, so a failed write never leaves a truncated file.
+fn write_file_verified(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let context =
+        |e: io::Error| io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "baseline".into());
+    let tmp = path.with_file_name(format!(".{file_name}.statelint-tmp"));
+    std::fs::write(&tmp, bytes).map_err(context)?;
+    let back = std::fs::read(&tmp).map_err(context)?;
+    if back != bytes {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(context(io::Error::other("content read back differs")));
+    }
+    std::fs::rename(&tmp, path).map_err(context)
+}

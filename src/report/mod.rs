@@ -6,7 +6,18 @@ use std::io::{self, Write};
 use crate::findings::{Finding, Severity};
 use crate::source::SourceDb;
 
+mod github;
+mod human;
+mod json;
+mod junit;
 pub mod listing;
+mod sarif;
+
+pub use github::{escape_data, escape_property, github_path, GithubReporter};
+pub use human::HumanReporter;
+pub use json::JsonReporter;
+pub use junit::{xml_escape, JunitReporter};
+pub use sarif::{SarifReporter, SARIF_SCHEMA_URI};
 
 /// Version of the `--format json` contract (`schemas/report.schema.json`).
 pub const REPORT_VERSION: &str = "1.0.0";
@@ -56,6 +67,8 @@ pub struct RunReport {
     pub findings: Vec<Finding>,
     /// Findings suppressed by `.statelint.yaml` (counted, not shown).
     pub suppressed: usize,
+    /// Findings accepted by `--baseline` (counted, not shown).
+    pub baselined: usize,
     /// The level at or above which findings fail the run.
     pub fail_on: Severity,
 }
@@ -121,6 +134,17 @@ pub struct HumanOptions {
     pub quiet: bool,
     /// Directory that `file://` paths are shown relative to (github format), usually the cwd.
     pub base_dir: Option<std::path::PathBuf>,
+}
+
+/// The renderer for `format`.
+pub fn reporter(format: Format, options: HumanOptions) -> Box<dyn Reporter> {
+    match format {
+        Format::Human => Box::new(HumanReporter::new(options)),
+        Format::Json => Box::new(JsonReporter),
+        Format::Sarif => Box::new(SarifReporter),
+        Format::Junit => Box::new(JunitReporter),
+        Format::Github => Box::new(GithubReporter::new(options.base_dir)),
+    }
 }
 
 /// A stable fingerprint of a finding: hex SHA-256 of [`Finding::stable_key`]. It does not

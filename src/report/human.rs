@@ -1,0 +1,200 @@
+//! `--format human`: miette snippets for people, then a summary.
+//!
+//! Colours only when the binary says so (a terminal without `NO_COLOR`); the renderer never
+//! inspects the environment itself.
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
+use owo_colors::OwoColorize;
+use std::io::{self, Write};
+
+use super::{ClusterStatus, HumanOptions, Reporter, RunReport};
+use crate::findings::{Finding, Location, Severity};
+use crate::source::SourceDb;
+
+pub struct HumanReporter {
+    options: HumanOptions,
+    handler: GraphicalReportHandler,
+}
+
+impl HumanReporter {
+    pub fn new(options: HumanOptions) -> HumanReporter {
+        let theme = if options.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_width(110)
+            .with_context_lines(1);
+        HumanReporter { options, handler }
+    }
+
+    fn paint(&self, text: &str, severity: Severity) -> String {
+        if !self.options.color {
+            return text.to_string();
+        }
+        match severity {
+            Severity::Critical => text.red().bold().to_string(),
+            Severity::Error => text.red().to_string(),
+            Severity::Warning => text.yellow().to_string(),
+            Severity::Note => text.cyan().to_string(),
+        }
+    }
+
+    /// One finding: header, snippet (or resource), help, cluster.
+    fn finding(&self, f: &Finding, sources: &SourceDb) -> String {
+        let severity = match f.severity {
+            Severity::Critical | Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        };
+        let mut diagnostic = MietteDiagnostic::new(format!("{}: {}", f.severity, f.message))
+            .with_code(format!("{} {}", f.code, f.name))
+            .with_severity(severity);
+        if let Some(help) = &f.help {
+            diagnostic = diagnostic.with_help(help.clone());
+        }
+        let mut text = String::new();
+        let rendered = match &f.location {
+            Location::File { file, url, span } => match sources.get(*file) {
+                Some(source) => {
+                    let end = (span.offset + span.length).min(source.text.len());
+                    let start = span.offset.min(end);
+                    let label = f.pointer.clone().unwrap_or_else(|| f.name.to_string());
+                    let diagnostic =
+                        diagnostic.with_label(LabeledSpan::at(start..end.max(start), label));
+                    let report = Report::new(diagnostic)
+                        .with_source_code(NamedSource::new(url.clone(), source.text.clone()));
+                    self.handler.render_report(&mut text, report.as_ref())
+                }
+                None => {
+                    let report = Report::new(diagnostic);
+                    let r = self.handler.render_report(&mut text, report.as_ref());
+                    text.push_str(&format!("  at {url}:{}:{}\n", span.line, span.column));
+                    r
+                }
+            },
+            Location::Resource { uri } => {
+                let report = Report::new(diagnostic);
+                let r = self.handler.render_report(&mut text, report.as_ref());
+                text.push_str(&format!("  at {uri}\n"));
+                r
+            }
+        };
+        if rendered.is_err() {
+            // Formatting into a String only fails on a renderer bug; keep the essentials.
+            text = format!(
+                "{} [{}]: {} ({})\n",
+                f.severity,
+                f.code,
+                f.message,
+                f.location.uri()
+            );
+        }
+        if let Some(cluster) = &f.cluster {
+            text.push_str(&format!("  cluster: {cluster}\n"));
+        }
+        text
+    }
+
+    fn summary(&self, report: &RunReport) -> String {
+        let shown = report.findings.len();
+        let mut parts: Vec<String> = report
+            .counts()
+            .iter()
+            .rev()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| self.paint(&format!("{n} {}", plural(s.as_str(), *n)), *s))
+            .collect();
+        if parts.is_empty() {
+            parts.push("no findings".into());
+        }
+        let clusters = report
+            .cluster_counts()
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} {}", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let checked = report.clusters.len();
+        let mut line = format!(
+            "{}: {} in {checked} {}",
+            if report.fails() { "failed" } else { "ok" },
+            parts.join(", "),
+            plural("cluster", checked)
+        );
+        if !clusters.is_empty() {
+            line.push_str(&format!(" ({clusters})"));
+        }
+        if report.suppressed > 0 {
+            line.push_str(&format!("; {} suppressed", report.suppressed));
+        }
+        if report.baselined > 0 {
+            line.push_str(&format!("; {} in the baseline", report.baselined));
+        }
+        let mut text = format!("{line}\n");
+        if shown > 0 && !self.options.quiet {
+            if let Some(first) = report.findings.first() {
+                text.push_str(&format!(
+                    "run `statelint explain {}` (or any code above) for what a rule checks and how to fix it\n",
+                    first.code
+                ));
+            }
+        }
+        text
+    }
+}
+
+fn plural(word: &str, n: usize) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+impl Reporter for HumanReporter {
+    fn render(
+        &self,
+        report: &RunReport,
+        sources: &SourceDb,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        if let Some(store) = &report.store {
+            if !self.options.quiet {
+                writeln!(out, "store: {} (from {})", store.url, store.source)?;
+                writeln!(out)?;
+            }
+        }
+        for f in &report.findings {
+            if self.options.quiet && f.severity < report.fail_on {
+                continue;
+            }
+            write!(out, "{}", self.finding(f, sources))?;
+            writeln!(out)?;
+        }
+        if self.options.verbose {
+            writeln!(out, "clusters:")?;
+            for c in &report.clusters {
+                let status = match c.status {
+                    ClusterStatus::Valid => "valid",
+                    ClusterStatus::Invalid => "invalid",
+                    ClusterStatus::Error => "error (not loaded)",
+                    ClusterStatus::Skipped => "skipped",
+                };
+                writeln!(
+                    out,
+                    "  {:<40} {status:<18} {} instance {}",
+                    c.name,
+                    c.instance_groups,
+                    plural("group", c.instance_groups)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        write!(out, "{}", self.summary(report))
+    }
+}
