@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::findings::{sort_findings, Finding, Severity};
 use crate::report::{ClusterStatus, ClusterSummary};
@@ -15,13 +16,33 @@ use crate::store::{self, diags, LoadOptions};
 use crate::vfs::Backend;
 
 /// Knobs of one check run.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CheckOptions {
     /// Limit the run to these clusters (empty: all).
     pub clusters: Vec<String>,
     pub load: LoadOptions,
     /// Worker threads (default: one per core).
     pub jobs: Option<usize>,
+    /// Told how many clusters there are, then about each one done (a progress bar).
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+impl std::fmt::Debug for CheckOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckOptions")
+            .field("clusters", &self.clusters)
+            .field("load", &self.load)
+            .field("jobs", &self.jobs)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Progress of a run, for a progress bar on a terminal. Called from worker threads.
+pub trait Progress: Send + Sync {
+    fn start(&self, clusters: usize);
+    fn cluster_done(&self, name: &str);
+    fn finish(&self);
 }
 
 /// What a check found, before the lint config is applied.
@@ -80,6 +101,9 @@ pub fn check_store(
     let selected =
         |name: &str| options.clusters.is_empty() || options.clusters.iter().any(|c| c == name);
 
+    if let Some(p) = &options.progress {
+        p.start(layout.clusters.len());
+    }
     let run = || {
         layout
             .clusters
@@ -129,6 +153,11 @@ pub fn check_store(
                 };
                 (summary, findings)
             })
+            .inspect(|(summary, _)| {
+                if let Some(p) = &options.progress {
+                    p.cluster_done(&summary.name);
+                }
+            })
             .collect::<Vec<_>>()
     };
     let results = match options.jobs {
@@ -141,6 +170,9 @@ pub fn check_store(
         },
         None => run(),
     };
+    if let Some(p) = &options.progress {
+        p.finish();
+    }
     for (summary, findings) in results {
         outcome.clusters.push(summary);
         outcome.findings.extend(findings);

@@ -352,8 +352,72 @@ pub fn apply(config: &LintConfig, findings: Vec<Finding>, today: (i32, u32, u32)
     out
 }
 
+/// The commented `.statelint.yaml` that `statelint init` writes for a store and its clusters.
+/// Everything but `fail-on` is commented out, so the file changes nothing until edited.
+pub fn template(store: Option<&str>, clusters: &[String]) -> String {
+    let mut text =
+        String::from("# statelint configuration (schema: schemas/statelint-config.schema.json).\n");
+    match store {
+        Some(url) => text.push_str(&format!(
+            "# Written by `statelint init` for the store {url}.\n"
+        )),
+        None => text.push_str(
+            "# Written by `statelint init`; no state store was found (see `statelint resolve`).\n",
+        ),
+    }
+    text.push_str(
+        "\n# Findings at or above this severity fail `statelint check` (exit 1):\n\
+         # note | warning | error | critical.\n\
+         fail-on: error\n\
+         \n\
+         # Largest store object read, in bytes (default 4 MiB); larger ones are SL016.\n\
+         # max-file-size: 4194304\n\
+         \n\
+         # Change a code's severity, by code or by name; `off` disables it.\n\
+         # severity:\n\
+         #   SL107: error\n\
+         #   unexpected-object: off\n\
+         \n\
+         # Hide a finding, always with the reason it is acceptable; `cluster` and `expires`\n\
+         # (YYYY-MM-DD) are optional. A suppression that matches nothing is reported (SL900).\n\
+         # suppress:\n",
+    );
+    if clusters.is_empty() {
+        text.push_str(
+            "#   - code: SL101\n#     cluster: my.example.com\n#     reason: why this is fine\n",
+        );
+    }
+    for name in clusters {
+        text.push_str(&format!(
+            "#   - code: SL101\n#     cluster: {name}\n#     reason: why this is fine\n#     expires: 2099-12-31\n"
+        ));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_init_template_parses_clean_and_changes_nothing_but_fail_on() {
+        for (store, clusters) in [
+            (None, vec![]),
+            (
+                Some("s3://bucket/kops"),
+                vec!["a.example.com".to_string(), "b.example.com".to_string()],
+            ),
+        ] {
+            let text = template(store, &clusters);
+            let sources = SourceDb::new();
+            let (config, findings) = parse("file:///p/.statelint.yaml", &text, &sources);
+            assert!(findings.is_empty(), "{findings:#?}\n{text}");
+            assert_eq!(config.fail_on, Some(Severity::Error));
+            assert!(config.overrides.is_empty() && config.suppressions.is_empty());
+            for c in &clusters {
+                assert!(text.contains(c.as_str()));
+            }
+        }
+    }
     use super::*;
 
     const SAMPLE: &str = "fail-on: warning\nseverity:\n  SL015: off\n  unexpected-kind: warning\nsuppress:\n  - code: SL013\n    cluster: a.example.com\n    reason: being rebuilt\n  - code: SL014\n    reason: old\n    expires: 2020-01-01\n  - code: SL011\n    reason: nothing matches\n";

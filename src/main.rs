@@ -6,12 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use statelint::baseline::Baseline;
-use statelint::check::{self, CheckOptions};
-use statelint::cli::{CheckArgs, Cli, Command, ExplainArgs, ListFormat, ResolveArgs, RulesArgs};
+use statelint::check::{self, CheckOptions, Progress};
+use statelint::cli::{
+    CheckArgs, Cli, Command, ExplainArgs, InitArgs, ListFormat, ResolveArgs, RulesArgs,
+};
 use statelint::codes;
 use statelint::config::{self, LintConfig};
 use statelint::env::{Environment, SystemEnv};
 use statelint::findings::{sort_findings, Severity};
+use statelint::report::progress::BarProgress;
 use statelint::report::{
     self, listing, Format, HumanOptions, RunReport, StoreSummary, ToolInfo, REPORT_VERSION,
 };
@@ -19,6 +22,7 @@ use statelint::resolve::{self, ResolveInput};
 use statelint::source::SourceDb;
 use statelint::store::diags as store_diags;
 use statelint::vfs;
+use std::sync::Arc;
 
 /// Exit statuses (ruff/cargo-deny convention).
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         Command::Resolve(args) => run_resolve(&args, &env, &mut out),
         Command::Rules(args) => run_rules(&args, &mut out),
         Command::Explain(args) => run_explain(&args, &mut out),
+        Command::Init(args) => run_init(&args, &env),
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "statelint", &mut out);
             Ok(Status::Clean)
@@ -86,9 +91,13 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
     if let Some(url) = &resolution.store {
         match vfs::open(url, env) {
             Ok(backend) => {
+                let progress: Option<Arc<dyn Progress>> = (io::stderr().is_terminal()
+                    && !args.output.quiet)
+                    .then(|| Arc::new(BarProgress::default()) as Arc<dyn Progress>);
                 let mut options = CheckOptions {
                     clusters: args.clusters.clone(),
                     jobs: args.jobs,
+                    progress,
                     ..CheckOptions::default()
                 };
                 if let Some(max) = args.max_file_size.or(lint_config.max_file_size) {
@@ -279,4 +288,44 @@ fn write_file_verified(path: &Path, bytes: &[u8]) -> io::Result<()> {
         return Err(context(io::Error::other("content read back differs")));
     }
     std::fs::rename(&tmp, path).map_err(context)
+}
+
+/// `statelint init`: a commented `.statelint.yaml` naming the store's clusters.
+fn run_init(args: &InitArgs, env: &dyn Environment) -> io::Result<Status> {
+    let path = match (env.current_dir(), args.output.is_absolute()) {
+        (Some(cwd), false) => cwd.join(&args.output),
+        _ => args.output.clone(),
+    };
+    if path.exists() && !args.force {
+        eprintln!(
+            "statelint: error: `{}` already exists; use --force to replace it",
+            path.display()
+        );
+        return Ok(Status::ToolError);
+    }
+    let sources = SourceDb::new();
+    let resolution = resolve::resolve(
+        &ResolveInput {
+            flag: args.store.state.as_deref(),
+            config_file: args.store.config.as_deref(),
+        },
+        env,
+        &sources,
+    );
+    let mut clusters = Vec::new();
+    if let Some(url) = &resolution.store {
+        if let Ok(backend) = vfs::open(url, env) {
+            if let Ok(layout) = statelint::store::discover(backend.as_ref()) {
+                clusters = layout.clusters.iter().map(|c| c.name.clone()).collect();
+            }
+        }
+    }
+    let text = config::template(resolution.url.as_deref(), &clusters);
+    write_file_verified(&path, text.as_bytes())?;
+    eprintln!(
+        "statelint: wrote `{}` ({} cluster(s) listed)",
+        path.display(),
+        clusters.len()
+    );
+    Ok(Status::Clean)
 }

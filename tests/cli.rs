@@ -411,3 +411,166 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+// ---- integrations: help, completions, man, init, baseline, gitlab -----------------------
+
+#[test]
+fn every_subcommand_has_help_with_examples() {
+    let home = TempDir::new().expect("tempdir");
+    for sub in [
+        "check",
+        "resolve",
+        "rules",
+        "explain",
+        "init",
+        "completions",
+        "man",
+    ] {
+        let (code, stdout, _) = run(statelint(home.path()).args([sub, "--help"]));
+        assert_eq!(code, 0, "{sub} --help");
+        assert!(
+            stdout.contains("Examples:"),
+            "{sub} --help lacks examples:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let home = TempDir::new().expect("tempdir");
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef statelint"),
+        ("fish", "complete -c statelint"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let (code, stdout, _) = run(statelint(home.path()).args(["completions", shell]));
+        assert_eq!(code, 0);
+        assert!(stdout.contains(marker), "{shell}: {marker} missing");
+        assert!(stdout.contains("check"), "{shell}: subcommands listed");
+    }
+    let (code, stdout, _) = run(statelint(home.path()).arg("man"));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with(".ie") || stdout.contains(".TH statelint"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn init_writes_a_config_that_check_accepts_and_never_overwrites() {
+    let home = TempDir::new().expect("tempdir");
+    let store = example_store();
+    let (code, _, stderr) = run(statelint(home.path())
+        .arg("init")
+        .arg("--state")
+        .arg(&store));
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(home.path().join(".statelint.yaml")).expect("written");
+    assert!(text.contains("staging.example.com"));
+    // The written file is read by `check` without SL901.
+    let (_, stdout, _) = check_example(home.path(), &["--format", "json"]);
+    assert!(!codes_of(&json(&stdout)).contains(&"SL901".to_string()));
+    // A second init refuses to replace it.
+    std::fs::write(home.path().join(".statelint.yaml"), "fail-on: note\n").expect("edit");
+    let (code, _, _) = run(statelint(home.path())
+        .arg("init")
+        .arg("--state")
+        .arg(&store));
+    assert_eq!(code, 2);
+    let after = std::fs::read_to_string(home.path().join(".statelint.yaml")).expect("still there");
+    assert_eq!(after, "fail-on: note\n", "user edits are never lost");
+}
+
+#[test]
+fn baseline_round_trip_fails_only_on_new_findings() {
+    let work = TempDir::new().expect("tempdir");
+    copy_dir(&example_store(), &work.path().join("store"));
+    let baseline = work.path().join("baseline.json");
+    let mut cmd = statelint(work.path());
+    cmd.args(["check", "--state", "store", "--write-baseline"])
+        .arg(&baseline);
+    let (code, _, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+
+    let mut cmd = statelint(work.path());
+    cmd.args([
+        "check",
+        "--state",
+        "store",
+        "--format",
+        "json",
+        "--baseline",
+    ])
+    .arg(&baseline);
+    let (code, stdout, _) = run(&mut cmd);
+    let report = json(&stdout);
+    assert_eq!(code, 0, "everything is in the baseline: {stdout}");
+    assert!(report["baselined"].as_u64().is_some_and(|n| n >= 1));
+
+    // Lines moving does not matter; a new problem does.
+    let config = work.path().join("store/staging.example.com/config");
+    let text = std::fs::read_to_string(&config).expect("read");
+    let moved = format!(
+        "# a new comment line\n{}",
+        text.replace("kind: Cluster", "kind: Cluster\nextraField: 1")
+    );
+    std::fs::write(&config, moved).expect("write");
+    let mut cmd = statelint(work.path());
+    cmd.args([
+        "check",
+        "--state",
+        "store",
+        "--format",
+        "json",
+        "--baseline",
+    ])
+    .arg(&baseline);
+    let (code, stdout, _) = run(&mut cmd);
+    assert_eq!(code, 1);
+    let fresh = codes_of(&json(&stdout));
+    assert_eq!(fresh, ["SL121"], "only the new unknown field: {stdout}");
+}
+
+#[test]
+fn gitlab_format_is_a_code_quality_array() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = check_example(home.path(), &["--format", "gitlab"]);
+    assert_eq!(code, 1);
+    let issues = json(&stdout);
+    let issues = issues.as_array().expect("array");
+    assert!(!issues.is_empty());
+    for i in issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[key].is_string(), "{key} in {i}");
+        }
+        assert!(i["location"]["lines"]["begin"].as_u64().is_some());
+        assert!(["info", "minor", "major", "critical", "blocker"]
+            .contains(&i["severity"].as_str().unwrap_or("")));
+    }
+}
+
+#[test]
+fn github_annotations_follow_the_documented_syntax() {
+    let home = TempDir::new().expect("tempdir");
+    let (_, stdout, _) = check_example(home.path(), &["--format", "github"]);
+    assert!(!stdout.is_empty());
+    for line in stdout.lines() {
+        // ::<command> <k>=<v>,<k>=<v>::<message>, message and values escaped.
+        let rest = line
+            .strip_prefix("::")
+            .unwrap_or_else(|| panic!("not a workflow command: {line}"));
+        let (command, rest) = rest.split_once(' ').expect("command then properties");
+        assert!(["error", "warning", "notice"].contains(&command), "{line}");
+        let (props, message) = rest.split_once("::").expect("properties then message");
+        assert!(!message.contains('\n') && !message.is_empty());
+        for prop in props.split(',') {
+            let (key, value) = prop.split_once('=').expect("key=value");
+            assert!(
+                ["file", "line", "col", "endLine", "endColumn", "title"].contains(&key),
+                "{line}"
+            );
+            assert!(!value.contains(':') && !value.contains(','), "{line}");
+        }
+    }
+}

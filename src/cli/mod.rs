@@ -37,6 +37,11 @@ pub enum Command {
     /// List every rule and diagnostic code.
     #[command(after_help = "Examples:\n  statelint rules\n  statelint rules --format json")]
     Rules(RulesArgs),
+    /// Write a commented `.statelint.yaml` for the current store.
+    #[command(
+        after_help = "Examples:\n  statelint init\n  statelint init --state s3://bucket/kops --output ci/statelint.yaml"
+    )]
+    Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Examples:\n  statelint completions bash > /etc/bash_completion.d/statelint\n  statelint completions zsh > \"${fpath[1]}/_statelint\""
@@ -129,6 +134,18 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// A code (SL101) or name (config-base-mismatch).
     pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Where to write the file.
+    #[arg(long, short, value_name = "FILE", default_value = ".statelint.yaml")]
+    pub output: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,13 +7,16 @@ use crate::findings::{Finding, Severity};
 use crate::source::SourceDb;
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
 pub mod listing;
+pub mod progress;
 mod sarif;
 
 pub use github::{escape_data, escape_property, github_path, GithubReporter};
+pub use gitlab::GitlabReporter;
 pub use human::HumanReporter;
 pub use json::JsonReporter;
 pub use junit::{xml_escape, JunitReporter};
@@ -120,6 +123,8 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
 }
 
 /// Presentation knobs the binary decides (TTY, `NO_COLOR`, flags, cwd); renderers never read
@@ -144,6 +149,7 @@ pub fn reporter(format: Format, options: HumanOptions) -> Box<dyn Reporter> {
         Format::Sarif => Box::new(SarifReporter),
         Format::Junit => Box::new(JunitReporter),
         Format::Github => Box::new(GithubReporter::new(options.base_dir)),
+        Format::Gitlab => Box::new(GitlabReporter::new(options.base_dir)),
     }
 }
 
