@@ -8,12 +8,13 @@ use std::process::ExitCode;
 use statelint::baseline::Baseline;
 use statelint::check::{self, CheckOptions, Progress};
 use statelint::cli::{
-    CheckArgs, Cli, Command, ExplainArgs, InitArgs, ListFormat, ResolveArgs, RulesArgs,
+    CheckArgs, Cli, Command, ExplainArgs, InitArgs, ListFormat, ProbeArgs, ResolveArgs, RulesArgs,
 };
 use statelint::codes;
 use statelint::config::{self, LintConfig};
 use statelint::env::{Environment, SystemEnv};
 use statelint::findings::{sort_findings, Severity};
+use statelint::probes;
 use statelint::report::progress::BarProgress;
 use statelint::report::{
     self, listing, Format, HumanOptions, RunReport, StoreSummary, ToolInfo, REPORT_VERSION,
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => run_rules(&args, &mut out),
         Command::Explain(args) => run_explain(&args, &mut out),
         Command::Init(args) => run_init(&args, &env),
+        Command::Probe(args) => run_probe(&args, &env, &mut out),
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "statelint", &mut out);
             Ok(Status::Clean)
@@ -88,6 +90,7 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
     });
 
     let mut checked = Vec::new();
+    let mut probe_results = Vec::new();
     if let Some(url) = &resolution.store {
         match vfs::open(url, env) {
             Ok(backend) => {
@@ -107,6 +110,11 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
                     check::check_store(backend.as_ref(), &options, &sources, cwd.as_deref());
                 findings.extend(outcome.findings);
                 checked = outcome.clusters;
+                if !args.offline {
+                    let run = run_probes(&backend, &args.clusters, args.read_only, cwd.as_deref());
+                    findings.extend(run.findings);
+                    probe_results = run.results;
+                }
             }
             Err(e) => findings.push(store_diags::store_unreachable(&url.redacted(), &e)),
         }
@@ -158,6 +166,7 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
         findings,
         suppressed: applied.suppressed,
         baselined,
+        probes: probe_results,
         fail_on,
     };
     let options = HumanOptions {
@@ -227,6 +236,7 @@ fn run_resolve(
                     findings: r.findings.clone(),
                     suppressed: 0,
                     baselined: 0,
+                    probes: Vec::new(),
                     fail_on: Severity::Error,
                 };
                 let options = HumanOptions {
@@ -328,4 +338,76 @@ fn run_init(args: &InitArgs, env: &dyn Environment) -> io::Result<Status> {
         clusters.len()
     );
     Ok(Status::Clean)
+}
+
+/// Runs the permission probes with interrupt cleanup installed.
+fn run_probes(
+    backend: &Arc<dyn statelint::vfs::Backend>,
+    clusters: &[String],
+    read_only: bool,
+    cwd: Option<&Path>,
+) -> probes::ProbeRun {
+    probes::guard::install_interrupt_cleanup(|left| {
+        if left > 0 {
+            eprintln!("statelint: interrupted; {left} probe object(s) could not be removed");
+        }
+    });
+    let options = probes::ProbeOptions {
+        clusters: clusters.to_vec(),
+        read_only,
+    };
+    probes::probe(backend, &options, cwd)
+}
+
+/// `statelint probe`: the permission probes alone.
+fn run_probe(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
+    let sources = SourceDb::new();
+    let cwd = env.current_dir();
+    let resolution = resolve::resolve(
+        &ResolveInput {
+            flag: args.store.state.as_deref(),
+            config_file: args.store.config.as_deref(),
+        },
+        env,
+        &sources,
+    );
+    let mut findings = resolution.findings.clone();
+    let mut results = Vec::new();
+    if let Some(url) = &resolution.store {
+        match vfs::open(url, env) {
+            Ok(backend) => {
+                let run = run_probes(&backend, &args.clusters, args.read_only, cwd.as_deref());
+                findings.extend(run.findings);
+                results = run.results;
+            }
+            Err(e) => findings.push(store_diags::store_unreachable(&url.redacted(), &e)),
+        }
+    }
+    sort_findings(&mut findings);
+    let report = RunReport {
+        version: REPORT_VERSION,
+        tool: ToolInfo::current(),
+        store: resolution.store.as_ref().map(|url| StoreSummary {
+            url: url.redacted(),
+            source: resolution.source_id().unwrap_or("unknown").to_string(),
+        }),
+        clusters: Vec::new(),
+        findings,
+        suppressed: 0,
+        baselined: 0,
+        probes: results,
+        fail_on: Severity::Error,
+    };
+    let options = HumanOptions {
+        color: wants_color(args.output.no_color, env),
+        verbose: args.output.verbose,
+        quiet: args.output.quiet,
+        base_dir: cwd.clone(),
+    };
+    report::reporter(args.format, options).render(&report, &sources, out)?;
+    Ok(if report.fails() {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
 }

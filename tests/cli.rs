@@ -38,7 +38,12 @@ fn json(text: &str) -> Value {
 fn check_example(home: &Path, args: &[&str]) -> (i32, String, String) {
     let store = example_store();
     let mut cmd = statelint(home);
-    cmd.arg("check").arg("--state").arg(&store).args(args);
+    // Offline: probes would write (briefly) into the repository's example store.
+    cmd.arg("check")
+        .arg("--state")
+        .arg(&store)
+        .arg("--offline")
+        .args(args);
     run(&mut cmd)
 }
 
@@ -573,4 +578,95 @@ fn github_annotations_follow_the_documented_syntax() {
             assert!(!value.contains(':') && !value.contains(','), "{line}");
         }
     }
+}
+
+// ---- probes -------------------------------------------------------------------------------
+
+#[test]
+fn probe_passes_on_a_writable_local_store_and_leaves_nothing_behind() {
+    let work = TempDir::new().expect("tempdir");
+    copy_dir(&example_store(), &work.path().join("store"));
+    let mut cmd = statelint(work.path());
+    cmd.args(["probe", "--state", "store", "--format", "json"]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let report = json(&stdout);
+    let probes = report["probes"].as_array().expect("probe results");
+    assert!(probes
+        .iter()
+        .any(|p| p["action"] == "write" && p["outcome"] == "pass"));
+    assert!(probes.iter().all(|p| p["outcome"] == "pass"), "{stdout}");
+    let leftovers: Vec<_> = walk(&work.path().join("store"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".statelint-probe-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    let mut cmd = statelint(work.path());
+    cmd.args([
+        "probe",
+        "--state",
+        "store",
+        "--format",
+        "json",
+        "--read-only",
+    ]);
+    let (code, stdout, _) = run(&mut cmd);
+    assert_eq!(code, 0);
+    let report = json(&stdout);
+    assert!(report["probes"].as_array().is_some_and(|p| p
+        .iter()
+        .any(|p| p["action"] == "write" && p["outcome"] == "skipped")));
+}
+
+#[cfg(unix)]
+#[test]
+fn probe_flags_world_readable_secrets() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = TempDir::new().expect("tempdir");
+    let store = work.path().join("store");
+    copy_dir(&example_store(), &store);
+    let secret = store.join("dev.example.com/secrets/admin");
+    std::fs::create_dir_all(secret.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&secret, "{\"Data\": \"c2VjcmV0\"}").expect("write");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let mut cmd = statelint(work.path());
+    cmd.args(["probe", "--state", "store", "--format", "json"]);
+    let (code, stdout, _) = run(&mut cmd);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(codes_of(&json(&stdout)).contains(&"SL206".to_string()));
+    assert!(!stdout.contains("c2VjcmV0"), "secret content never printed");
+}
+
+#[test]
+fn offline_check_runs_no_probes() {
+    let home = TempDir::new().expect("tempdir");
+    let (_, stdout, _) = check_example(home.path(), &["--format", "json"]);
+    assert!(json(&stdout).get("probes").is_none());
+    let work = TempDir::new().expect("tempdir");
+    copy_dir(&example_store(), &work.path().join("store"));
+    let mut cmd = statelint(work.path());
+    cmd.args(["check", "--state", "store", "--format", "json"]);
+    let (_, stdout, _) = run(&mut cmd);
+    assert!(
+        json(&stdout)["probes"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty()),
+        "check probes by default"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
 }

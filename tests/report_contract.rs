@@ -20,6 +20,7 @@ fn run_check(args: &[&str]) -> Value {
         .arg("check")
         .arg("--state")
         .arg(manifest("examples/store"))
+        .arg("--offline")
         .args(args)
         .output()
         .expect("runs");

@@ -29,6 +29,11 @@ pub enum Command {
         after_help = "Examples:\n  statelint check --state s3://bucket/kops\n  statelint check --state file://examples/store --format sarif > statelint.sarif\n  statelint check --cluster prod.example.com --fail-on warning\n\nExit status: 0 clean, 1 findings at or above --fail-on, 2 tool error."
     )]
     Check(CheckArgs),
+    /// Probe what the current identity can really do on the store (list, read, write, delete).
+    #[command(
+        after_help = "Examples:\n  statelint probe --state s3://bucket/kops\n  statelint probe --cluster prod.example.com --read-only --format json\n\nWrites touch only a throw-away `<cluster>/.statelint-probe-<random>` object, removed afterwards\n(also on errors and Ctrl-C). Exit status: 0 all needed permissions present, 1 some missing, 2 tool error."
+    )]
+    Probe(ProbeArgs),
     /// Show which state store kops would use, and why every other source lost.
     #[command(
         after_help = "Examples:\n  statelint resolve\n  KOPS_STATE_STORE=s3://b/p statelint resolve --format json"
@@ -107,9 +112,32 @@ pub struct CheckArgs {
     /// Record the current findings as the accepted baseline and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Do not probe permissions (no requests beyond reading the store).
+    #[arg(long)]
+    pub offline: bool,
+    /// Probe reads only: never write the throw-away probe object.
+    #[arg(long)]
+    pub read_only: bool,
     /// Worker threads for reading and checking clusters (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Probe only this cluster (repeatable).
+    #[arg(long = "cluster", visible_alias = "name", value_name = "NAME")]
+    pub clusters: Vec<String>,
+    /// Never write the throw-away probe object.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -11,6 +11,7 @@ use std::io::{self, Write};
 
 use super::{ClusterStatus, HumanOptions, Reporter, RunReport};
 use crate::findings::{Finding, Location, Severity};
+use crate::probes::Outcome;
 use crate::source::SourceDb;
 
 pub struct HumanReporter {
@@ -129,6 +130,18 @@ impl HumanReporter {
         if !clusters.is_empty() {
             line.push_str(&format!(" ({clusters})"));
         }
+        if !report.probes.is_empty() {
+            let count = |o: Outcome| report.probes.iter().filter(|r| r.outcome == o).count();
+            line.push_str(&format!(
+                "; probes: {} passed, {} failed",
+                count(Outcome::Pass),
+                count(Outcome::Fail)
+            ));
+            let unknown = count(Outcome::Inconclusive);
+            if unknown > 0 {
+                line.push_str(&format!(", {unknown} inconclusive"));
+            }
+        }
         if report.suppressed > 0 {
             line.push_str(&format!("; {} suppressed", report.suppressed));
         }
@@ -174,6 +187,27 @@ impl Reporter for HumanReporter {
                 continue;
             }
             write!(out, "{}", self.finding(f, sources))?;
+            writeln!(out)?;
+        }
+        let show_probe = |r: &&crate::probes::ProbeResult| {
+            self.options.verbose || !matches!(r.outcome, Outcome::Pass | Outcome::Skipped)
+        };
+        if report.probes.iter().any(|r| show_probe(&r)) && !self.options.quiet {
+            writeln!(out, "probes:")?;
+            for r in report.probes.iter().filter(show_probe) {
+                let outcome = match r.outcome {
+                    Outcome::Pass => self.paint("pass", Severity::Note),
+                    Outcome::Fail => self.paint("FAIL", Severity::Error),
+                    Outcome::Inconclusive => self.paint("inconclusive", Severity::Warning),
+                    Outcome::Skipped => "skipped".to_string(),
+                };
+                let detail = if r.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", r.detail)
+                };
+                writeln!(out, "  {outcome:<12} {:<22} {}{detail}", r.action, r.target)?;
+            }
             writeln!(out)?;
         }
         if self.options.verbose {

@@ -72,6 +72,9 @@ pub struct RunReport {
     pub suppressed: usize,
     /// Findings accepted by `--baseline` (counted, not shown).
     pub baselined: usize,
+    /// Permission probes run against the store (empty with `--offline`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<crate::probes::ProbeResult>,
     /// The level at or above which findings fail the run.
     pub fail_on: Severity,
 }

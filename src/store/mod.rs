@@ -93,6 +93,8 @@ pub fn group(objects: &[ObjectMeta]) -> Layout {
             None if rel == "config" => entry.config_key = Some(o.key.clone()),
             None if rel == "cluster.spec" => entry.legacy_spec_key = Some(o.key.clone()),
             None if KNOWN_FILES.contains(&rel) => {}
+            // A permission probe running right now (ours, removed when it ends).
+            None if rel.starts_with(crate::probes::guard::PROBE_PREFIX) => {}
             None => entry.unexpected.push(o.key.clone()),
             Some(("instancegroup", name)) if !name.contains('/') && !name.is_empty() => {
                 entry

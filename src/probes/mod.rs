@@ -1,0 +1,269 @@
+//! Permission probes: what can this caller really do on this store?
+//!
+//! Probes go through the same [`Backend`] as every read, so they test exactly the path
+//! kops takes. Reads touch real state files only to read them; writes only ever target a
+//! throw-away key `<cluster>/.statelint-probe-<random>` that is removed on success, on
+//! errors, and on Ctrl-C (see [`guard`]). Backend-specific probes (S3 bucket location,
+//! policies, caller identity) add to the generic matrix here.
+
+pub mod diags;
+pub mod guard;
+pub mod local;
+
+use serde::Serialize;
+use std::sync::Arc;
+
+use crate::codes::CodeInfo;
+use crate::findings::Finding;
+use crate::store;
+use crate::vfs::{Backend, RemoteErrorKind, VfsError};
+
+use guard::ProbeObject;
+
+/// The answer of one probe. An unanswered probe is never a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Inconclusive,
+    Skipped,
+}
+
+/// One probe: the action tried, on what, and what came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProbeResult {
+    /// The action in the backend's vocabulary, e.g. `s3:GetObject` or `read`.
+    pub action: String,
+    /// The (redacted) URL it was tried on.
+    pub target: String,
+    pub outcome: Outcome,
+    /// The error or the reason it was skipped; empty on a pass.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// Knobs of a probe run.
+#[derive(Debug, Clone, Default)]
+pub struct ProbeOptions {
+    /// Probe only these clusters (empty: all).
+    pub clusters: Vec<String>,
+    /// Skip every write (and delete).
+    pub read_only: bool,
+}
+
+/// Results and the findings explaining the failures.
+#[derive(Debug, Default)]
+pub struct ProbeRun {
+    pub results: Vec<ProbeResult>,
+    pub findings: Vec<Finding>,
+}
+
+impl ProbeRun {
+    fn pass(&mut self, action: &str, target: &str) {
+        self.push(action, target, Outcome::Pass, String::new());
+    }
+
+    fn skip(&mut self, action: &str, target: &str, why: &str) {
+        self.push(action, target, Outcome::Skipped, why.to_string());
+    }
+
+    fn push(&mut self, action: &str, target: &str, outcome: Outcome, detail: String) {
+        self.results.push(ProbeResult {
+            action: action.to_string(),
+            target: target.to_string(),
+            outcome,
+            detail,
+        });
+    }
+
+    /// Records a failed call: a denial is a Fail with its finding, anything else
+    /// (timeouts, 5xx, connection errors) is Inconclusive.
+    fn error(
+        &mut self,
+        action: &str,
+        target: &str,
+        denied: &'static CodeInfo,
+        err: &VfsError,
+        cluster: Option<&str>,
+    ) {
+        let detail = err.to_string();
+        let (outcome, finding) = if is_denial(err) {
+            (
+                Outcome::Fail,
+                diags::denied(denied, action, target, &detail),
+            )
+        } else {
+            (
+                Outcome::Inconclusive,
+                diags::inconclusive(action, target, &detail),
+            )
+        };
+        let finding = match cluster {
+            Some(c) => finding.with_cluster(c),
+            None => finding,
+        };
+        self.findings.push(finding);
+        self.push(action, target, outcome, detail);
+    }
+
+    /// Whether any probe failed (a needed permission is missing).
+    pub fn failed(&self) -> bool {
+        self.results.iter().any(|r| r.outcome == Outcome::Fail)
+    }
+}
+
+/// Whether an error is the backend saying "no" (as opposed to not answering).
+pub fn is_denial(err: &VfsError) -> bool {
+    match err {
+        VfsError::PermissionDenied { .. } => true,
+        VfsError::Remote { kind, .. } => matches!(
+            kind,
+            RemoteErrorKind::AccessDenied
+                | RemoteErrorKind::BadCredentials
+                | RemoteErrorKind::NoCredentials
+        ),
+        _ => false,
+    }
+}
+
+/// The action names a backend uses, so results read in its own vocabulary.
+fn action_names(backend: &dyn Backend) -> [&'static str; 4] {
+    if backend.root().scheme.is_s3_family() {
+        [
+            "s3:ListBucket",
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteObject",
+        ]
+    } else {
+        ["list", "read", "write", "delete"]
+    }
+}
+
+/// The generic probe matrix: list the store, then per cluster list its folder, read its
+/// `config`, and (unless read-only) write, read back and delete a throw-away object.
+pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeRun {
+    let backend_ref: &dyn Backend = backend.as_ref();
+    let [list, read, write, delete] = action_names(backend_ref);
+    let mut run = ProbeRun::default();
+    let root = backend.root().redacted();
+    let objects = match backend.list("") {
+        Ok(objects) => {
+            run.pass(list, &root);
+            objects
+        }
+        Err(e) => {
+            run.error(list, &root, &diags::LIST_DENIED, &e, None);
+            return run;
+        }
+    };
+    let layout = store::group(&objects);
+    for cluster in &layout.clusters {
+        let name = cluster.name.as_str();
+        if !options.clusters.is_empty() && !options.clusters.iter().any(|c| c == name) {
+            continue;
+        }
+        let prefix = format!("{name}/");
+        let prefix_url = backend.url_of(&prefix);
+        match backend.list(&prefix) {
+            Ok(_) => run.pass(list, &prefix_url),
+            Err(e) => run.error(list, &prefix_url, &diags::LIST_DENIED, &e, Some(name)),
+        }
+        let config_key = format!("{name}/config");
+        let config_url = backend.url_of(&config_key);
+        match backend.read(&config_key, crate::vfs::DEFAULT_MAX_OBJECT_BYTES) {
+            Ok(_) => run.pass(read, &config_url),
+            Err(VfsError::TooLarge { .. }) => run.pass(read, &config_url),
+            Err(e) => run.error(read, &config_url, &diags::READ_DENIED, &e, Some(name)),
+        }
+        if options.read_only {
+            let probe_url = backend.url_of(&format!("{prefix}.statelint-probe-*"));
+            for action in [write, delete] {
+                run.skip(action, &probe_url, "--read-only");
+            }
+            continue;
+        }
+        probe_writes(backend, name, [read, write, delete], &mut run);
+    }
+    run
+}
+
+/// Every probe that applies to the store: the generic matrix, plus the secrets-permission
+/// check of a local store (`cwd` resolves relative local paths).
+pub fn probe(
+    backend: &Arc<dyn Backend>,
+    options: &ProbeOptions,
+    cwd: Option<&std::path::Path>,
+) -> ProbeRun {
+    let mut run = probe_store(backend, options);
+    if let Some(root) = backend.root().local_path(cwd) {
+        let clusters: Vec<String> = run
+            .results
+            .iter()
+            .filter(|r| r.action == "read" && r.target.ends_with("/config"))
+            .filter_map(|r| {
+                let rel = r.target.strip_prefix(&backend.root().redacted())?;
+                Some(
+                    rel.trim_start_matches('/')
+                        .trim_end_matches("/config")
+                        .to_string(),
+                )
+            })
+            .collect();
+        let findings = local::secrets_permissions(&root, &backend.root().redacted(), &clusters);
+        let target = backend.root().redacted();
+        if findings.is_empty() {
+            run.pass("secrets-permissions", &target);
+        } else {
+            run.push(
+                "secrets-permissions",
+                &target,
+                Outcome::Fail,
+                format!("{} file(s) readable by others", findings.len()),
+            );
+        }
+        run.findings.extend(findings);
+    }
+    run
+}
+
+/// Write, read back and delete one throw-away object under the cluster's folder.
+fn probe_writes(
+    backend: &Arc<dyn Backend>,
+    cluster: &str,
+    [read, write, delete]: [&str; 3],
+    run: &mut ProbeRun,
+) {
+    let probe = match ProbeObject::create(backend, cluster) {
+        Ok(p) => p,
+        Err((url, e)) => {
+            run.error(write, &url, &diags::WRITE_DENIED, &e, Some(cluster));
+            run.skip(delete, &url, "nothing was written");
+            return;
+        }
+    };
+    let url = probe.url().to_string();
+    run.pass(write, &url);
+    match probe.read_back() {
+        Ok(true) => run.pass(read, &url),
+        Ok(false) => run.push(
+            read,
+            &url,
+            Outcome::Fail,
+            "read back different content".into(),
+        ),
+        Err(e) => run.error(read, &url, &diags::READ_DENIED, &e, Some(cluster)),
+    }
+    match probe.remove() {
+        Ok(()) => run.pass(delete, &url),
+        Err(e) => {
+            run.error(delete, &url, &diags::DELETE_DENIED, &e, Some(cluster));
+            run.findings
+                .push(diags::left_behind(&url, &e.to_string()).with_cluster(cluster));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

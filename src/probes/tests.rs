@@ -1,0 +1,242 @@
+use super::*;
+use crate::resolve::url::StoreUrl;
+use crate::vfs::mem::MemBackend;
+use crate::vfs::ObjectMeta;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The probe registry is process-wide; tests that create probe objects run one at a time
+/// so `outstanding()` and `cleanup_all()` only see their own.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+const CONFIG: &[u8] = b"apiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nmetadata:\n  name: c.example.com\nspec: {}\n";
+
+fn seeded(name: &str) -> Arc<MemBackend> {
+    let url = StoreUrl::parse(&format!("memfs://{name}")).expect("valid URL");
+    let backend = MemBackend::isolated(&url);
+    backend.write("c.example.com/config", CONFIG).expect("seed");
+    backend
+        .write("c.example.com/instancegroup/nodes", b"x")
+        .expect("seed");
+    Arc::new(backend)
+}
+
+/// A backend that refuses chosen operations, to drive the failure paths (unit speed; the
+/// real denials are tested against loopback servers).
+struct Refusing {
+    inner: Arc<MemBackend>,
+    deny_write: bool,
+    deny_probe_read: bool,
+    deny_delete: AtomicBool,
+}
+
+impl Refusing {
+    fn denied(&self, key: &str) -> VfsError {
+        VfsError::PermissionDenied {
+            url: self.inner.url_of(key),
+        }
+    }
+}
+
+impl Backend for Refusing {
+    fn root(&self) -> &StoreUrl {
+        self.inner.root()
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
+        self.inner.list(prefix)
+    }
+    fn read(&self, key: &str, max: u64) -> Result<Vec<u8>, VfsError> {
+        if self.deny_probe_read && key.contains(guard::PROBE_PREFIX) {
+            return Err(self.denied(key));
+        }
+        self.inner.read(key, max)
+    }
+    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        if self.deny_write {
+            return Err(self.denied(key));
+        }
+        self.inner.write(key, data)
+    }
+    fn delete(&self, key: &str) -> Result<(), VfsError> {
+        if self.deny_delete.load(Ordering::SeqCst) {
+            return Err(self.denied(key));
+        }
+        self.inner.delete(key)
+    }
+    fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
+        self.inner.stat(key)
+    }
+}
+
+fn probe_objects(backend: &MemBackend) -> Vec<String> {
+    backend
+        .list("")
+        .expect("list")
+        .into_iter()
+        .map(|o| o.key)
+        .filter(|k| k.contains(guard::PROBE_PREFIX))
+        .collect()
+}
+
+fn outcomes(run: &ProbeRun) -> Vec<(&str, Outcome)> {
+    run.results
+        .iter()
+        .map(|r| (r.action.as_str(), r.outcome))
+        .collect()
+}
+
+#[test]
+fn a_writable_store_passes_every_probe_and_keeps_nothing() {
+    let _serial = serial();
+    let mem = seeded("probe-ok");
+    let backend: Arc<dyn Backend> = mem.clone();
+    let run = probe_store(&backend, &ProbeOptions::default());
+    assert!(run.findings.is_empty(), "{:#?}", run.findings);
+    assert_eq!(
+        outcomes(&run),
+        [
+            ("list", Outcome::Pass),
+            ("list", Outcome::Pass),
+            ("read", Outcome::Pass),
+            ("write", Outcome::Pass),
+            ("read", Outcome::Pass),
+            ("delete", Outcome::Pass),
+        ]
+    );
+    assert!(probe_objects(&mem).is_empty());
+    assert_eq!(
+        mem.read("c.example.com/config", 1 << 20)
+            .expect("still there"),
+        CONFIG
+    );
+}
+
+#[test]
+fn read_only_skips_writes() {
+    let _serial = serial();
+    let mem = seeded("probe-ro");
+    let backend: Arc<dyn Backend> = mem.clone();
+    let options = ProbeOptions {
+        read_only: true,
+        ..ProbeOptions::default()
+    };
+    let run = probe_store(&backend, &options);
+    let skipped: Vec<_> = run
+        .results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Skipped)
+        .map(|r| r.action.as_str())
+        .collect();
+    assert_eq!(skipped, ["write", "delete"]);
+    assert!(!run.failed());
+}
+
+#[test]
+fn a_denied_write_fails_with_its_code_and_writes_nothing() {
+    let _serial = serial();
+    let mem = seeded("probe-denied-write");
+    let backend: Arc<dyn Backend> = Arc::new(Refusing {
+        inner: mem.clone(),
+        deny_write: true,
+        deny_probe_read: false,
+        deny_delete: AtomicBool::new(false),
+    });
+    let run = probe_store(&backend, &ProbeOptions::default());
+    assert!(run.failed());
+    assert_eq!(
+        run.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        ["SL202"]
+    );
+    assert_eq!(run.findings[0].cluster.as_deref(), Some("c.example.com"));
+    assert!(probe_objects(&mem).is_empty());
+}
+
+#[test]
+fn the_probe_object_is_removed_after_a_failure_in_the_middle() {
+    let _serial = serial();
+    let mem = seeded("probe-mid-failure");
+    let backend: Arc<dyn Backend> = Arc::new(Refusing {
+        inner: mem.clone(),
+        deny_write: false,
+        deny_probe_read: true,
+        deny_delete: AtomicBool::new(false),
+    });
+    let run = probe_store(&backend, &ProbeOptions::default());
+    assert_eq!(
+        run.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+        ["SL201"]
+    );
+    assert!(
+        probe_objects(&mem).is_empty(),
+        "left behind: {:?}",
+        probe_objects(&mem)
+    );
+    assert_eq!(guard::outstanding(), 0);
+}
+
+#[test]
+fn a_denied_delete_names_the_object_left_behind() {
+    let _serial = serial();
+    let mem = seeded("probe-denied-delete");
+    let backend: Arc<dyn Backend> = Arc::new(Refusing {
+        inner: mem.clone(),
+        deny_write: false,
+        deny_probe_read: false,
+        deny_delete: AtomicBool::new(true),
+    });
+    let run = probe_store(&backend, &ProbeOptions::default());
+    let codes: Vec<_> = run.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["SL203", "SL204"]);
+    let left = probe_objects(&mem);
+    assert_eq!(left.len(), 1);
+    assert!(
+        run.findings[1].message.contains(&left[0]),
+        "{}",
+        run.findings[1].message
+    );
+}
+
+#[test]
+fn dropping_a_probe_object_deletes_it_and_cleanup_all_empties_the_registry() {
+    let _serial = serial();
+    let mem = seeded("probe-drop");
+    let backend: Arc<dyn Backend> = mem.clone();
+    {
+        let probe = guard::ProbeObject::create(&backend, "c.example.com").expect("write");
+        assert!(probe.key().starts_with("c.example.com/.statelint-probe-"));
+        assert_eq!(probe_objects(&mem).len(), 1);
+    }
+    assert!(probe_objects(&mem).is_empty());
+    let probe = guard::ProbeObject::create(&backend, "c.example.com").expect("write");
+    assert_eq!(guard::cleanup_all(), 0);
+    assert!(probe_objects(&mem).is_empty());
+    drop(probe);
+}
+
+#[cfg(unix)]
+#[test]
+fn world_readable_secrets_in_a_local_store_are_critical() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let keyset = dir.path().join("c.example.com/pki/private/ca");
+    std::fs::create_dir_all(&keyset).expect("mkdir");
+    let file = keyset.join("keyset.yaml");
+    std::fs::write(&file, "secret").expect("write");
+    for p in [dir.path().join("c.example.com/pki/private"), keyset.clone()] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    }
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let clusters = vec!["c.example.com".to_string()];
+    let found = local::secrets_permissions(dir.path(), "file:///s", &clusters);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code, "SL206");
+    assert!(found[0]
+        .message
+        .contains("file:///s/c.example.com/pki/private/ca/keyset.yaml"));
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    assert!(local::secrets_permissions(dir.path(), "file:///s", &clusters).is_empty());
+}
