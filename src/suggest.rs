@@ -11,13 +11,20 @@ where
     if input.chars().count() < 3 {
         return None;
     }
-    candidates
+    let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter(|c| *c != input)
         .map(|c| (edit_distance(&input.to_lowercase(), &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= budget)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+        .collect();
+    scored.sort_unstable();
+    scored.dedup();
+    match scored.as_slice() {
+        // Two equally close candidates (`us-east-1c` vs `1a`/`1b`): any pick is a guess.
+        [(best, _), (second, _), ..] if best == second => None,
+        [(_, c), ..] => Some(c),
+        [] => None,
+    }
 }
 
 /// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions, which are
@@ -69,5 +76,10 @@ mod tests {
         assert_eq!(did_you_mean("networkCidr", fields), Some("networkCIDR"));
         assert_eq!(did_you_mean("completelyDifferent", fields), None);
         assert_eq!(did_you_mean("ab", ["ac"]), None);
+        assert_eq!(
+            did_you_mean("us-east-1c", ["us-east-1a", "us-east-1b"]),
+            None
+        );
+        assert_eq!(did_you_mean("evnets", ["main", "events"]), Some("events"));
     }
 }

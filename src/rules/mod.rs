@@ -4,6 +4,24 @@
 //! its typed finding constructors, its check and its unit tests. Registration is one line
 //! in [`RULES`].
 
+mod cluster_name_mismatch;
+mod config_base_mismatch;
+mod config_base_scheme_mismatch;
+mod control_plane_etcd_member;
+mod etcd_cluster_names;
+mod etcd_member_count;
+mod etcd_member_unknown_group;
+mod ig_name_mismatch;
+mod ig_unknown_subnet;
+mod ig_unknown_zone;
+mod instance_group_size;
+mod invalid_cidr;
+mod kubernetes_version;
+mod missing_role_groups;
+mod subnet_outside_network;
+mod subnet_overlap;
+pub mod support;
+
 use std::path::Path;
 
 use crate::codes::CodeInfo;
@@ -46,11 +64,50 @@ pub trait Rule: Sync + Send {
     fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>);
 }
 
-/// Every registered rule, in code order.
-pub static RULES: &[&dyn Rule] = &[];
+/// Every registered rule, in code order. Registering a rule is one line here.
+pub static RULES: &[&dyn Rule] = &[
+    &config_base_mismatch::RULE,
+    &cluster_name_mismatch::RULE,
+    &subnet_outside_network::RULE,
+    &subnet_overlap::RULE,
+    &ig_unknown_subnet::RULE,
+    &ig_unknown_zone::RULE,
+    &etcd_member_count::RULE,
+    &etcd_member_unknown_group::RULE,
+    &kubernetes_version::RULE,
+    &config_base_scheme_mismatch::RULE,
+    &ig_name_mismatch::RULE,
+    &control_plane_etcd_member::RULE,
+    &missing_role_groups::RULE,
+    &instance_group_size::RULE,
+    &invalid_cidr::RULE,
+    &etcd_cluster_names::RULE,
+];
 
 /// The codes of the registered rules.
-pub static CODES: &[&CodeInfo] = &[];
+pub static CODES: &[&CodeInfo] = &[
+    &config_base_mismatch::INFO,
+    &cluster_name_mismatch::INFO,
+    &subnet_outside_network::INFO,
+    &subnet_overlap::INFO,
+    &ig_unknown_subnet::INFO,
+    &ig_unknown_zone::INFO,
+    &etcd_member_count::INFO,
+    &etcd_member_unknown_group::INFO,
+    &kubernetes_version::INFO,
+    &config_base_scheme_mismatch::INFO,
+    &ig_name_mismatch::INFO,
+    &control_plane_etcd_member::INFO,
+    &missing_role_groups::INFO,
+    &instance_group_size::INFO,
+    &invalid_cidr::INFO,
+    &etcd_cluster_names::INFO,
+];
+
+/// The rule with this code, for running one rule alone (fixture tests).
+pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.info().code == code)
+}
 
 /// Runs every rule on one cluster; findings carry the cluster name.
 pub fn check_cluster(cx: &ClusterContext<'_>) -> Vec<Finding> {
@@ -64,4 +121,22 @@ pub fn check_cluster(cx: &ClusterContext<'_>) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_and_codes_agree_and_are_in_code_order() {
+        let from_rules: Vec<_> = RULES.iter().map(|r| r.info().code).collect();
+        let codes: Vec<_> = CODES.iter().map(|c| c.code).collect();
+        assert_eq!(from_rules, codes);
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        let mut unique = sorted.clone();
+        unique.dedup();
+        assert_eq!(sorted.len(), unique.len(), "duplicate code");
+        assert!(codes.iter().all(|c| c.starts_with("SL1")));
+    }
 }

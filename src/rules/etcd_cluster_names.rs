@@ -1,0 +1,80 @@
+//! SL116: etcd clusters with unknown or duplicated names, or duplicated members.
+
+use std::collections::HashSet;
+
+use crate::codes::CodeInfo;
+use crate::findings::{Finding, Severity};
+use crate::suggest::did_you_mean;
+
+use super::support::{at, etcd_clusters, quoted_list};
+use super::{ClusterContext, Rule};
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "SL116",
+    name: "etcd-cluster-names",
+    default_severity: Severity::Error,
+    summary: "an etcd cluster name is unknown or repeated, or a member name is repeated",
+    doc: "## What it checks\nThat `spec.etcdClusters[].name` is one of `main`, `events`, `cilium`, `leases`, each at most once, and that member names are unique within an etcd cluster.\n\n## Why\nkops validation only accepts those etcd clusters; a repeated name or member makes two etcd-manager instances fight over the same volume and backups.\n\n## Example\n```yaml\netcdClusters:\n- name: main\n- name: main\n```\n\n## Fix\nKeep one entry per etcd cluster and give each member a distinct name (usually the zone letter).\n",
+};
+
+pub struct EtcdClusterNames;
+
+pub static RULE: EtcdClusterNames = EtcdClusterNames;
+
+const KNOWN: &[&str] = &["main", "events", "cilium", "leases"];
+
+impl Rule for EtcdClusterNames {
+    fn info(&self) -> &'static CodeInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+        let mut seen = HashSet::new();
+        for etcd in etcd_clusters(cx) {
+            let Some(name) = etcd.name else { continue };
+            let pointer = format!("{}/name", etcd.pointer);
+            if !KNOWN.contains(&name) {
+                out.push(
+                    at(
+                        &INFO,
+                        cx.cluster,
+                        &pointer,
+                        format!("etcd cluster `{name}` is not one kops runs"),
+                    )
+                    .with_help(
+                        match did_you_mean(name, KNOWN.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("use one of {}", quoted_list(KNOWN.iter().copied())),
+                        },
+                    ),
+                );
+            }
+            if !seen.insert(name) {
+                out.push(
+                    at(
+                        &INFO,
+                        cx.cluster,
+                        &pointer,
+                        format!("etcd cluster `{name}` is defined more than once"),
+                    )
+                    .with_help("merge the entries into one"),
+                );
+            }
+            let mut members = HashSet::new();
+            for m in &etcd.members {
+                let Some(member) = m.name else { continue };
+                if !members.insert(member) {
+                    out.push(
+                        at(
+                            &INFO,
+                            cx.cluster,
+                            &format!("{}/name", m.pointer),
+                            format!("etcd cluster `{name}` has two members named `{member}`"),
+                        )
+                        .with_help("give each member its own name"),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! SL108: an etcd member refers to an instance group that does not exist.
+
+use crate::codes::CodeInfo;
+use crate::findings::{Finding, Severity};
+use crate::suggest::did_you_mean;
+
+use super::support::{at, at_key, etcd_clusters, ig_name, quoted_list};
+use super::{ClusterContext, Rule};
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "SL108",
+    name: "etcd-member-unknown-group",
+    default_severity: Severity::Error,
+    summary: "an etcd member's `instanceGroup` is missing or names no instance group",
+    doc: "## What it checks\nThat every `etcdMembers[].instanceGroup` is set and names an InstanceGroup of the cluster.\n\n## Why\nEach etcd member runs on its control-plane group; a member pointing at a renamed or deleted group never starts, and the etcd cluster loses quorum.\n\n## Example\n```yaml\netcdMembers:\n- name: a\n  instanceGroup: master-us-east-1a   # the group is now control-plane-us-east-1a\n```\n\n## Fix\nName the existing control-plane group that should host the member.\n",
+};
+
+pub struct EtcdMemberUnknownGroup;
+
+pub static RULE: EtcdMemberUnknownGroup = EtcdMemberUnknownGroup;
+
+impl Rule for EtcdMemberUnknownGroup {
+    fn info(&self) -> &'static CodeInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+        let groups: Vec<&str> = cx.instance_groups.iter().map(ig_name).collect();
+        for etcd in etcd_clusters(cx) {
+            let cluster_name = etcd.name.unwrap_or("?");
+            for member in &etcd.members {
+                let member_name = member.name.unwrap_or("?");
+                let Some(group) = member.instance_group else {
+                    out.push(
+                        at_key(&INFO, cx.cluster, &member.pointer, format!("etcd member `{member_name}` of `{cluster_name}` has no `instanceGroup`"))
+                            .with_help(format!("set `instanceGroup` to one of {}", quoted_list(groups.iter().copied()))),
+                    );
+                    continue;
+                };
+                if groups.contains(&group) {
+                    continue;
+                }
+                let help = match did_you_mean(group, groups.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!(
+                        "the cluster's instance groups are {}",
+                        quoted_list(groups.iter().copied())
+                    ),
+                };
+                out.push(
+                    at(
+                        &INFO,
+                        cx.cluster,
+                        &format!("{}/instanceGroup", member.pointer),
+                        format!("etcd member `{member_name}` of `{cluster_name}` runs on instance group `{group}`, which does not exist"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}
