@@ -8,6 +8,7 @@ pub mod config;
 pub mod document;
 pub mod env;
 pub mod findings;
+pub mod policy;
 pub mod report;
 pub mod resolve;
 pub mod rules;
