@@ -5,11 +5,16 @@
 //! (caller identity, the bucket policy, readable identity policies); the SL3xx linter and
 //! `fix-policy` build on the same model.
 
+pub mod arn;
 pub mod diags;
+pub mod evaluate;
 pub mod json_index;
 pub mod model;
 pub mod parse;
 
+pub use evaluate::{
+    evaluate, Caller, Decision, Explanation, MissingSide, PolicySet, Request, Unknown,
+};
 pub use model::{
     Condition, Effect, OneOrMany, PolicyDocument, Principal, PrincipalKind, Statement,
 };

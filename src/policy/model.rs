@@ -19,10 +19,12 @@ pub const VERSION_2008: &str = "2008-10-17";
 
 /// A field that IAM accepts either as a single value or as a list of values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// `Many` comes first: serde tries untagged variants in order, and with `T = Value` a list
+// would otherwise decode as one value.
 #[serde(untagged)]
 pub enum OneOrMany<T> {
-    One(T),
     Many(Vec<T>),
+    One(T),
 }
 
 impl<T> OneOrMany<T> {

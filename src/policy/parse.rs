@@ -481,6 +481,12 @@ mod tests {
         assert!(st[1].principal.as_ref().is_some_and(|p| p.is_everyone()));
         let cond = st[1].condition.as_ref().map(|c| c.len());
         assert_eq!(cond, Some(2));
+        let max_keys = st[1]
+            .condition
+            .as_ref()
+            .and_then(|c| c.get("NumericLessThan"))
+            .and_then(|k| k.get("s3:max-keys"));
+        assert!(max_keys.is_some_and(|v| v.is_list() && v.len() == 2));
         let kinds: Vec<PrincipalKind> = st[2]
             .principal
             .as_ref()
