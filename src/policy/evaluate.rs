@@ -577,11 +577,16 @@ fn combine(e: &Explanation, cross_account: Option<bool>, aws_caller: bool) -> Ve
     }
 }
 
-fn resource_policy_name(resource: &str) -> &'static str {
+/// What to call the resource policy: `bucket policy` for S3 resources.
+fn resource_policy_noun(resource: &str) -> &'static str {
     match arn::Arn::parse(resource) {
-        Ok(a) if a.service == "s3" => "the bucket policy",
-        _ => "the resource policy",
+        Ok(a) if a.service == "s3" => "bucket policy",
+        _ => "resource policy",
     }
+}
+
+fn resource_policy_name(resource: &str) -> String {
+    format!("the {}", resource_policy_noun(resource))
 }
 
 fn describe(by: &StatementRef, resource: &str) -> String {
@@ -601,7 +606,10 @@ fn summarize(v: &Verdict, r: &Request, p: &PolicySet, e: &Explanation) -> String
     let (action, resource) = (&r.action, &r.resource);
     let no_resource_grant = match p.resource_policy {
         Some(_) => format!("{rp} has no statement allowing `{action}` for `{who}`"),
-        None => format!("there is no {} granting `{action}` to `{who}`", &rp[4..]),
+        None => format!(
+            "there is no {} granting `{action}` to `{who}`",
+            resource_policy_noun(resource)
+        ),
     };
     let cross = match e.cross_account {
         Some(true) => match (r.caller.account(), &p.resource_owner_account) {
