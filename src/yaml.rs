@@ -48,6 +48,12 @@ impl PointerIndex {
         self.nodes.get(pointer)
     }
 
+    /// Records the position of `pointer` (used by other position-keeping loaders, such as
+    /// the JSON indexer of `policy/`).
+    pub fn insert(&mut self, pointer: String, pos: NodePos) {
+        self.nodes.insert(pointer, pos);
+    }
+
     /// The position of `pointer`, or of its nearest ancestor that has one.
     pub fn nearest(&self, pointer: &str) -> Option<(&str, &NodePos)> {
         let mut p = pointer;

@@ -23,7 +23,8 @@ fn templates() -> Vec<(String, Value)> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("readable");
-            let value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (p.display().to_string(), value)
         })
         .collect();
@@ -48,23 +49,42 @@ fn templates_are_complete_and_never_mix_bucket_and_object_resources() {
         let declared: Vec<&str> = as_list(&t["placeholders"]);
         for p in ["partition", "bucket", "prefix", "principal"] {
             assert!(declared.contains(&p), "{path}: {p} not declared");
-            assert!(text.contains(&format!("${{{p}}}")), "{path}: {p} never used");
+            assert!(
+                text.contains(&format!("${{{p}}}")),
+                "{path}: {p} never used"
+            );
         }
-        assert!(t["description"].as_str().is_some_and(|d| d.len() > 40), "{path}: documented");
+        assert!(
+            t["description"].as_str().is_some_and(|d| d.len() > 40),
+            "{path}: documented"
+        );
         let statements = t["statements"].as_array().expect("statements");
         for s in statements {
             assert_eq!(s["Effect"], "Allow", "{path}");
-            assert!(s["Sid"].as_str().is_some_and(|sid| sid.chars().all(|c| c.is_ascii_alphanumeric())));
+            assert!(s["Sid"]
+                .as_str()
+                .is_some_and(|sid| sid.chars().all(|c| c.is_ascii_alphanumeric())));
             let actions = as_list(&s["Action"]);
             let resources = as_list(&s["Resource"]);
             let bucket_level = actions.iter().all(|a| BUCKET_ACTIONS.contains(a));
             let object_level = actions.iter().all(|a| !BUCKET_ACTIONS.contains(a));
-            assert!(bucket_level || object_level, "{path}: {} mixes bucket and object actions", s["Sid"]);
+            assert!(
+                bucket_level || object_level,
+                "{path}: {} mixes bucket and object actions",
+                s["Sid"]
+            );
             for r in resources {
                 let is_object_arn = r.contains("${bucket}/");
-                assert_eq!(is_object_arn, object_level, "{path}: {} resource {r}", s["Sid"]);
+                assert_eq!(
+                    is_object_arn, object_level,
+                    "{path}: {} resource {r}",
+                    s["Sid"]
+                );
             }
-            assert!(!text.contains("\"*\""), "{path}: no wildcard principal or action");
+            assert!(
+                !text.contains("\"*\""),
+                "{path}: no wildcard principal or action"
+            );
         }
     }
 }
