@@ -37,6 +37,11 @@ pub struct Layout {
     pub objects: usize,
 }
 
+/// The proper ancestor folders of a `/`-separated key, shortest first: `a/b/c` -> `a`, `a/b`.
+fn ancestors(key: &str) -> impl Iterator<Item = &str> {
+    key.match_indices('/').map(move |(i, _)| &key[..i])
+}
+
 /// Files kops writes directly in a cluster folder.
 const KNOWN_FILES: &[&str] = &[
     "config",
@@ -66,10 +71,14 @@ pub fn group(objects: &[ObjectMeta]) -> Layout {
     // belongs to that cluster, not to a new one.
     dirs.sort_by_key(|d| (d.matches('/').count(), *d));
     dirs.dedup();
+    // Linear in the number of objects: each key is matched against its own ancestor
+    // folders through a map, never against every cluster (stores hold 100,000+ objects).
     let mut accepted: Vec<&str> = Vec::new();
+    let mut accepted_set: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for d in dirs {
-        if !accepted.iter().any(|a| d.starts_with(&format!("{a}/"))) {
+        if !ancestors(d).any(|a| accepted_set.contains(a)) {
             accepted.push(d);
+            accepted_set.insert(d);
         }
     }
     accepted.sort();
@@ -80,11 +89,10 @@ pub fn group(objects: &[ObjectMeta]) -> Layout {
             ..ClusterEntry::default()
         })
         .collect();
+    let index: std::collections::HashMap<&str, usize> =
+        accepted.iter().enumerate().map(|(i, d)| (*d, i)).collect();
     for o in objects {
-        let Some(idx) = accepted
-            .iter()
-            .position(|d| o.key.starts_with(&format!("{d}/")))
-        else {
+        let Some(idx) = ancestors(&o.key).find_map(|a| index.get(a).copied()) else {
             continue;
         };
         let entry = &mut clusters[idx];
