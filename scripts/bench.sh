@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (never run by .ci/run): builds the release binary, installs the comparison
 # tools into .tools/, runs each benchmark and rewrites its section of BENCHMARKS.md.
-# Usage: bash scripts/bench.sh [check]
+# Usage: bash scripts/bench.sh [check|binary]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,4 +14,7 @@ fi
 which=${1:-all}
 if [ "$which" = all ] || [ "$which" = check ]; then
   python3 scripts/bench/check_bench.py
+fi
+if [ "$which" = all ] || [ "$which" = binary ]; then
+  python3 scripts/bench/binary_size.py
 fi
