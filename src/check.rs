@@ -74,17 +74,22 @@ pub fn check_store(
     cwd: Option<&Path>,
 ) -> CheckOutcome {
     let root = backend.root().redacted();
+    // How the backend was configured (legacy variables, overrides) matters even when the
+    // store cannot be listed.
+    let mut findings = backend.open_findings();
     let layout = match store::discover(backend) {
         Ok(l) => l,
         Err(e) => {
+            findings.push(diags::store_unreachable(&root, &e));
             return CheckOutcome {
-                findings: vec![diags::store_unreachable(&root, &e)],
+                findings,
                 ..CheckOutcome::default()
-            }
+            };
         }
     };
     let mut outcome = CheckOutcome {
         objects: layout.objects,
+        findings,
         ..CheckOutcome::default()
     };
     if layout.clusters.is_empty() {

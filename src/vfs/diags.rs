@@ -59,6 +59,17 @@ pub static CODES: &[&CodeInfo] = &[
 
 /// The finding for a failed remote call, or `None` when `err` is not a remote error.
 pub fn remote_finding(err: &VfsError) -> Option<Finding> {
+    if let VfsError::Config {
+        url,
+        code,
+        message,
+        help,
+    } = err
+    {
+        return Some(
+            Finding::new(code, message.clone(), Location::resource(url.clone())).with_help(help),
+        );
+    }
     let VfsError::Remote { url, kind, .. } = err else {
         return None;
     };

@@ -4,8 +4,13 @@
 //! and validated by [`validate_key`] before any backend sees them, so a hostile cluster
 //! name (`..`, a leading `/`, NUL) can never address something outside the store.
 
+pub mod azure;
+pub mod azure_diags;
 pub mod diags;
 pub mod fs;
+pub mod gcs;
+pub mod gcs_diags;
+pub mod http;
 pub mod mem;
 pub mod object;
 pub mod runtime;
@@ -13,7 +18,9 @@ pub mod runtime;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::codes::CodeInfo;
 use crate::env::Environment;
+use crate::findings::Finding;
 use crate::resolve::url::{Scheme, StoreUrl};
 
 /// Default bound on one object read (kops documents are a few KiB).
@@ -50,6 +57,15 @@ pub enum VfsError {
         url: String,
         kind: RemoteErrorKind,
         detail: String,
+    },
+    /// The backend's configuration (environment, credentials file) makes it unusable; the
+    /// code explains which setting and why.
+    #[error("{message}")]
+    Config {
+        url: String,
+        code: &'static CodeInfo,
+        message: String,
+        help: String,
     },
     #[error("cannot access `{url}`: {source}")]
     Io {
@@ -216,6 +232,12 @@ pub trait Backend: Send + Sync {
     fn url_of(&self, key: &str) -> String {
         self.root().join(key).redacted()
     }
+
+    /// Findings about how the backend was configured from the environment (legacy variables,
+    /// credentials kops would not use, endpoint overrides). Reported once per run.
+    fn open_findings(&self) -> Vec<Finding> {
+        Vec::new()
+    }
 }
 
 /// Rejects keys that could escape the store or confuse a backend.
@@ -251,6 +273,8 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, V
             env.current_dir().as_deref(),
         )?)),
         Scheme::Memfs => Ok(Arc::new(mem::MemBackend::named(url))),
+        Scheme::AzureBlob => Ok(Arc::new(azure::open(url, env)?)),
+        Scheme::Gs => Ok(Arc::new(gcs::open(url, env)?)),
         scheme => Err(VfsError::Unsupported {
             scheme,
             reason: "cloud backends are not implemented yet",

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::runtime::block_on;
 use super::{validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
+use crate::findings::Finding;
 use crate::resolve::url::StoreUrl;
 
 /// Upper bound on objects returned by one listing (a kops store has a few hundred).
@@ -20,6 +21,8 @@ pub struct ObjectStoreBackend {
     /// Key prefix inside the bucket/container (no leading or trailing `/`).
     prefix: String,
     store: Arc<dyn ObjectStore>,
+    /// Findings about the configuration this client was built from.
+    findings: Vec<Finding>,
 }
 
 impl ObjectStoreBackend {
@@ -33,7 +36,15 @@ impl ObjectStoreBackend {
             root,
             prefix: prefix.into().trim_matches('/').to_string(),
             store,
+            findings: Vec::new(),
         }
+    }
+
+    /// Attaches findings about how the client was configured (see
+    /// [`Backend::open_findings`]).
+    pub fn with_findings(mut self, findings: Vec<Finding>) -> ObjectStoreBackend {
+        self.findings = findings;
+        self
     }
 
     /// The underlying client (for probes that need more than the VFS verbs).
@@ -55,7 +66,7 @@ impl ObjectStoreBackend {
         let url = self.url_of(key);
         match err {
             object_store::Error::NotFound { .. } => {
-                let detail = err.to_string();
+                let detail = error_chain(&err);
                 match RemoteErrorKind::classify(&detail) {
                     RemoteErrorKind::NoSuchBucket => VfsError::Remote {
                         url,
@@ -65,11 +76,21 @@ impl ObjectStoreBackend {
                     _ => VfsError::NotFound { url },
                 }
             }
-            object_store::Error::PermissionDenied { .. } => VfsError::Remote {
-                url,
-                kind: RemoteErrorKind::AccessDenied,
-                detail: one_line(&err.to_string()),
-            },
+            object_store::Error::PermissionDenied { .. } => {
+                // Azure answers a bad signature with 403 `AuthenticationFailed`: that is a
+                // credentials problem, not a missing grant.
+                let detail = error_chain(&err);
+                let kind = match RemoteErrorKind::classify(&detail) {
+                    RemoteErrorKind::BadCredentials => RemoteErrorKind::BadCredentials,
+                    RemoteErrorKind::NoSuchBucket => RemoteErrorKind::NoSuchBucket,
+                    _ => RemoteErrorKind::AccessDenied,
+                };
+                VfsError::Remote {
+                    url,
+                    kind,
+                    detail: one_line(&detail),
+                }
+            }
             object_store::Error::Unauthenticated { .. } => VfsError::Remote {
                 url,
                 kind: RemoteErrorKind::BadCredentials,
@@ -120,6 +141,10 @@ fn runtime_error(url: String, e: String) -> VfsError {
 impl Backend for ObjectStoreBackend {
     fn root(&self) -> &StoreUrl {
         &self.root
+    }
+
+    fn open_findings(&self) -> Vec<Finding> {
+        self.findings.clone()
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
