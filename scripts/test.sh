@@ -36,4 +36,20 @@ if [ -z "${STATELINT_CORPUS:-}" ] && [ -d "$root/../shared/corpus" ]; then
   export STATELINT_CORPUS="$root/../shared/corpus"
 fi
 
+# Local servers on 127.0.0.1 for the backend tests, stopped by PID on exit (trap above).
+start_server() { # VAR script [args...]: runs the script, exports VAR=endpoint, records the PID
+  local var=$1 endpoint pid
+  shift
+  read -r endpoint pid < <(bash "$@") || { echo "test.sh: could not start $*" >&2; exit 2; }
+  [ -n "${pid:-}" ] || { echo "test.sh: $* did not report a server" >&2; exit 2; }
+  pids+=("$pid")
+  export "$var=$endpoint"
+}
+start_server STATELINT_TEST_S3_ENDPOINT scripts/servers/moto.sh
+start_server STATELINT_TEST_S3_AUTH_ENDPOINT scripts/servers/moto.sh --auth
+export STATELINT_REQUIRE_SERVERS=1
+# Nothing may reach a real cloud: no instance-metadata lookups, no ambient credentials.
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN KOPS_STATE_STORE
+
 cargo test --locked "$@"

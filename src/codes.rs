@@ -23,6 +23,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     codes.extend_from_slice(crate::resolve::diags::CODES);
     codes.extend_from_slice(crate::store::diags::CODES);
     codes.extend_from_slice(crate::vfs::diags::CODES);
+    codes.extend_from_slice(crate::vfs::s3_diags::CODES);
     codes.extend_from_slice(crate::vfs::azure_diags::CODES);
     codes.extend_from_slice(crate::vfs::gcs_diags::CODES);
     codes.extend_from_slice(crate::schema::CODES);

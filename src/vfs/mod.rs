@@ -14,6 +14,8 @@ pub mod http;
 pub mod mem;
 pub mod object;
 pub mod runtime;
+pub mod s3;
+pub mod s3_diags;
 
 use std::fmt;
 use std::sync::Arc;
@@ -130,7 +132,10 @@ impl fmt::Display for RemoteErrorKind {
 impl RemoteErrorKind {
     /// Classifies an error text from an HTTP client or a cloud API.
     pub fn classify(text: &str) -> RemoteErrorKind {
-        let t = text.to_ascii_lowercase();
+        // `retry_timeout: 20s` is object_store's retry settings, not a timeout that happened.
+        let t = text
+            .to_ascii_lowercase()
+            .replace("retry_timeout", "retry budget");
         let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
         if has(&[
             "nosuchbucket",
@@ -187,6 +192,7 @@ impl RemoteErrorKind {
             "unexpected eof",
             "incomplete message",
             "connection closed",
+            "error sending request",
         ]) {
             RemoteErrorKind::Connection
         } else if has(&[
@@ -274,6 +280,7 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, V
         )?)),
         Scheme::Memfs => Ok(Arc::new(mem::MemBackend::named(url))),
         Scheme::AzureBlob => Ok(Arc::new(azure::open(url, env)?)),
+        scheme if scheme.is_s3_family() => Ok(Arc::new(s3::open(url, env)?)),
         Scheme::Gs => Ok(Arc::new(gcs::open(url, env)?)),
         scheme => Err(VfsError::Unsupported {
             scheme,

@@ -337,6 +337,11 @@ mod tests {
     fn classifies_remote_errors() {
         use RemoteErrorKind as K;
         assert_eq!(K::classify("<Code>NoSuchBucket</Code>"), K::NoSuchBucket);
+        // object_store's retry settings in the message are not a timeout.
+        assert_eq!(
+            K::classify("Error performing GET http://127.0.0.1:1/b in 420ms, after 3 retries, max_retries: 3, retry_timeout: 20s - HTTP error: error sending request"),
+            K::Connection
+        );
         assert_eq!(
             K::classify("<Code>InvalidAccessKeyId</Code>"),
             K::BadCredentials

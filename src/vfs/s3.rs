@@ -1,0 +1,455 @@
+//! `s3://` and the S3-compatible schemes (`do://`, `scw://`, `linode://`, `hos://`, `oss://`).
+//!
+//! Configuration follows kops (`util/pkg/vfs/s3context.go`): with `S3_ENDPOINT` set, requests
+//! are path-style with the static keys `S3_ACCESS_KEY_ID`/`S3_SECRET_ACCESS_KEY` and region
+//! `S3_REGION` (default us-east-1), without any region lookup; the S3-compatible schemes
+//! require that mode. Otherwise the standard AWS chain applies (environment keys, shared
+//! profiles and `AWS_PROFILE`, web identity, SSO, instance roles) and the bucket's region is
+//! looked up with GetBucketLocation, falling back to HeadBucket's `x-amz-bucket-region`
+//! header. `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` point the standard mode at another
+//! endpoint (path-style), as the AWS SDKs do.
+//!
+//! Objects go through `object_store` (data plane); bucket-level calls (location, policy,
+//! identity) through the AWS SDK (control plane). Both share the same credentials.
+
+use async_trait::async_trait;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, SharedCredentialsProvider};
+use object_store::aws::{AmazonS3Builder, AwsCredential};
+use object_store::CredentialProvider;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use super::http;
+use super::object::ObjectStoreBackend;
+use super::runtime::{block_on, CONNECT_TIMEOUT, REQUEST_TIMEOUT};
+use super::s3_diags as diags;
+use super::VfsError;
+use crate::env::Environment;
+use crate::findings::Finding;
+use crate::resolve::url::{Scheme, StoreUrl};
+
+/// kops's default region when `S3_ENDPOINT` is set without `S3_REGION`, and the region
+/// GetBucketLocation reports as empty.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// Where the keys come from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum S3Credentials {
+    /// Fixed keys (`S3_*` in endpoint mode, `AWS_ACCESS_KEY_ID`... otherwise).
+    Static {
+        key_id: String,
+        secret: String,
+        token: Option<String>,
+    },
+    /// The AWS SDK default chain (profiles, web identity, SSO, container and instance roles).
+    Chain,
+}
+
+impl std::fmt::Debug for S3Credentials {
+    /// Never prints a secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            S3Credentials::Static { key_id, token, .. } => f
+                .debug_struct("Static")
+                .field("key_id", key_id)
+                .field("secret", &"***")
+                .field("token", &token.as_ref().map(|_| "***"))
+                .finish(),
+            S3Credentials::Chain => f.write_str("Chain"),
+        }
+    }
+}
+
+/// Everything needed to talk to one S3-family store, resolved from the environment.
+#[derive(Debug, Clone)]
+pub struct S3Settings {
+    pub scheme: Scheme,
+    pub bucket: String,
+    /// Key prefix inside the bucket (no leading or trailing `/`).
+    pub prefix: String,
+    /// Custom endpoint (`https://...`), `None` for AWS itself.
+    pub endpoint: Option<String>,
+    pub region: String,
+    /// Whether the region came from the environment (as opposed to a default).
+    pub region_configured: bool,
+    /// Whether to look the bucket's region up (kops does unless `S3_ENDPOINT` is set).
+    pub discover_region: bool,
+    pub path_style: bool,
+    pub credentials: S3Credentials,
+    /// `KOPS_STATE_S3_ACL`.
+    pub acl: Option<String>,
+    /// Findings about this configuration, reported once per run.
+    pub findings: Vec<Finding>,
+}
+
+impl S3Settings {
+    /// `s3://bucket` (or `do://bucket`...), for bucket-level findings.
+    pub fn bucket_url(&self) -> String {
+        format!("{}://{}", self.scheme, self.bucket)
+    }
+}
+
+fn var(env: &dyn Environment, name: &str) -> Option<String> {
+    env.var(name).filter(|v| !v.trim().is_empty())
+}
+
+/// `nyc3.digitaloceanspaces.com` -> `https://nyc3.digitaloceanspaces.com`.
+fn normalize_endpoint(endpoint: &str) -> String {
+    let e = endpoint.trim().trim_end_matches('/');
+    if e.contains("://") {
+        e.to_string()
+    } else {
+        format!("https://{e}")
+    }
+}
+
+/// Resolves the settings of an S3-family store from the environment (pure: no network).
+pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsError> {
+    let shown = url.redacted();
+    let kops_endpoint = var(env, "S3_ENDPOINT");
+    if url.scheme != Scheme::S3 && kops_endpoint.is_none() {
+        return Err(diags::endpoint_required(&shown, &url.scheme.to_string()));
+    }
+    let mut findings = Vec::new();
+    let acl = var(env, "KOPS_STATE_S3_ACL");
+    if let Some(acl) = &acl {
+        findings.push(diags::acl_not_applied(&shown, acl));
+    }
+    let base =
+        |endpoint, region: String, region_configured, discover_region, path_style, credentials| {
+            S3Settings {
+                scheme: url.scheme,
+                bucket: url.host.clone(),
+                prefix: url.path.trim_matches('/').to_string(),
+                endpoint,
+                region,
+                region_configured,
+                discover_region,
+                path_style,
+                credentials,
+                acl: acl.clone(),
+                findings: Vec::new(),
+            }
+        };
+    let mut settings = if let Some(endpoint) = kops_endpoint {
+        // kops's S3_ENDPOINT mode: static keys, path style, no region lookup.
+        let key_id = var(env, "S3_ACCESS_KEY_ID");
+        let secret = var(env, "S3_SECRET_ACCESS_KEY");
+        let (Some(key_id), Some(secret)) = (key_id.clone(), secret.clone()) else {
+            let mut missing = Vec::new();
+            if key_id.is_none() {
+                missing.push("S3_ACCESS_KEY_ID");
+            }
+            if secret.is_none() {
+                missing.push("S3_SECRET_ACCESS_KEY");
+            }
+            return Err(diags::endpoint_credentials(&shown, &missing));
+        };
+        let region = var(env, "S3_REGION");
+        base(
+            Some(normalize_endpoint(&endpoint)),
+            region.clone().unwrap_or_else(|| DEFAULT_REGION.into()),
+            region.is_some(),
+            false,
+            true,
+            S3Credentials::Static {
+                key_id,
+                secret,
+                token: None,
+            },
+        )
+    } else {
+        let endpoint = var(env, "AWS_ENDPOINT_URL_S3")
+            .or_else(|| var(env, "AWS_ENDPOINT_URL"))
+            .map(|e| normalize_endpoint(&e));
+        let region = var(env, "AWS_REGION").or_else(|| var(env, "AWS_DEFAULT_REGION"));
+        let credentials = match (
+            var(env, "AWS_ACCESS_KEY_ID"),
+            var(env, "AWS_SECRET_ACCESS_KEY"),
+        ) {
+            (Some(key_id), Some(secret)) => S3Credentials::Static {
+                key_id,
+                secret,
+                token: var(env, "AWS_SESSION_TOKEN"),
+            },
+            _ => S3Credentials::Chain,
+        };
+        let path_style = endpoint.is_some();
+        base(
+            endpoint,
+            region.clone().unwrap_or_else(|| DEFAULT_REGION.into()),
+            region.is_some(),
+            true,
+            path_style,
+            credentials,
+        )
+    };
+    settings.findings = findings;
+    Ok(settings)
+}
+
+/// The AWS SDK credentials provider for these settings.
+async fn sdk_credentials(settings: &S3Settings) -> SharedCredentialsProvider {
+    match &settings.credentials {
+        S3Credentials::Static {
+            key_id,
+            secret,
+            token,
+        } => SharedCredentialsProvider::new(Credentials::new(
+            key_id,
+            secret,
+            token.clone(),
+            None,
+            "statelint-environment",
+        )),
+        S3Credentials::Chain => SharedCredentialsProvider::new(
+            aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+                .region(Region::new(settings.region.clone()))
+                .build()
+                .await,
+        ),
+    }
+}
+
+/// A control-plane client (bucket location, policy, versioning...) for `region`.
+pub fn control_client(
+    settings: &S3Settings,
+    credentials: SharedCredentialsProvider,
+    region: &str,
+) -> aws_sdk_s3::Client {
+    let timeouts = aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(REQUEST_TIMEOUT)
+        .build();
+    let mut config = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .credentials_provider(credentials)
+        .force_path_style(settings.path_style)
+        .timeout_config(timeouts)
+        .retry_config(
+            aws_sdk_s3::config::retry::RetryConfig::standard()
+                .with_max_attempts(http::MAX_RETRIES as u32 + 1),
+        );
+    if let Some(endpoint) = &settings.endpoint {
+        config = config.endpoint_url(endpoint);
+    }
+    aws_sdk_s3::Client::from_conf(config.build())
+}
+
+/// The outcome of looking a bucket's region up the way kops does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionLookup {
+    /// The bucket's region, when either call revealed it.
+    pub region: Option<String>,
+    /// GetBucketLocation was answered 403 (kops before 1.36 then fails).
+    pub location_denied: bool,
+    /// Why the lookup failed, when it did.
+    pub detail: String,
+}
+
+/// `""` means us-east-1 and `EU` eu-west-1 (GetBucketLocation's legacy answers).
+fn location_to_region(constraint: &str) -> String {
+    match constraint {
+        "" => DEFAULT_REGION.to_string(),
+        "EU" => "eu-west-1".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// GetBucketLocation, then HeadBucket's `x-amz-bucket-region` (on success or on a 301/403).
+pub async fn lookup_region(client: &aws_sdk_s3::Client, bucket: &str) -> RegionLookup {
+    let (location_denied, detail) = match client.get_bucket_location().bucket(bucket).send().await {
+        Ok(out) => {
+            let constraint = out.location_constraint().map(|c| c.as_str()).unwrap_or("");
+            return RegionLookup {
+                region: Some(location_to_region(constraint)),
+                location_denied: false,
+                detail: String::new(),
+            };
+        }
+        Err(e) => (
+            e.raw_response().is_some_and(|r| r.status().as_u16() == 403),
+            format!("GetBucketLocation: {}", sdk_error_text(&e)),
+        ),
+    };
+    match client.head_bucket().bucket(bucket).send().await {
+        Ok(out) => RegionLookup {
+            region: out.bucket_region().map(str::to_string),
+            location_denied,
+            detail,
+        },
+        Err(e) => {
+            let region = e
+                .raw_response()
+                .and_then(|r| r.headers().get("x-amz-bucket-region"))
+                .map(str::to_string);
+            RegionLookup {
+                region,
+                location_denied,
+                detail: format!("{detail}; HeadBucket: {}", sdk_error_text(&e)),
+            }
+        }
+    }
+}
+
+/// An SDK error as one line: HTTP status, the service's error code and message.
+pub fn sdk_error_text<E>(
+    err: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> String
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sdk_s3::error::ProvideErrorMetadata;
+    let text = match (err.code(), err.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        (None, Some(message)) => message.to_string(),
+        (None, None) => aws_sdk_s3::error::DisplayErrorContext(err).to_string(),
+    };
+    match err.raw_response().map(|r| r.status().as_u16()) {
+        Some(status) => format!("HTTP {status} {text}"),
+        None => text,
+    }
+}
+
+/// Bridges the AWS SDK's credential providers (profiles, web identity, SSO, ...) into
+/// `object_store`, caching each credential until shortly before it expires.
+struct SdkCredentialBridge {
+    provider: SharedCredentialsProvider,
+    cached: Mutex<Option<(Arc<AwsCredential>, Option<SystemTime>)>>,
+}
+
+impl std::fmt::Debug for SdkCredentialBridge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SdkCredentialBridge")
+    }
+}
+
+/// Refresh credentials this long before they expire.
+const REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+#[async_trait]
+impl CredentialProvider for SdkCredentialBridge {
+    type Credential = AwsCredential;
+
+    async fn get_credential(&self) -> object_store::Result<Arc<AwsCredential>> {
+        {
+            let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((credential, expiry)) = cached.as_ref() {
+                let fresh = expiry.is_none_or(|e| e > SystemTime::now() + REFRESH_MARGIN);
+                if fresh {
+                    return Ok(Arc::clone(credential));
+                }
+            }
+        }
+        use aws_sdk_s3::config::ProvideCredentials;
+        let credentials = self.provider.provide_credentials().await.map_err(|e| {
+            object_store::Error::Generic {
+                store: "S3",
+                source: format!("no credentials: {e}").into(),
+            }
+        })?;
+        let credential = Arc::new(AwsCredential {
+            key_id: credentials.access_key_id().to_string(),
+            secret_key: credentials.secret_access_key().to_string(),
+            token: credentials.session_token().map(str::to_string),
+        });
+        *self.cached.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Arc::clone(&credential), credentials.expiry()));
+        Ok(credential)
+    }
+}
+
+/// An opened S3-family store: the VFS backend plus what probes need for bucket-level calls.
+pub struct S3Store {
+    pub settings: S3Settings,
+    pub credentials: SharedCredentialsProvider,
+}
+
+/// Opens an S3-family store: resolves the settings, looks the region up as kops does, and
+/// builds the data-plane client.
+pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<ObjectStoreBackend, VfsError> {
+    open_store(url, env).map(|(backend, _)| backend)
+}
+
+/// As [`open`], also returning the settings and credentials for control-plane calls.
+pub fn open_store(
+    url: &StoreUrl,
+    env: &dyn Environment,
+) -> Result<(ObjectStoreBackend, S3Store), VfsError> {
+    let mut settings = resolve(url, env)?;
+    let shown = url.redacted();
+    let runtime_error = |e: String| VfsError::Io {
+        url: shown.clone(),
+        source: std::io::Error::other(e),
+    };
+    let credentials = block_on(sdk_credentials(&settings)).map_err(runtime_error)?;
+    if settings.discover_region {
+        let client = control_client(&settings, credentials.clone(), &settings.region);
+        let lookup = block_on(lookup_region(&client, &settings.bucket)).map_err(runtime_error)?;
+        let bucket_url = settings.bucket_url();
+        match &lookup.region {
+            Some(actual) => {
+                if lookup.location_denied {
+                    settings
+                        .findings
+                        .push(diags::location_denied(&bucket_url, actual));
+                }
+                if settings.region_configured && actual != &settings.region {
+                    settings.findings.push(diags::region_mismatch(
+                        &bucket_url,
+                        &settings.region,
+                        actual,
+                    ));
+                }
+                settings.region = actual.clone();
+            }
+            // A missing bucket or a dead endpoint is reported by the first real call,
+            // with its own code; only a denial is worth a finding here.
+            None if lookup.location_denied => {
+                settings.findings.push(diags::region_unknown(
+                    &bucket_url,
+                    &settings.region,
+                    &lookup.detail,
+                ));
+            }
+            None => {}
+        }
+    }
+    let mut builder = AmazonS3Builder::new()
+        .with_bucket_name(&settings.bucket)
+        .with_region(&settings.region)
+        .with_client_options(http::client_options(
+            settings
+                .endpoint
+                .as_deref()
+                .is_some_and(http::is_plain_http),
+        ))
+        .with_retry(http::retry_config())
+        .with_virtual_hosted_style_request(!settings.path_style && settings.endpoint.is_none())
+        .with_credentials(Arc::new(SdkCredentialBridge {
+            provider: credentials.clone(),
+            cached: Mutex::new(None),
+        }));
+    if let Some(endpoint) = &settings.endpoint {
+        builder = builder.with_endpoint(endpoint);
+    }
+    let client = builder.build().map_err(|e| VfsError::Remote {
+        url: shown.clone(),
+        kind: super::RemoteErrorKind::Other,
+        detail: e.to_string(),
+    })?;
+    let backend = ObjectStoreBackend::new(url.clone(), settings.prefix.clone(), Arc::new(client))
+        .with_findings(settings.findings.clone());
+    Ok((
+        backend,
+        S3Store {
+            settings,
+            credentials,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,355 @@
+//! The S3 family end to end against a real S3 server on loopback (moto, started by
+//! `scripts/test.sh`): seed a kops store through the VFS write path, read it back through
+//! `vfs::open` and `statelint check`, and check the coded failures (missing bucket, rejected
+//! credentials, missing configuration), kops's `S3_ENDPOINT` mode and the S3-compatible
+//! schemes, pagination past 1,000 keys, and region lookup.
+//!
+//! `STATELINT_TEST_S3_ENDPOINT` names the server (auth off) and
+//! `STATELINT_TEST_S3_AUTH_ENDPOINT` one that enforces IAM authentication. Without them the
+//! tests skip, unless `STATELINT_REQUIRE_SERVERS=1` (set by `scripts/test.sh`).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use assert_cmd::Command;
+use statelint::check::{check_store, CheckOptions};
+use statelint::env::MapEnv;
+use statelint::resolve::url::StoreUrl;
+use statelint::source::SourceDb;
+use statelint::vfs::{self, s3, Backend, RemoteErrorKind, VfsError};
+
+fn server(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => {
+            assert!(
+                v.starts_with("http://127."),
+                "{var} must be a loopback URL, got {v}"
+            );
+            Some(v)
+        }
+        _ => {
+            assert!(
+                std::env::var_os("STATELINT_REQUIRE_SERVERS").is_none(),
+                "STATELINT_REQUIRE_SERVERS is set but {var} is not"
+            );
+            eprintln!("SKIPPED: {var} is not set (run through scripts/test.sh)");
+            None
+        }
+    }
+}
+
+/// An environment pointing the standard AWS mode at the local server, never at AWS.
+fn aws_env(endpoint: &str) -> MapEnv {
+    MapEnv::new()
+        .with_var("AWS_ENDPOINT_URL", endpoint)
+        .with_var("AWS_ACCESS_KEY_ID", "testing")
+        .with_var("AWS_SECRET_ACCESS_KEY", "testing")
+        .with_var("AWS_REGION", "us-east-1")
+}
+
+/// A bucket name unique to this test process and call.
+fn bucket(tag: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "statelint-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn create_bucket(endpoint: &str, name: &str, region: Option<&str>) {
+    let env = aws_env(endpoint);
+    let url = StoreUrl::parse(&format!("s3://{name}")).expect("url");
+    let settings = s3::resolve(&url, &env).expect("settings");
+    let creds = aws_sdk_s3::config::SharedCredentialsProvider::new(
+        aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "test"),
+    );
+    let client = s3::control_client(&settings, creds, region.unwrap_or("us-east-1"));
+    let mut request = client.create_bucket().bucket(name);
+    if let Some(r) = region {
+        request = request.create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(r))
+                .build(),
+        );
+    }
+    vfs::runtime::block_on(request.send())
+        .expect("runtime")
+        .unwrap_or_else(|e| panic!("create bucket {name}: {}", s3::sdk_error_text(&e)));
+}
+
+fn example_files() -> Vec<(String, Vec<u8>)> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+            let path: PathBuf = entry.path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else {
+                let key = path
+                    .strip_prefix(root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((key, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store");
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out.sort();
+    out
+}
+
+/// Writes the example store under `s3://bucket/kops` through the VFS.
+fn seed(endpoint: &str, bucket: &str) -> std::sync::Arc<dyn Backend> {
+    let url = StoreUrl::parse(&format!("s3://{bucket}/kops")).expect("url");
+    let backend = vfs::open(&url, &aws_env(endpoint)).expect("open");
+    for (key, data) in example_files() {
+        backend
+            .write(&key, &data)
+            .unwrap_or_else(|e| panic!("write {key}: {e}"));
+    }
+    backend
+}
+
+fn codes_by_cluster(backend: &dyn Backend) -> Vec<(String, &'static str)> {
+    let sources = SourceDb::new();
+    let outcome = check_store(backend, &CheckOptions::default(), &sources, None);
+    outcome
+        .findings
+        .iter()
+        .map(|f| (f.cluster.clone().unwrap_or_default(), f.code))
+        .collect()
+}
+
+#[test]
+fn a_seeded_store_reads_back_and_checks_like_the_local_one() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let name = bucket("seed");
+    create_bucket(&endpoint, &name, None);
+    let backend = seed(&endpoint, &name);
+    let listed = backend.list("").expect("list");
+    assert_eq!(listed.len(), example_files().len());
+    let found = codes_by_cluster(backend.as_ref());
+    // In a bucket the stale configBase is a definite error, not the local-copy warning.
+    let prod: Vec<_> = found
+        .iter()
+        .filter(|(c, _)| c == "prod.example.com")
+        .map(|(_, k)| *k)
+        .collect();
+    assert!(
+        prod.contains(&"SL101") && prod.contains(&"SL104"),
+        "{found:?}"
+    );
+    let staging: Vec<_> = found
+        .iter()
+        .filter(|(c, _)| c == "staging.example.com")
+        .map(|(_, k)| *k)
+        .collect();
+    for code in ["SL121", "SL107", "SL105", "SL114"] {
+        assert!(staging.contains(&code), "{code}: {found:?}");
+    }
+    assert!(
+        !found.iter().any(|(c, _)| c == "dev.example.com"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_cli_checks_and_probes_an_s3_store() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let name = bucket("cli");
+    create_bucket(&endpoint, &name, None);
+    let backend = seed(&endpoint, &name);
+    let home = tempfile::TempDir::new().expect("tempdir");
+    let out = Command::cargo_bin("statelint")
+        .expect("binary")
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("KOPS_STATE_STORE", format!("s3://{name}/kops"))
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["store"]["url"], format!("s3://{name}/kops"));
+    assert_eq!(report["store"]["source"], "env");
+    let probes = report["probes"].as_array().expect("probes ran");
+    for action in [
+        "s3:ListBucket",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+    ] {
+        assert!(
+            probes
+                .iter()
+                .any(|p| p["action"] == action && p["outcome"] == "pass"),
+            "{action}: {probes:?}"
+        );
+    }
+    let leftovers: Vec<_> = backend
+        .list("")
+        .expect("list")
+        .into_iter()
+        .filter(|o| o.key.contains(".statelint-probe-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn writes_reads_lists_with_pagination_and_deletes() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let name = bucket("page");
+    create_bucket(&endpoint, &name, None);
+    let url = StoreUrl::parse(&format!("s3://{name}/many")).expect("url");
+    let backend = vfs::open(&url, &aws_env(&endpoint)).expect("open");
+    // More than one ListObjectsV2 page (1,000 keys).
+    let keys: Vec<String> = (0..2_300)
+        .map(|i| format!("c.example.com/objects/{i:05}"))
+        .collect();
+    std::thread::scope(|scope| {
+        for chunk in keys.chunks(300) {
+            let backend = &backend;
+            scope.spawn(move || {
+                for key in chunk {
+                    backend.write(key, key.as_bytes()).expect("write");
+                }
+            });
+        }
+    });
+    let listed = backend.list("c.example.com/").expect("list");
+    assert_eq!(listed.len(), keys.len());
+    assert_eq!(
+        backend
+            .read("c.example.com/objects/01234", 1024)
+            .expect("read"),
+        b"c.example.com/objects/01234"
+    );
+    assert!(matches!(
+        backend.read("c.example.com/objects/01234", 4),
+        Err(VfsError::TooLarge { .. })
+    ));
+    backend
+        .delete("c.example.com/objects/01234")
+        .expect("delete");
+    assert!(backend
+        .stat("c.example.com/objects/01234")
+        .expect("stat")
+        .is_none());
+    assert!(matches!(
+        backend.read("c.example.com/objects/01234", 1024),
+        Err(VfsError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn a_missing_bucket_is_sl030() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let url = StoreUrl::parse(&format!("s3://{}/kops", bucket("missing"))).expect("url");
+    let backend = vfs::open(&url, &aws_env(&endpoint)).expect("open");
+    let found = codes_by_cluster(backend.as_ref());
+    assert_eq!(
+        found.iter().map(|(_, c)| *c).collect::<Vec<_>>(),
+        ["SL030"],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn rejected_credentials_are_sl032() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_AUTH_ENDPOINT") else {
+        return;
+    };
+    let env = aws_env(&endpoint)
+        .with_var("AWS_ACCESS_KEY_ID", "AKIANOTAREALKEY00000")
+        .with_var("AWS_SECRET_ACCESS_KEY", "wrong");
+    let url = StoreUrl::parse("s3://any-bucket/kops").expect("url");
+    let backend = vfs::open(&url, &env).expect("open");
+    match backend.list("") {
+        Err(VfsError::Remote { kind, .. }) => assert_eq!(kind, RemoteErrorKind::BadCredentials),
+        other => panic!("expected rejected credentials, got {other:?}"),
+    }
+    let found = codes_by_cluster(backend.as_ref());
+    assert!(found.iter().any(|(_, c)| *c == "SL032"), "{found:?}");
+}
+
+#[test]
+fn an_unreachable_endpoint_is_a_finding_not_a_hang() {
+    // A port nothing listens on (bound, then released).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let url = StoreUrl::parse("s3://nowhere/kops").expect("url");
+    let backend = vfs::open(&url, &aws_env(&endpoint)).expect("open");
+    let found = codes_by_cluster(backend.as_ref());
+    assert!(found.iter().any(|(_, c)| *c == "SL034"), "{found:?}");
+}
+
+#[test]
+fn kops_s3_endpoint_mode_and_compatible_schemes_read_the_same_store() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let name = bucket("compat");
+    create_bucket(&endpoint, &name, None);
+    seed(&endpoint, &name);
+    let env = MapEnv::new()
+        .with_var("S3_ENDPOINT", &endpoint)
+        .with_var("S3_ACCESS_KEY_ID", "testing")
+        .with_var("S3_SECRET_ACCESS_KEY", "testing");
+    for scheme in ["s3", "do", "scw", "linode", "hos"] {
+        let url = StoreUrl::parse(&format!("{scheme}://{name}/kops")).expect("url");
+        let backend = vfs::open(&url, &env).unwrap_or_else(|e| panic!("{scheme}: {e}"));
+        let layout = statelint::store::discover(backend.as_ref())
+            .unwrap_or_else(|e| panic!("{scheme}: {e}"));
+        let names: Vec<_> = layout.clusters.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["dev.example.com", "prod.example.com", "staging.example.com"],
+            "{scheme}"
+        );
+    }
+}
+
+#[test]
+fn the_bucket_region_is_looked_up_and_a_mismatch_reported() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let name = bucket("region");
+    create_bucket(&endpoint, &name, Some("eu-west-1"));
+    let env = aws_env(&endpoint).with_var("AWS_REGION", "us-west-2");
+    let url = StoreUrl::parse(&format!("s3://{name}/kops")).expect("url");
+    let (backend, store) = s3::open_store(&url, &env).expect("open");
+    assert_eq!(
+        store.settings.region, "eu-west-1",
+        "the bucket's region wins, as in kops"
+    );
+    let codes: Vec<_> = backend.open_findings().iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["SL042"]);
+    backend
+        .write("c/config", b"x")
+        .expect("writes in the bucket's region");
+}
