@@ -92,8 +92,8 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
     let mut checked = Vec::new();
     let mut probe_results = Vec::new();
     if let Some(url) = &resolution.store {
-        match vfs::open(url, env) {
-            Ok(backend) => {
+        match vfs::open_with_control(url, env) {
+            Ok((backend, s3_store)) => {
                 let progress: Option<Arc<dyn Progress>> = (io::stderr().is_terminal()
                     && !args.output.quiet)
                     .then(|| Arc::new(BarProgress::default()) as Arc<dyn Progress>);
@@ -111,7 +111,13 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
                 findings.extend(outcome.findings);
                 checked = outcome.clusters;
                 if !args.offline {
-                    let run = run_probes(&backend, &args.clusters, args.read_only, cwd.as_deref());
+                    let run = run_probes(
+                        &backend,
+                        s3_store.as_ref(),
+                        &args.clusters,
+                        args.read_only,
+                        cwd.as_deref(),
+                    );
                     findings.extend(run.findings);
                     probe_results = run.results;
                 }
@@ -343,6 +349,7 @@ fn run_init(args: &InitArgs, env: &dyn Environment) -> io::Result<Status> {
 /// Runs the permission probes with interrupt cleanup installed.
 fn run_probes(
     backend: &Arc<dyn statelint::vfs::Backend>,
+    s3_store: Option<&statelint::vfs::s3::S3Store>,
     clusters: &[String],
     read_only: bool,
     cwd: Option<&Path>,
@@ -356,7 +363,7 @@ fn run_probes(
         clusters: clusters.to_vec(),
         read_only,
     };
-    probes::probe(backend, &options, cwd)
+    probes::probe(backend, s3_store, &options, cwd)
 }
 
 /// `statelint probe`: the permission probes alone.
@@ -374,9 +381,15 @@ fn run_probe(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io
     let mut findings = resolution.findings.clone();
     let mut results = Vec::new();
     if let Some(url) = &resolution.store {
-        match vfs::open(url, env) {
-            Ok(backend) => {
-                let run = run_probes(&backend, &args.clusters, args.read_only, cwd.as_deref());
+        match vfs::open_with_control(url, env) {
+            Ok((backend, s3_store)) => {
+                let run = run_probes(
+                        &backend,
+                        s3_store.as_ref(),
+                        &args.clusters,
+                        args.read_only,
+                        cwd.as_deref(),
+                    );
                 findings.extend(run.findings);
                 results = run.results;
             }

@@ -9,6 +9,7 @@
 pub mod diags;
 pub mod guard;
 pub mod local;
+pub mod s3;
 
 use serde::Serialize;
 use std::sync::Arc;
@@ -189,14 +190,24 @@ pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeR
     run
 }
 
-/// Every probe that applies to the store: the generic matrix, plus the secrets-permission
-/// check of a local store (`cwd` resolves relative local paths).
+/// Every probe that applies to the store: the bucket-level probes of an S3-family store,
+/// the generic matrix (with S3 denials explained from the bucket policy), and the
+/// secrets-permission check of a local store (`cwd` resolves relative local paths).
 pub fn probe(
     backend: &Arc<dyn Backend>,
+    s3_store: Option<&crate::vfs::s3::S3Store>,
     options: &ProbeOptions,
     cwd: Option<&std::path::Path>,
 ) -> ProbeRun {
+    let mut bucket_run = ProbeRun::default();
+    let facts = s3_store.map(|store| s3::probe_bucket(store, &mut bucket_run));
     let mut run = probe_store(backend, options);
+    if let (Some(facts), Some(store)) = (&facts, s3_store) {
+        explain_s3_denials(&mut run, facts, store);
+    }
+    bucket_run.results.append(&mut run.results);
+    bucket_run.findings.append(&mut run.findings);
+    let mut run = bucket_run;
     if let Some(root) = backend.root().local_path(cwd) {
         let clusters: Vec<String> = run
             .results
@@ -226,6 +237,34 @@ pub fn probe(
         run.findings.extend(findings);
     }
     run
+}
+
+/// Adds to each S3 denial the reason our evaluator finds in the bucket policy.
+fn explain_s3_denials(run: &mut ProbeRun, facts: &s3::BucketFacts, store: &crate::vfs::s3::S3Store) {
+    let partition = facts
+        .caller_arn
+        .as_deref()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string();
+    let scheme_prefix = format!("{}://{}", store.settings.scheme, store.settings.bucket);
+    for result in run.results.iter().filter(|r| r.outcome == Outcome::Fail) {
+        let Some(key) = result.target.strip_prefix(&scheme_prefix) else {
+            continue;
+        };
+        let key = key.trim_start_matches('/');
+        let resource = if result.action == "s3:ListBucket" {
+            format!("arn:{partition}:s3:::{}", store.settings.bucket)
+        } else {
+            format!("arn:{partition}:s3:::{}/{key}", store.settings.bucket)
+        };
+        let Some(why) = s3::explain_denial(facts, &result.action, &resource) else {
+            continue;
+        };
+        for f in run.findings.iter_mut().filter(|f| f.location.uri() == result.target) {
+            f.help = Some(why.clone());
+        }
+    }
 }
 
 /// Write, read back and delete one throw-away object under the cluster's folder.

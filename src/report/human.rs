@@ -206,7 +206,7 @@ impl Reporter for HumanReporter {
                 } else {
                     format!("  ({})", r.detail)
                 };
-                writeln!(out, "  {outcome:<12} {:<22} {}{detail}", r.action, r.target)?;
+                writeln!(out, "  {outcome:<12} {:<30} {}{detail}", r.action, r.target)?;
             }
             writeln!(out)?;
         }

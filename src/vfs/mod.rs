@@ -289,6 +289,20 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, V
     }
 }
 
+/// As [`open`], also returning the control-plane handle of S3-family stores, which the
+/// permission probes use for bucket-level calls.
+pub fn open_with_control(
+    url: &StoreUrl,
+    env: &dyn Environment,
+) -> Result<(Arc<dyn Backend>, Option<s3::S3Store>), VfsError> {
+    if url.scheme.is_s3_family() {
+        let (backend, store) = s3::open_store(url, env)?;
+        Ok((Arc::new(backend), Some(store)))
+    } else {
+        Ok((open(url, env)?, None))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

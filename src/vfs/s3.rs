@@ -78,6 +78,11 @@ pub struct S3Settings {
     pub credentials: S3Credentials,
     /// `KOPS_STATE_S3_ACL`.
     pub acl: Option<String>,
+    /// Whether this is AWS itself (standard mode) rather than kops's `S3_ENDPOINT` mode
+    /// for another provider: only AWS has STS and IAM policies.
+    pub is_aws: bool,
+    /// STS endpoint override (`AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`).
+    pub sts_endpoint: Option<String>,
     /// Findings about this configuration, reported once per run.
     pub findings: Vec<Finding>,
 }
@@ -128,6 +133,8 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
                 path_style,
                 credentials,
                 acl: acl.clone(),
+                is_aws: false,
+                sts_endpoint: None,
                 findings: Vec::new(),
             }
         };
@@ -175,14 +182,19 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
             _ => S3Credentials::Chain,
         };
         let path_style = endpoint.is_some();
-        base(
+        let mut standard = base(
             endpoint,
             region.clone().unwrap_or_else(|| DEFAULT_REGION.into()),
             region.is_some(),
             true,
             path_style,
             credentials,
-        )
+        );
+        standard.is_aws = true;
+        standard.sts_endpoint = var(env, "AWS_ENDPOINT_URL_STS")
+            .or_else(|| var(env, "AWS_ENDPOINT_URL"))
+            .map(|e| normalize_endpoint(&e));
+        standard
     };
     settings.findings = findings;
     Ok(settings)
@@ -235,6 +247,24 @@ pub fn control_client(
         config = config.endpoint_url(endpoint);
     }
     aws_sdk_s3::Client::from_conf(config.build())
+}
+
+/// An STS client (caller identity) with the same credentials.
+pub fn sts_client(settings: &S3Settings, credentials: SharedCredentialsProvider) -> aws_sdk_sts::Client {
+    let timeouts = aws_sdk_sts::config::timeout::TimeoutConfig::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .operation_attempt_timeout(REQUEST_TIMEOUT)
+        .build();
+    let mut config = aws_sdk_sts::Config::builder()
+        .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+        .region(aws_sdk_sts::config::Region::new(settings.region.clone()))
+        .credentials_provider(credentials)
+        .timeout_config(timeouts)
+        .retry_config(aws_sdk_sts::config::retry::RetryConfig::standard().with_max_attempts(http::MAX_RETRIES as u32 + 1));
+    if let Some(endpoint) = &settings.sts_endpoint {
+        config = config.endpoint_url(endpoint);
+    }
+    aws_sdk_sts::Client::from_conf(config.build())
 }
 
 /// The outcome of looking a bucket's region up the way kops does.
@@ -305,7 +335,15 @@ where
         (Some(code), Some(message)) => format!("{code}: {message}"),
         (Some(code), None) => code.to_string(),
         (None, Some(message)) => message.to_string(),
-        (None, None) => aws_sdk_s3::error::DisplayErrorContext(err).to_string(),
+        (None, None) => {
+            // Unparseable answers carry the whole response in their text; keep the gist.
+            let full = aws_sdk_s3::error::DisplayErrorContext(err).to_string();
+            let mut short: String = full.chars().take(160).collect();
+            if short.len() < full.len() {
+                short.push_str("...");
+            }
+            short
+        }
     };
     match err.raw_response().map(|r| r.status().as_u16()) {
         Some(status) => format!("HTTP {status} {text}"),
