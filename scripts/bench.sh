@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (never run by .ci/run): builds the release binary, installs the comparison
 # tools into .tools/, runs each benchmark and rewrites its section of BENCHMARKS.md.
-# Usage: bash scripts/bench.sh [check|binary]
+# Usage: bash scripts/bench.sh [check|s3|binary]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -11,9 +11,15 @@ if [ ! -x .tools/bench-venv/bin/check-jsonschema ]; then
   python3 -m venv .tools/bench-venv
   .tools/bench-venv/bin/pip install --quiet "check-jsonschema==0.39.0"
 fi
+if [ ! -x .tools/bench-venv/bin/aws ]; then
+  .tools/bench-venv/bin/pip install --quiet "awscli==1.*"
+fi
 which=${1:-all}
 if [ "$which" = all ] || [ "$which" = check ]; then
   python3 scripts/bench/check_bench.py
+fi
+if [ "$which" = all ] || [ "$which" = s3 ]; then
+  python3 scripts/bench/s3_bench.py
 fi
 if [ "$which" = all ] || [ "$which" = binary ]; then
   python3 scripts/bench/binary_size.py

@@ -353,3 +353,57 @@ fn the_bucket_region_is_looked_up_and_a_mismatch_reported() {
         .write("c/config", b"x")
         .expect("writes in the bucket's region");
 }
+
+#[test]
+fn fix_policy_applies_to_the_live_bucket_with_a_backup_and_is_idempotent() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let name = bucket("fix");
+    create_bucket(&endpoint, &name, None);
+    let work = tempfile::TempDir::new().expect("tempdir");
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("statelint")
+            .expect("binary")
+            .env_clear()
+            .env("HOME", work.path())
+            .current_dir(work.path())
+            .env("AWS_ENDPOINT_URL", &endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .args(["fix-policy", "--state", &format!("s3://{name}/kops")])
+            .args([
+                "--principal",
+                "arn:aws:iam::222222222222:role/ci",
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .output()
+            .expect("runs");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), json)
+    };
+    let (code, first) = run(&["--apply", "--yes"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(first["changed"], true);
+    let backups: Vec<_> = std::fs::read_dir(work.path())
+        .expect("read_dir")
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("statelint-policy-backup-")
+        })
+        .collect();
+    assert_eq!(backups.len(), 1, "the previous policy is kept");
+    let (code, second) = run(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        second["changed"], false,
+        "the live policy now grants everything: {second}"
+    );
+}

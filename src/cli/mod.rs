@@ -34,6 +34,11 @@ pub enum Command {
         after_help = "Examples:\n  statelint probe --state s3://bucket/kops\n  statelint probe --cluster prod.example.com --read-only --format json\n\nWrites touch only a throw-away `<cluster>/.statelint-probe-<random>` object, removed afterwards\n(also on errors and Ctrl-C). Exit status: 0 all needed permissions present, 1 some missing, 2 tool error."
     )]
     Probe(ProbeArgs),
+    /// Print the smallest bucket-policy change that grants a principal what kops needs.
+    #[command(
+        after_help = "Examples:\n  statelint fix-policy --policy bucket-policy.json --principal arn:aws:iam::222222222222:role/ci --bucket kops-state --prefix kops --format json\n  statelint fix-policy --state s3://kops-state/kops --principal arn:aws:iam::222222222222:role/ci --apply\n  statelint fix-policy --policy p.json --principal ARN --bucket b --format terraform\n\nWithout --policy and --bucket it reads the live policy of the resolved store's bucket, and without\n--principal it grants the caller (STS). The fixed policy is evaluated before it is shown: it grants\nwhat was missing to that principal only. --apply writes it (asking first unless --yes), keeping a\nbackup of the old policy."
+    )]
+    FixPolicy(FixPolicyArgs),
     /// Show which state store kops would use, and why every other source lost.
     #[command(
         after_help = "Examples:\n  statelint resolve\n  KOPS_STATE_STORE=s3://b/p statelint resolve --format json"
@@ -140,6 +145,47 @@ pub struct ProbeArgs {
     pub format: Format,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FixPolicyArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The current bucket policy, from a file (offline); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// IAM user or role ARN to grant (default: the caller, from STS).
+    #[arg(long, value_name = "ARN")]
+    pub principal: Option<String>,
+    /// Bucket name (default: the resolved store's bucket).
+    #[arg(long, value_name = "NAME")]
+    pub bucket: Option<String>,
+    /// Store prefix inside the bucket (default: the resolved store's prefix, else none).
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+    /// Which grants: operator (kops users), node-readonly, ci-preflight (statelint in CI).
+    #[arg(long, value_enum, default_value_t = crate::policy::fix::Template::Operator)]
+    pub template: crate::policy::fix::Template,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FixFormat::Human)]
+    pub format: FixFormat,
+    /// Write the fixed policy to the bucket (keeps a backup of the old one).
+    #[arg(long)]
+    pub apply: bool,
+    /// Do not ask before --apply.
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+/// Formats of `fix-policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    /// The diff, the new policy and the command that applies it.
+    Human,
+    /// `{"policy": ..., "added": ..., "diff": ..., "command": ...}`.
+    Json,
+    /// A Terraform `aws_iam_policy_document` data source.
+    Terraform,
 }
 
 #[derive(Debug, Args)]

@@ -70,7 +70,12 @@ pub static CODES: &[&CodeInfo] = &[
 ];
 
 /// A finding about a bucket-level setting, at the bucket.
-pub fn bucket_finding(info: &'static CodeInfo, bucket_url: &str, message: String, help: &str) -> Finding {
+pub fn bucket_finding(
+    info: &'static CodeInfo,
+    bucket_url: &str,
+    message: String,
+    help: &str,
+) -> Finding {
     Finding::new(info, message, Location::resource(bucket_url)).with_help(help)
 }
 

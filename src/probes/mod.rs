@@ -240,7 +240,11 @@ pub fn probe(
 }
 
 /// Adds to each S3 denial the reason our evaluator finds in the bucket policy.
-fn explain_s3_denials(run: &mut ProbeRun, facts: &s3::BucketFacts, store: &crate::vfs::s3::S3Store) {
+fn explain_s3_denials(
+    run: &mut ProbeRun,
+    facts: &s3::BucketFacts,
+    store: &crate::vfs::s3::S3Store,
+) {
     let partition = facts
         .caller_arn
         .as_deref()
@@ -261,7 +265,11 @@ fn explain_s3_denials(run: &mut ProbeRun, facts: &s3::BucketFacts, store: &crate
         let Some(why) = s3::explain_denial(facts, &result.action, &resource) else {
             continue;
         };
-        for f in run.findings.iter_mut().filter(|f| f.location.uri() == result.target) {
+        for f in run
+            .findings
+            .iter_mut()
+            .filter(|f| f.location.uri() == result.target)
+        {
             f.help = Some(why.clone());
         }
     }

@@ -26,7 +26,9 @@ pub struct BucketFacts {
 }
 
 /// The HTTP status of an SDK error, if the server answered.
-fn status<E>(err: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<u16> {
+fn status<E>(
+    err: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> Option<u16> {
     err.raw_response().map(|r| r.status().as_u16())
 }
 
@@ -51,7 +53,12 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                 }
                 Err(e) => {
                     let detail = format!("{e}");
-                    run.push("sts:GetCallerIdentity", &bucket_url, Outcome::Inconclusive, detail.clone());
+                    run.push(
+                        "sts:GetCallerIdentity",
+                        &bucket_url,
+                        Outcome::Inconclusive,
+                        detail.clone(),
+                    );
                     run.findings.push(diags::bucket_finding(
                         &diags::IDENTITY_UNKNOWN,
                         &bucket_url,
@@ -61,17 +68,33 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                 }
             }
         } else {
-            run.push("sts:GetCallerIdentity", &bucket_url, Outcome::Skipped, "S3-compatible provider without STS".into());
+            run.push(
+                "sts:GetCallerIdentity",
+                &bucket_url,
+                Outcome::Skipped,
+                "S3-compatible provider without STS".into(),
+            );
         }
 
         // HeadBucket needs s3:ListBucket; with ExpectedBucketOwner it also tells whether the
         // bucket is the caller's.
         match s3.head_bucket().bucket(bucket).send().await {
             Ok(_) => run.push("s3:HeadBucket", &bucket_url, Outcome::Pass, String::new()),
-            Err(e) => run.push("s3:HeadBucket", &bucket_url, outcome_for(status(&e)), sdk_error_text(&e)),
+            Err(e) => run.push(
+                "s3:HeadBucket",
+                &bucket_url,
+                outcome_for(status(&e)),
+                sdk_error_text(&e),
+            ),
         }
         if let Some(account) = facts.caller_account.clone() {
-            match s3.head_bucket().bucket(bucket).expected_bucket_owner(&account).send().await {
+            match s3
+                .head_bucket()
+                .bucket(bucket)
+                .expected_bucket_owner(&account)
+                .send()
+                .await
+            {
                 Ok(_) => facts.cross_account = Some(false),
                 Err(e) if status(&e) == Some(403) => {
                     facts.cross_account = Some(true);
@@ -87,15 +110,35 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
         }
 
         match s3.get_bucket_location().bucket(bucket).send().await {
-            Ok(_) => run.push("s3:GetBucketLocation", &bucket_url, Outcome::Pass, String::new()),
+            Ok(_) => run.push(
+                "s3:GetBucketLocation",
+                &bucket_url,
+                Outcome::Pass,
+                String::new(),
+            ),
             // SL043 (found when the store was opened) explains a denial.
-            Err(e) => run.push("s3:GetBucketLocation", &bucket_url, outcome_for(status(&e)), sdk_error_text(&e)),
+            Err(e) => run.push(
+                "s3:GetBucketLocation",
+                &bucket_url,
+                outcome_for(status(&e)),
+                sdk_error_text(&e),
+            ),
         }
 
         match s3.get_bucket_encryption().bucket(bucket).send().await {
-            Ok(_) => run.push("s3:GetEncryptionConfiguration", &bucket_url, Outcome::Pass, String::new()),
+            Ok(_) => run.push(
+                "s3:GetEncryptionConfiguration",
+                &bucket_url,
+                Outcome::Pass,
+                String::new(),
+            ),
             Err(e) if e.code() == Some("ServerSideEncryptionConfigurationNotFoundError") => {
-                run.push("s3:GetEncryptionConfiguration", &bucket_url, Outcome::Pass, "no default encryption rule".into());
+                run.push(
+                    "s3:GetEncryptionConfiguration",
+                    &bucket_url,
+                    Outcome::Pass,
+                    "no default encryption rule".into(),
+                );
             }
             Err(e) => {
                 let outcome = outcome_for(status(&e));
@@ -107,7 +150,12 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                         "grant `s3:GetEncryptionConfiguration` on the bucket ARN; until then kops sends AES256 headers a KMS-only policy rejects",
                     ));
                 }
-                run.push("s3:GetEncryptionConfiguration", &bucket_url, outcome, sdk_error_text(&e));
+                run.push(
+                    "s3:GetEncryptionConfiguration",
+                    &bucket_url,
+                    outcome,
+                    sdk_error_text(&e),
+                );
             }
         }
 
@@ -118,15 +166,35 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                 let text = out.policy().unwrap_or_default().to_string();
                 match serde_json::from_str::<PolicyDocument>(&text) {
                     Ok(policy) => facts.policy = Some(policy),
-                    Err(e) => run.push("policy-parse", &bucket_url, Outcome::Inconclusive, e.to_string()),
+                    Err(e) => run.push(
+                        "policy-parse",
+                        &bucket_url,
+                        Outcome::Inconclusive,
+                        e.to_string(),
+                    ),
                 }
                 facts.policy_text = Some(text);
-                run.push("s3:GetBucketPolicy", &bucket_url, Outcome::Pass, String::new());
+                run.push(
+                    "s3:GetBucketPolicy",
+                    &bucket_url,
+                    Outcome::Pass,
+                    String::new(),
+                );
             }
             Err(e) if e.code() == Some("NoSuchBucketPolicy") => {
-                run.push("s3:GetBucketPolicy", &bucket_url, Outcome::Pass, "no bucket policy".into());
+                run.push(
+                    "s3:GetBucketPolicy",
+                    &bucket_url,
+                    Outcome::Pass,
+                    "no bucket policy".into(),
+                );
             }
-            Err(e) => run.push("s3:GetBucketPolicy", &bucket_url, Outcome::Inconclusive, sdk_error_text(&e)),
+            Err(e) => run.push(
+                "s3:GetBucketPolicy",
+                &bucket_url,
+                Outcome::Inconclusive,
+                sdk_error_text(&e),
+            ),
         }
         match s3.get_bucket_versioning().bucket(bucket).send().await {
             Ok(out) => {
@@ -139,9 +207,19 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                         "enable versioning so a bad write or delete of the state can be undone",
                     ));
                 }
-                run.push("s3:GetBucketVersioning", &bucket_url, Outcome::Pass, String::new());
+                run.push(
+                    "s3:GetBucketVersioning",
+                    &bucket_url,
+                    Outcome::Pass,
+                    String::new(),
+                );
             }
-            Err(e) => run.push("s3:GetBucketVersioning", &bucket_url, Outcome::Inconclusive, sdk_error_text(&e)),
+            Err(e) => run.push(
+                "s3:GetBucketVersioning",
+                &bucket_url,
+                Outcome::Inconclusive,
+                sdk_error_text(&e),
+            ),
         }
         match s3.get_public_access_block().bucket(bucket).send().await {
             Ok(out) => {
@@ -154,17 +232,38 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                 if !complete {
                     run.findings.push(pab_finding(&bucket_url, "is incomplete"));
                 }
-                run.push("s3:GetBucketPublicAccessBlock", &bucket_url, Outcome::Pass, String::new());
+                run.push(
+                    "s3:GetBucketPublicAccessBlock",
+                    &bucket_url,
+                    Outcome::Pass,
+                    String::new(),
+                );
             }
             Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => {
-                run.findings.push(pab_finding(&bucket_url, "is not configured"));
-                run.push("s3:GetBucketPublicAccessBlock", &bucket_url, Outcome::Pass, "not configured".into());
+                run.findings
+                    .push(pab_finding(&bucket_url, "is not configured"));
+                run.push(
+                    "s3:GetBucketPublicAccessBlock",
+                    &bucket_url,
+                    Outcome::Pass,
+                    "not configured".into(),
+                );
             }
-            Err(e) => run.push("s3:GetBucketPublicAccessBlock", &bucket_url, Outcome::Inconclusive, sdk_error_text(&e)),
+            Err(e) => run.push(
+                "s3:GetBucketPublicAccessBlock",
+                &bucket_url,
+                Outcome::Inconclusive,
+                sdk_error_text(&e),
+            ),
         }
         facts
     }) else {
-        run.push("s3:HeadBucket", &bucket_url, Outcome::Inconclusive, "the async runtime could not start".into());
+        run.push(
+            "s3:HeadBucket",
+            &bucket_url,
+            Outcome::Inconclusive,
+            "the async runtime could not start".into(),
+        );
         return BucketFacts::default();
     };
     facts_out

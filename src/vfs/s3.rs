@@ -250,7 +250,10 @@ pub fn control_client(
 }
 
 /// An STS client (caller identity) with the same credentials.
-pub fn sts_client(settings: &S3Settings, credentials: SharedCredentialsProvider) -> aws_sdk_sts::Client {
+pub fn sts_client(
+    settings: &S3Settings,
+    credentials: SharedCredentialsProvider,
+) -> aws_sdk_sts::Client {
     let timeouts = aws_sdk_sts::config::timeout::TimeoutConfig::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .operation_attempt_timeout(REQUEST_TIMEOUT)
@@ -260,7 +263,10 @@ pub fn sts_client(settings: &S3Settings, credentials: SharedCredentialsProvider)
         .region(aws_sdk_sts::config::Region::new(settings.region.clone()))
         .credentials_provider(credentials)
         .timeout_config(timeouts)
-        .retry_config(aws_sdk_sts::config::retry::RetryConfig::standard().with_max_attempts(http::MAX_RETRIES as u32 + 1));
+        .retry_config(
+            aws_sdk_sts::config::retry::RetryConfig::standard()
+                .with_max_attempts(http::MAX_RETRIES as u32 + 1),
+        );
     if let Some(endpoint) = &settings.sts_endpoint {
         config = config.endpoint_url(endpoint);
     }
@@ -487,6 +493,90 @@ pub fn open_store(
             credentials,
         },
     ))
+}
+
+impl S3Store {
+    fn client(&self) -> aws_sdk_s3::Client {
+        control_client(
+            &self.settings,
+            self.credentials.clone(),
+            &self.settings.region,
+        )
+    }
+
+    fn remote_error(&self, what: &str, detail: String, status: Option<u16>) -> VfsError {
+        let kind = match status {
+            Some(403) => super::RemoteErrorKind::AccessDenied,
+            _ => super::RemoteErrorKind::classify(&detail),
+        };
+        VfsError::Remote {
+            url: self.settings.bucket_url(),
+            kind,
+            detail: format!("{what}: {detail}"),
+        }
+    }
+
+    /// The caller's ARN (STS GetCallerIdentity).
+    pub fn caller_arn(&self) -> Result<String, VfsError> {
+        let sts = sts_client(&self.settings, self.credentials.clone());
+        let out = block_on(sts.get_caller_identity().send())
+            .map_err(|e| self.remote_error("GetCallerIdentity", e, None))?
+            .map_err(|e| self.remote_error("GetCallerIdentity", e.to_string(), None))?;
+        out.arn().map(str::to_string).ok_or_else(|| {
+            self.remote_error("GetCallerIdentity", "no ARN in the answer".into(), None)
+        })
+    }
+
+    /// The bucket policy's text, `None` when the bucket has none.
+    pub fn bucket_policy(&self) -> Result<Option<String>, VfsError> {
+        use aws_sdk_s3::error::ProvideErrorMetadata;
+        let client = self.client();
+        match block_on(
+            client
+                .get_bucket_policy()
+                .bucket(&self.settings.bucket)
+                .send(),
+        )
+        .map_err(|e| self.remote_error("GetBucketPolicy", e, None))?
+        {
+            Ok(out) => Ok(out.policy().map(str::to_string)),
+            Err(e) if e.code() == Some("NoSuchBucketPolicy") => Ok(None),
+            Err(e) => {
+                let status = e.raw_response().map(|r| r.status().as_u16());
+                Err(self.remote_error("GetBucketPolicy", sdk_error_text(&e), status))
+            }
+        }
+    }
+
+    /// Writes the bucket policy, then reads it back and compares (as JSON) before
+    /// reporting success.
+    pub fn put_bucket_policy(&self, text: &str) -> Result<(), VfsError> {
+        let client = self.client();
+        block_on(
+            client
+                .put_bucket_policy()
+                .bucket(&self.settings.bucket)
+                .policy(text)
+                .send(),
+        )
+        .map_err(|e| self.remote_error("PutBucketPolicy", e, None))?
+        .map_err(|e| {
+            let status = e.raw_response().map(|r| r.status().as_u16());
+            self.remote_error("PutBucketPolicy", sdk_error_text(&e), status)
+        })?;
+        let back = self.bucket_policy()?.unwrap_or_default();
+        let same = serde_json::from_str::<serde_json::Value>(&back).ok()
+            == serde_json::from_str::<serde_json::Value>(text).ok();
+        if same {
+            Ok(())
+        } else {
+            Err(self.remote_error(
+                "PutBucketPolicy",
+                "the policy read back differs from the one written".into(),
+                None,
+            ))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Benchmark `statelint check` on a 100-cluster store in a local S3 server (moto) against
+`aws s3 sync` of the same store to disk. Writes the "check: S3" section of BENCHMARKS.md.
+
+Requests are counted from the server's access log (one line per HTTP request), so the
+figure includes everything statelint does: listing, reads, and the region lookup.
+Run through scripts/bench.sh, which builds the release binary and installs awscli.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_bench import BIN, ROOT, TOOLS, write_section  # noqa: E402
+
+CLUSTERS = int(os.environ.get("BENCH_S3_CLUSTERS", "100"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+LOG = os.path.join(TOOLS, "logs", "moto.log")
+AWS = os.path.join(TOOLS, "bench-venv", "bin", "aws")
+
+
+def requests_in_log():
+    try:
+        with open(LOG, encoding="utf-8", errors="replace") as f:
+            return sum(1 for line in f if '" 2' in line or '" 3' in line or '" 4' in line or '" 5' in line)
+    except OSError:
+        return 0
+
+
+def timed(cmd, env):
+    before = requests_in_log()
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    wall = time.perf_counter() - start
+    time.sleep(0.2)  # let the server flush its log line for the last request
+    return wall, requests_in_log() - before, proc
+
+
+def main():
+    out = subprocess.run(["bash", os.path.join(ROOT, "scripts", "servers", "moto.sh")], capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        print(out.stderr, file=sys.stderr)
+        return 1
+    endpoint, pid = out.stdout.split()
+    try:
+        env = dict(os.environ)
+        env.update({
+            "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+        })
+        store = os.path.join(TOOLS, "bench", f"store-{CLUSTERS}")
+        if not os.path.isdir(store):
+            subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench", "gen_store.py"), str(CLUSTERS), store], check=True)
+        files = sum(len(fs) for _, _, fs in os.walk(store))
+        subprocess.run([AWS, "s3", "mb", "s3://bench"], env=env, check=True, capture_output=True)
+        subprocess.run([AWS, "s3", "sync", "--quiet", store, "s3://bench/kops"], env=env, check=True)
+
+        ours = []
+        for _ in range(RUNS):
+            wall, reqs, proc = timed([BIN, "check", "--state", "s3://bench/kops", "--offline", "--format", "json"], env)
+            if proc.returncode not in (0, 1):
+                print(proc.stderr[-2000:], file=sys.stderr)
+                return 1
+            ours.append((wall, reqs))
+        theirs = []
+        for _ in range(RUNS):
+            target = tempfile.mkdtemp(prefix="statelint-sync-")
+            try:
+                wall, reqs, proc = timed([AWS, "s3", "sync", "--quiet", "s3://bench/kops", target], env)
+            finally:
+                shutil.rmtree(target, ignore_errors=True)
+            if proc.returncode != 0:
+                print(proc.stderr[-2000:], file=sys.stderr)
+                return 1
+            theirs.append((wall, reqs))
+        pages = -(-files // 1000)
+        t_ours = statistics.median(w for w, _ in ours)
+        t_sync = statistics.median(w for w, _ in theirs)
+        r_ours = statistics.median(r for _, r in ours)
+        r_sync = statistics.median(r for _, r in theirs)
+        aws_version = subprocess.run([AWS, "--version"], capture_output=True, text=True).stdout.strip() or "awscli"
+        section = f"""## check: {CLUSTERS} clusters in S3 (moto on 127.0.0.1)
+
+Store: {CLUSTERS} clusters x (config + 3 instance groups) = {files} objects in a local moto server.
+`statelint check --offline` reads, validates and checks every cluster; `aws s3 sync` ({aws_version})
+only copies the same objects to disk. Requests are counted from the server's access log.
+
+| what | wall time (median of {RUNS}) | HTTP requests | requests per cluster |
+|---|---:|---:|---:|
+| `statelint check --offline` | {t_ours:.2f} s | {r_ours:.0f} | {r_ours / CLUSTERS:.2f} |
+| `aws s3 sync` to disk | {t_sync:.2f} s | {r_sync:.0f} | {r_sync / CLUSTERS:.2f} |
+
+- statelint vs sync: **{t_sync / t_ours:.1f}x** the speed (target: no slower than the sync).
+- GETs per file read: {(r_ours - 1 - pages) / files:.2f} (requests minus the region lookup and the {pages} listing page(s), per object read; target: at most one).
+"""
+        write_section("check-s3", section)
+        print(section)
+        return 0 if t_ours <= t_sync else 2
+    finally:
+        subprocess.run(["kill", pid])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

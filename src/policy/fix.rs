@@ -1,0 +1,404 @@
+//! `statelint fix-policy`: the smallest change to a bucket policy that grants a principal
+//! what a template (`policies/*.json`) says it needs.
+//!
+//! Every (action, resource) pair of the template is evaluated against the current policy
+//! with our evaluator, as a cross-account request (so the grant must be in the bucket
+//! policy itself). Only what is not already allowed is added, in statements whose `Sid` is
+//! derived from the template statement and the principal: running the fix again finds
+//! everything granted and changes nothing, and unrelated statements are never touched.
+//! The result is evaluated again before it is returned: it must allow every needed pair for
+//! that principal, and what it adds names only that principal.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::evaluate::{evaluate, Caller, Decision, PolicySet, Request, StatementRef};
+use super::model::{Effect, OneOrMany, PolicyDocument, Principal, Statement};
+
+/// A grant template from `policies/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Template {
+    /// People and pipelines running kops: read, write and delete under the prefix.
+    Operator,
+    /// kops control-plane nodes: read under the prefix.
+    NodeReadonly,
+    /// `statelint check` in CI: read, bucket settings, its own probe objects.
+    CiPreflight,
+}
+
+impl Template {
+    pub fn text(self) -> &'static str {
+        match self {
+            Template::Operator => include_str!("../../policies/operator.json"),
+            Template::NodeReadonly => include_str!("../../policies/node-readonly.json"),
+            Template::CiPreflight => include_str!("../../policies/ci-preflight.json"),
+        }
+    }
+}
+
+/// What to fix.
+#[derive(Debug, Clone)]
+pub struct FixInput<'a> {
+    /// The bucket's current policy (`None`: the bucket has none).
+    pub existing: Option<&'a PolicyDocument>,
+    pub template: Template,
+    /// The IAM user or role ARN (or account root ARN) to grant.
+    pub principal: &'a str,
+    pub bucket: &'a str,
+    /// The store prefix inside the bucket (`kops`, `kops/`, or empty for the whole bucket).
+    pub prefix: &'a str,
+}
+
+/// One needed (action, resource) pair the current policy denies explicitly: adding an
+/// Allow cannot fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    pub action: String,
+    pub resource: String,
+    pub by: StatementRef,
+}
+
+/// The outcome of planning a fix.
+#[derive(Debug, Clone)]
+pub struct FixPlan {
+    /// The complete resulting policy.
+    pub policy: PolicyDocument,
+    /// The statements added or extended (empty when nothing was missing).
+    pub added: Vec<Statement>,
+    /// The (action, resource) pairs that were missing.
+    pub missing: Vec<(String, String)>,
+    /// Pairs denied explicitly; they stay denied.
+    pub blocked: Vec<Blocked>,
+}
+
+impl FixPlan {
+    pub fn changed(&self) -> bool {
+        !self.added.is_empty()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FixError {
+    #[error("`{0}` is not an IAM principal ARN (arn:<partition>:iam::<account>:user/..., role/... or root)")]
+    BadPrincipal(String),
+    #[error("template `{0:?}` is not a valid policy template: {1}")]
+    BadTemplate(Template, String),
+    #[error("the fixed policy still does not allow `{action}` on `{resource}`: {why}")]
+    NotGranted {
+        action: String,
+        resource: String,
+        why: String,
+    },
+}
+
+/// The partition of an ARN (`aws`, `aws-cn`, ...).
+fn partition(principal: &str) -> Option<&str> {
+    principal.strip_prefix("arn:")?.split(':').next()
+}
+
+fn account(principal: &str) -> Option<&str> {
+    principal.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+fn substitute(text: &str, input: &FixInput<'_>, partition: &str) -> String {
+    let prefix = input.prefix.trim_matches('/');
+    let prefix = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}/")
+    };
+    text.replace("${partition}", partition)
+        .replace("${bucket}", input.bucket)
+        .replace("${prefix}", &prefix)
+        .replace("${principal}", input.principal)
+}
+
+/// A concrete resource a pattern matches, to evaluate it: wildcards become a letter.
+fn representative(pattern: &str) -> String {
+    pattern.replace('*', "x").replace('?', "x")
+}
+
+/// The stable `Sid` of the statement granting `principal` the missing part of `template_sid`.
+pub fn fix_sid(template_sid: &str, principal: &str) -> String {
+    let digest = Sha256::digest(principal.as_bytes());
+    let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("{template_sid}{short}")
+}
+
+fn strings(value: &Option<OneOrMany<String>>) -> Vec<String> {
+    value
+        .as_ref()
+        .map(|v| v.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn decide(
+    policy: Option<&PolicyDocument>,
+    caller: &Caller,
+    owner: &str,
+    action: &str,
+    resource: &str,
+) -> Decision {
+    // Identity side granted, owner another account: only the bucket policy decides.
+    let identity = PolicyDocument::new(vec![{
+        let mut s = Statement::new(Effect::Allow);
+        s.action = Some(OneOrMany::One("*".into()));
+        s.resource = Some(OneOrMany::One("*".into()));
+        s
+    }]);
+    let set = PolicySet {
+        identity_policies: Some(vec![identity]),
+        resource_policy: policy.cloned(),
+        resource_owner_account: Some(owner.to_string()),
+    };
+    evaluate(&Request::new(caller.clone(), action, resource), &set)
+}
+
+/// Plans the fix; see the module documentation.
+pub fn plan(input: &FixInput<'_>) -> Result<FixPlan, FixError> {
+    let bad = || FixError::BadPrincipal(input.principal.to_string());
+    let partition = partition(input.principal).ok_or_else(bad)?.to_string();
+    let caller = Caller::from_arn(input.principal).map_err(|_| bad())?;
+    let caller_account = account(input.principal).ok_or_else(bad)?;
+    // Evaluate as if the bucket were in another account: the grant must then be in the
+    // bucket policy, which is what a cross-account principal needs.
+    let owner = if caller_account == "000000000000" {
+        "000000000001"
+    } else {
+        "000000000000"
+    };
+
+    let template: Value =
+        serde_json::from_str(&substitute(input.template.text(), input, &partition))
+            .map_err(|e| FixError::BadTemplate(input.template, e.to_string()))?;
+    let wanted: Vec<Statement> = serde_json::from_value(template["statements"].clone())
+        .map_err(|e| FixError::BadTemplate(input.template, e.to_string()))?;
+
+    let mut statements: Vec<Statement> = input
+        .existing
+        .map(|p| p.statements().to_vec())
+        .unwrap_or_default();
+    let mut added = Vec::new();
+    let mut missing = Vec::new();
+    let mut blocked = Vec::new();
+    for want in &wanted {
+        let resources = strings(&want.resource);
+        let mut lacking: Vec<String> = Vec::new();
+        for action in strings(&want.action) {
+            for resource in &resources {
+                let concrete = representative(resource);
+                match decide(input.existing, &caller, owner, &action, &concrete) {
+                    Decision::Allow { .. } => {}
+                    Decision::ExplicitDeny { by, .. } => blocked.push(Blocked {
+                        action: action.clone(),
+                        resource: concrete.clone(),
+                        by,
+                    }),
+                    _ => {
+                        missing.push((action.clone(), resource.clone()));
+                        if !lacking.contains(&action) {
+                            lacking.push(action.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if lacking.is_empty() {
+            continue;
+        }
+        let sid = fix_sid(want.sid.as_deref().unwrap_or("Statelint"), input.principal);
+        // Extend our own statement from an earlier run rather than adding a second one.
+        if let Some(existing) = statements
+            .iter_mut()
+            .find(|s| s.sid.as_deref() == Some(sid.as_str()))
+        {
+            let mut actions = strings(&existing.action);
+            actions.extend(lacking);
+            actions.sort();
+            actions.dedup();
+            existing.action = Some(OneOrMany::Many(actions));
+            added.push(existing.clone());
+            continue;
+        }
+        lacking.sort();
+        let mut statement = Statement::new(Effect::Allow);
+        statement.sid = Some(sid);
+        statement.principal = Some(Principal::aws([input.principal]));
+        statement.action = Some(OneOrMany::Many(lacking));
+        statement.resource = want.resource.clone();
+        added.push(statement.clone());
+        statements.push(statement);
+    }
+
+    let mut policy = match input.existing {
+        Some(p) => PolicyDocument {
+            version: p.version.clone(),
+            id: p.id.clone(),
+            statements: OneOrMany::Many(statements),
+        },
+        None => PolicyDocument::new(statements),
+    };
+    if !policy.statements.is_list() {
+        policy.statements = OneOrMany::Many(policy.statements().to_vec());
+    }
+
+    // Check the result with the same evaluator before anyone sees it.
+    for want in &wanted {
+        for action in strings(&want.action) {
+            for resource in strings(&want.resource) {
+                let concrete = representative(&resource);
+                if blocked
+                    .iter()
+                    .any(|b| b.action == action && b.resource == concrete)
+                {
+                    continue;
+                }
+                let decision = decide(Some(&policy), &caller, owner, &action, &concrete);
+                if !decision.is_allow() {
+                    return Err(FixError::NotGranted {
+                        action,
+                        resource: concrete,
+                        why: decision.summary().to_string(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(FixPlan {
+        policy,
+        added,
+        missing,
+        blocked,
+    })
+}
+
+/// A line diff (`-` removed, `+` added, two spaces unchanged) of two texts.
+pub fn diff(old: &str, new: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    // Longest common subsequence table, from the ends.
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = String::new();
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push_str(&format!("  {}\n", a[i]));
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push_str(&format!("+ {}\n", b[j]));
+            j += 1;
+        } else {
+            out.push_str(&format!("- {}\n", a[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The shell command that applies `policy.json` to the bucket.
+pub fn apply_command(bucket: &str) -> String {
+    format!("aws s3api put-bucket-policy --bucket {bucket} --policy file://policy.json")
+}
+
+fn hcl_string(s: &str) -> String {
+    format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace("${", "$${")
+    )
+}
+
+fn hcl_list(items: &[String]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|s| hcl_string(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The policy as a Terraform `aws_iam_policy_document` data source.
+pub fn terraform(policy: &PolicyDocument, name: &str) -> String {
+    let mut out = format!("data \"aws_iam_policy_document\" \"{name}\" {{\n");
+    for s in policy.statements() {
+        out.push_str("  statement {\n");
+        if let Some(sid) = &s.sid {
+            out.push_str(&format!("    sid       = {}\n", hcl_string(sid)));
+        }
+        let effect = if s.effect == Effect::Allow {
+            "Allow"
+        } else {
+            "Deny"
+        };
+        out.push_str(&format!("    effect    = \"{effect}\"\n"));
+        for (block, principal) in [
+            ("principals", &s.principal),
+            ("not_principals", &s.not_principal),
+        ] {
+            match principal {
+                Some(Principal::Any) => out.push_str(&format!(
+                    "    {block} {{\n      type        = \"*\"\n      identifiers = [\"*\"]\n    }}\n"
+                )),
+                Some(Principal::Map(map)) => {
+                    for (kind, values) in map.iter() {
+                        let ids: Vec<String> = values.iter().cloned().collect();
+                        out.push_str(&format!(
+                            "    {block} {{\n      type        = {}\n      identifiers = {}\n    }}\n",
+                            hcl_string(kind),
+                            hcl_list(&ids)
+                        ));
+                    }
+                }
+                None => {}
+            }
+        }
+        for (key, value) in [
+            ("actions", &s.action),
+            ("not_actions", &s.not_action),
+            ("resources", &s.resource),
+            ("not_resources", &s.not_resource),
+        ] {
+            if value.is_some() {
+                out.push_str(&format!("    {key:<9} = {}\n", hcl_list(&strings(value))));
+            }
+        }
+        if let Some(condition) = &s.condition {
+            for (test, keys) in condition.iter() {
+                for (variable, values) in keys.iter() {
+                    let values: Vec<String> = values
+                        .iter()
+                        .map(|v| match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect();
+                    out.push_str(&format!(
+                        "    condition {{\n      test     = {}\n      variable = {}\n      values   = {}\n    }}\n",
+                        hcl_string(test),
+                        hcl_string(variable),
+                        hcl_list(&values)
+                    ));
+                }
+            }
+        }
+        out.push_str("  }\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,208 @@
+use super::*;
+
+const CI: &str = "arn:aws:iam::222222222222:role/ci";
+
+fn parse(text: &str) -> PolicyDocument {
+    serde_json::from_str(text).expect("test policy parses")
+}
+
+fn input<'a>(existing: Option<&'a PolicyDocument>, template: Template) -> FixInput<'a> {
+    FixInput {
+        existing,
+        template,
+        principal: CI,
+        bucket: "kops-state",
+        prefix: "kops",
+    }
+}
+
+fn actions(s: &Statement) -> Vec<String> {
+    strings(&s.action)
+}
+
+#[test]
+fn an_empty_policy_gets_exactly_the_template_for_the_principal() {
+    let plan = plan(&input(None, Template::Operator)).expect("plans");
+    assert_eq!(plan.added.len(), 2);
+    let bucket = &plan.added[0];
+    assert_eq!(
+        actions(bucket),
+        [
+            "s3:GetBucketLocation",
+            "s3:GetEncryptionConfiguration",
+            "s3:ListBucket",
+            "s3:ListBucketVersions"
+        ]
+    );
+    assert_eq!(strings(&bucket.resource), ["arn:aws:s3:::kops-state"]);
+    let objects = &plan.added[1];
+    assert_eq!(
+        actions(objects),
+        ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    );
+    assert_eq!(
+        strings(&objects.resource),
+        ["arn:aws:s3:::kops-state/kops/*"]
+    );
+    for s in &plan.added {
+        assert_eq!(
+            s.principal,
+            Some(Principal::aws([CI])),
+            "only the requested principal"
+        );
+        assert!(s
+            .sid
+            .as_deref()
+            .is_some_and(|sid| sid.starts_with("KopsState")));
+    }
+    assert!(plan.blocked.is_empty());
+}
+
+#[test]
+fn the_fix_is_idempotent() {
+    let first = plan(&input(None, Template::Operator)).expect("plans");
+    let second = plan(&input(Some(&first.policy), Template::Operator)).expect("plans");
+    assert!(!second.changed(), "{:?}", second.added);
+    assert_eq!(second.policy, first.policy);
+    assert!(second.missing.is_empty());
+}
+
+#[test]
+fn only_the_missing_actions_are_added_and_unrelated_statements_are_untouched() {
+    let existing = parse(&format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+            {{"Sid": "DenyInsecure", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+              "Resource": ["arn:aws:s3:::kops-state", "arn:aws:s3:::kops-state/*"],
+              "Condition": {{"Bool": {{"aws:SecureTransport": "false"}}}}}},
+            {{"Sid": "Logs", "Effect": "Allow", "Principal": {{"Service": "logging.s3.amazonaws.com"}},
+              "Action": "s3:PutObject", "Resource": "arn:aws:s3:::kops-state/logs/*"}},
+            {{"Sid": "CiObjects", "Effect": "Allow", "Principal": {{"AWS": "{CI}"}},
+              "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::kops-state/kops/*"}},
+            {{"Sid": "CiList", "Effect": "Allow", "Principal": {{"AWS": "{CI}"}},
+              "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state"}}
+        ]}}"#
+    ));
+    let plan = plan(&input(Some(&existing), Template::Operator)).expect("plans");
+    assert_eq!(plan.added.len(), 1, "{:#?}", plan.added);
+    assert_eq!(
+        actions(&plan.added[0]),
+        [
+            "s3:GetBucketLocation",
+            "s3:GetEncryptionConfiguration",
+            "s3:ListBucketVersions"
+        ]
+    );
+    assert_eq!(
+        &plan.policy.statements()[..4],
+        existing.statements(),
+        "existing statements kept, in order"
+    );
+    let text = diff(&existing.to_json_pretty(), &plan.policy.to_json_pretty());
+    assert!(
+        text.lines()
+            .filter(|l| l.starts_with("- "))
+            .all(|l| l.trim() == "- }" || l.trim() == "- ]" || l.trim().starts_with("- }")),
+        "{text}"
+    );
+    assert!(
+        text.contains("+       \"Sid\": \"KopsStateBucketRead"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explicit_denies_are_reported_not_overridden() {
+    let existing = parse(&format!(
+        r#"{{"Statement": {{"Sid": "NoWrites", "Effect": "Deny", "Principal": {{"AWS": "{CI}"}},
+            "Action": "s3:PutObject", "Resource": "arn:aws:s3:::kops-state/*"}}}}"#
+    ));
+    let plan = plan(&input(Some(&existing), Template::Operator)).expect("plans");
+    assert_eq!(plan.blocked.len(), 1);
+    assert_eq!(plan.blocked[0].action, "s3:PutObject");
+    assert_eq!(plan.blocked[0].by.sid.as_deref(), Some("NoWrites"));
+    let objects = plan
+        .added
+        .iter()
+        .find(|s| strings(&s.resource)[0].ends_with("/*"))
+        .expect("object grant");
+    assert_eq!(
+        actions(objects),
+        ["s3:DeleteObject", "s3:GetObject"],
+        "PutObject is not re-granted"
+    );
+    assert!(plan.policy.statements.is_list());
+}
+
+#[test]
+fn the_fix_never_widens_access_beyond_the_principal() {
+    for template in [
+        Template::Operator,
+        Template::NodeReadonly,
+        Template::CiPreflight,
+    ] {
+        let plan = plan(&input(None, template)).expect("plans");
+        let other = Caller::from_arn("arn:aws:iam::333333333333:role/someone-else").expect("arn");
+        for s in plan.policy.statements() {
+            assert!(!s.principal.as_ref().is_some_and(Principal::is_everyone));
+            for action in strings(&s.action) {
+                for resource in strings(&s.resource) {
+                    let d = decide(
+                        Some(&plan.policy),
+                        &other,
+                        "000000000000",
+                        &action,
+                        &representative(&resource),
+                    );
+                    assert!(
+                        !d.is_allow(),
+                        "{template:?}: {action} on {resource} granted to another principal"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_whole_bucket_store_and_other_partitions_substitute_cleanly() {
+    let gov = "arn:aws-us-gov:iam::111122223333:user/ops";
+    let plan = plan(&FixInput {
+        existing: None,
+        template: Template::NodeReadonly,
+        principal: gov,
+        bucket: "b",
+        prefix: "",
+    })
+    .expect("plans");
+    let resources: Vec<String> = plan
+        .added
+        .iter()
+        .flat_map(|s| strings(&s.resource))
+        .collect();
+    assert_eq!(
+        resources,
+        ["arn:aws-us-gov:s3:::b", "arn:aws-us-gov:s3:::b/*"]
+    );
+}
+
+#[test]
+fn bad_principals_are_errors() {
+    let bad = FixInput {
+        principal: "ci-user",
+        ..input(None, Template::Operator)
+    };
+    assert!(matches!(plan(&bad), Err(FixError::BadPrincipal(_))));
+}
+
+#[test]
+fn terraform_renders_every_statement() {
+    let plan = plan(&input(None, Template::CiPreflight)).expect("plans");
+    let hcl = terraform(&plan.policy, "kops_state");
+    assert!(hcl.starts_with("data \"aws_iam_policy_document\" \"kops_state\" {"));
+    assert_eq!(
+        hcl.matches("  statement {").count(),
+        plan.policy.statements().len()
+    );
+    assert!(hcl.contains(&format!("identifiers = [\"{CI}\"]")));
+    assert!(hcl.contains("\"arn:aws:s3:::kops-state/kops/*/.statelint-probe-*\""));
+}
