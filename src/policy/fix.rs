@@ -115,7 +115,7 @@ fn substitute(text: &str, input: &FixInput<'_>, partition: &str) -> String {
 
 /// A concrete resource a pattern matches, to evaluate it: wildcards become a letter.
 fn representative(pattern: &str) -> String {
-    pattern.replace('*', "x").replace('?', "x")
+    pattern.replace(['*', '?'], "x")
 }
 
 /// The stable `Sid` of the statement granting `principal` the missing part of `template_sid`.
