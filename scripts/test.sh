@@ -47,6 +47,11 @@ start_server() { # VAR script [args...]: runs the script, exports VAR=endpoint, 
 }
 start_server STATELINT_TEST_S3_ENDPOINT scripts/servers/moto.sh
 start_server STATELINT_TEST_S3_AUTH_ENDPOINT scripts/servers/moto.sh --auth
+# Identities on the auth server: an admin and a `ci` user with no permissions.
+export STATELINT_TEST_MOTO_PYTHON="$root/.tools/moto-venv/bin/python"
+export STATELINT_TEST_S3_AUTH_ACCOUNTS="$tools/moto-accounts.json"
+"$STATELINT_TEST_MOTO_PYTHON" scripts/servers/moto_accounts.py "$STATELINT_TEST_S3_AUTH_ENDPOINT" \
+  >"$STATELINT_TEST_S3_AUTH_ACCOUNTS" || { echo "test.sh: could not create moto identities" >&2; exit 2; }
 export STATELINT_REQUIRE_SERVERS=1
 # Nothing may reach a real cloud: no instance-metadata lookups, no ambient credentials.
 export AWS_EC2_METADATA_DISABLED=true

@@ -58,11 +58,15 @@ fn bucket(tag: &str) -> String {
 }
 
 fn create_bucket(endpoint: &str, name: &str, region: Option<&str>) {
+    create_bucket_as(endpoint, name, region, ("testing", "testing"));
+}
+
+fn create_bucket_as(endpoint: &str, name: &str, region: Option<&str>, (key, secret): (&str, &str)) {
     let env = aws_env(endpoint);
     let url = StoreUrl::parse(&format!("s3://{name}")).expect("url");
     let settings = s3::resolve(&url, &env).expect("settings");
     let creds = aws_sdk_s3::config::SharedCredentialsProvider::new(
-        aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "test"),
+        aws_sdk_s3::config::Credentials::new(key, secret, None, None, "test"),
     );
     let client = s3::control_client(&settings, creds, region.unwrap_or("us-east-1"));
     let mut request = client.create_bucket().bucket(name);
@@ -406,4 +410,115 @@ fn fix_policy_applies_to_the_live_bucket_with_a_backup_and_is_idempotent() {
         second["changed"], false,
         "the live policy now grants everything: {second}"
     );
+}
+
+/// The identities `scripts/servers/moto_accounts.py` created on the auth server.
+fn auth_accounts() -> Option<(String, serde_json::Value, String)> {
+    let endpoint = server("STATELINT_TEST_S3_AUTH_ENDPOINT")?;
+    let path = std::env::var("STATELINT_TEST_S3_AUTH_ACCOUNTS").ok()?;
+    let python = std::env::var("STATELINT_TEST_MOTO_PYTHON").ok()?;
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let accounts = serde_json::from_str(&text).expect("accounts JSON");
+    Some((endpoint, accounts, python))
+}
+
+fn statelint_as(
+    endpoint: &str,
+    key: &str,
+    secret: &str,
+    args: &[&str],
+) -> (Option<i32>, serde_json::Value) {
+    let home = tempfile::TempDir::new().expect("tempdir");
+    let out = Command::cargo_bin("statelint")
+        .expect("binary")
+        .env_clear()
+        .env("HOME", home.path())
+        .current_dir(home.path())
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(args)
+        .output()
+        .expect("runs");
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), json)
+}
+
+#[test]
+fn probes_fail_without_a_grant_explain_the_denial_and_pass_after_it() {
+    let Some((endpoint, accounts, python)) = auth_accounts() else {
+        return;
+    };
+    let admin = (
+        accounts["admin"]["key"].as_str().unwrap_or(""),
+        accounts["admin"]["secret"].as_str().unwrap_or(""),
+    );
+    let ci = (
+        accounts["ci"]["key"].as_str().unwrap_or(""),
+        accounts["ci"]["secret"].as_str().unwrap_or(""),
+    );
+    let ci_arn = accounts["ci"]["arn"].as_str().unwrap_or("").to_string();
+    let name = bucket("grant");
+    create_bucket_as(&endpoint, &name, None, admin);
+    let store = format!("s3://{name}/kops");
+    let args = ["probe", "--state", store.as_str(), "--format", "json"];
+
+    // The owner's admin passes every permission probe (the run may still fail on bucket
+    // settings, e.g. a missing public-access block).
+    let no_failed_probe = |report: &serde_json::Value| {
+        report["probes"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty() && p.iter().all(|p| p["outcome"] != "fail"))
+    };
+    let (_, report) = statelint_as(&endpoint, admin.0, admin.1, &args);
+    assert!(no_failed_probe(&report), "{report}");
+
+    // `ci` has no grant anywhere: denied, and told where the grant is missing.
+    let (code, report) = statelint_as(&endpoint, ci.0, ci.1, &args);
+    assert_eq!(code, Some(1));
+    let probes = report["probes"].as_array().expect("probes");
+    assert!(
+        probes
+            .iter()
+            .any(|p| p["action"] == "s3:ListBucket" && p["outcome"] == "fail"),
+        "{report}"
+    );
+    assert!(
+        probes
+            .iter()
+            .any(|p| p["action"] == "s3:GetBucketPolicy" && p["outcome"] == "inconclusive"),
+        "diagnostic reads are never a pass: {report}"
+    );
+    let denial = report["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["code"] == "SL200"))
+        .expect("list denial finding");
+    let help = denial["help"].as_str().unwrap_or("");
+    assert!(
+        help.contains(&ci_arn) && help.contains("s3:ListBucket"),
+        "{help}"
+    );
+
+    // The grant (an identity policy: moto does not evaluate bucket policies for IAM users).
+    let accounts_path = std::env::var("STATELINT_TEST_S3_AUTH_ACCOUNTS").expect("set");
+    let status = std::process::Command::new(&python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/servers/moto_accounts.py"))
+        .args([endpoint.as_str(), "grant", accounts_path.as_str(), "ci"])
+        .status()
+        .expect("python runs");
+    assert!(status.success());
+    let (_, report) = statelint_as(&endpoint, ci.0, ci.1, &args);
+    assert!(no_failed_probe(&report), "{report}");
+    let probes = report["probes"].as_array().expect("probes");
+    for action in ["s3:ListBucket", "s3:GetBucketLocation", "s3:HeadBucket"] {
+        assert!(
+            probes
+                .iter()
+                .any(|p| p["action"] == action && p["outcome"] == "pass"),
+            "{action}: {report}"
+        );
+    }
 }

@@ -5,12 +5,12 @@
 # answers; exits non-zero (and stops the server) if it does not answer within 30 s.
 # The caller stops it with `kill PID`.
 #
-# Usage: moto.sh [--auth]   --auth enforces IAM authentication from the first request
-#                           (unknown keys are rejected), for credential and permission tests.
+# Usage: moto.sh [--auth]   --auth enforces IAM authentication after 3 requests (see
+#                           moto_accounts.py, which spends them creating an admin user).
 set -euo pipefail
 auth_count=""
 if [ "${1:-}" = "--auth" ]; then
-  auth_count=0
+  auth_count=3
 fi
 
 MOTO_VERSION=5.2.5

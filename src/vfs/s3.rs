@@ -341,6 +341,14 @@ where
         (Some(code), Some(message)) => format!("{code}: {message}"),
         (Some(code), None) => code.to_string(),
         (None, Some(message)) => message.to_string(),
+        // HEAD answers have no body, hence no error code: the status says it all.
+        (None, None)
+            if err
+                .raw_response()
+                .is_some_and(|r| r.status().as_u16() >= 400) =>
+        {
+            String::from("(no error details)")
+        }
         (None, None) => {
             // Unparseable answers carry the whole response in their text; keep the gist.
             let full = aws_sdk_s3::error::DisplayErrorContext(err).to_string();
