@@ -670,3 +670,28 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn human_output_ends_with_a_summary_table_and_quiet_with_one_line() {
+    let home = TempDir::new().expect("tempdir");
+    let (_, stdout, _) = check_example(home.path(), &[]);
+    let tail: Vec<&str> = stdout.lines().rev().take(8).collect();
+    let text = tail.join("\n");
+    for row in [
+        "  clusters  3 checked: 1 valid, 2 invalid",
+        "  findings  ",
+        "  result    failed",
+    ] {
+        assert!(text.contains(row), "missing `{row}` in:\n{stdout}");
+    }
+    let (_, quiet, _) = check_example(home.path(), &["--quiet"]);
+    assert!(
+        !quiet.contains("SL009"),
+        "notes are hidden with --quiet:\n{quiet}"
+    );
+    assert_eq!(
+        quiet.lines().filter(|l| l.starts_with("failed: ")).count(),
+        1,
+        "{quiet}"
+    );
+}

@@ -101,19 +101,27 @@ impl HumanReporter {
         text
     }
 
+    /// The closing summary: a small table (clusters, findings by severity, probes, result),
+    /// or one line with `--quiet`.
     fn summary(&self, report: &RunReport) -> String {
-        let shown = report.findings.len();
-        let mut parts: Vec<String> = report
+        let mut findings: Vec<String> = report
             .counts()
             .iter()
             .rev()
             .filter(|(_, n)| *n > 0)
             .map(|(s, n)| self.paint(&format!("{n} {}", plural(s.as_str(), *n)), *s))
             .collect();
-        if parts.is_empty() {
-            parts.push("no findings".into());
+        if findings.is_empty() {
+            findings.push("none".into());
         }
-        let clusters = report
+        let mut findings = findings.join(", ");
+        if report.suppressed > 0 {
+            findings.push_str(&format!("; {} suppressed", report.suppressed));
+        }
+        if report.baselined > 0 {
+            findings.push_str(&format!("; {} in the baseline", report.baselined));
+        }
+        let by_status = report
             .cluster_counts()
             .iter()
             .filter(|(_, n)| *n > 0)
@@ -121,41 +129,55 @@ impl HumanReporter {
             .collect::<Vec<_>>()
             .join(", ");
         let checked = report.clusters.len();
-        let mut line = format!(
-            "{}: {} in {checked} {}",
-            if report.fails() { "failed" } else { "ok" },
-            parts.join(", "),
-            plural("cluster", checked)
-        );
-        if !clusters.is_empty() {
-            line.push_str(&format!(" ({clusters})"));
-        }
-        if !report.probes.is_empty() {
+        let clusters = if by_status.is_empty() {
+            format!("{checked} checked")
+        } else {
+            format!("{checked} checked: {by_status}")
+        };
+        let probes = (!report.probes.is_empty()).then(|| {
             let count = |o: Outcome| report.probes.iter().filter(|r| r.outcome == o).count();
-            line.push_str(&format!(
-                "; probes: {} passed, {} failed",
+            let mut text = format!(
+                "{} passed, {} failed",
                 count(Outcome::Pass),
                 count(Outcome::Fail)
+            );
+            for (o, name) in [
+                (Outcome::Inconclusive, "inconclusive"),
+                (Outcome::Skipped, "skipped"),
+            ] {
+                if count(o) > 0 {
+                    text.push_str(&format!(", {} {name}", count(o)));
+                }
+            }
+            text
+        });
+        let result = if report.fails() {
+            self.paint(
+                &format!("failed: findings at or above `{}`", report.fail_on),
+                Severity::Error,
+            )
+        } else {
+            format!("ok: nothing at or above `{}`", report.fail_on)
+        };
+        if self.options.quiet {
+            let mut line = format!("{result} (clusters: {clusters}; findings: {findings}");
+            if let Some(p) = &probes {
+                line.push_str(&format!("; probes: {p}"));
+            }
+            return format!("{line})\n");
+        }
+        let mut text = String::from("summary\n");
+        text.push_str(&format!("  clusters  {clusters}\n"));
+        text.push_str(&format!("  findings  {findings}\n"));
+        if let Some(p) = probes {
+            text.push_str(&format!("  probes    {p}\n"));
+        }
+        text.push_str(&format!("  result    {result}\n"));
+        if let Some(first) = report.findings.first() {
+            text.push_str(&format!(
+                "\nrun `statelint explain {}` (or any code above) for what a rule checks and how to fix it\n",
+                first.code
             ));
-            let unknown = count(Outcome::Inconclusive);
-            if unknown > 0 {
-                line.push_str(&format!(", {unknown} inconclusive"));
-            }
-        }
-        if report.suppressed > 0 {
-            line.push_str(&format!("; {} suppressed", report.suppressed));
-        }
-        if report.baselined > 0 {
-            line.push_str(&format!("; {} in the baseline", report.baselined));
-        }
-        let mut text = format!("{line}\n");
-        if shown > 0 && !self.options.quiet {
-            if let Some(first) = report.findings.first() {
-                text.push_str(&format!(
-                    "run `statelint explain {}` (or any code above) for what a rule checks and how to fix it\n",
-                    first.code
-                ));
-            }
         }
         text
     }
