@@ -9,6 +9,7 @@ pub mod config;
 pub mod document;
 pub mod env;
 pub mod findings;
+pub mod migrate;
 pub mod policy;
 pub mod probes;
 pub mod report;

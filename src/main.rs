@@ -1,5 +1,7 @@
 //! The `statelint` binary: parses arguments, runs the library, prints, sets the exit status.
 
+mod transfer;
+
 use clap::{CommandFactory, Parser};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -28,7 +30,7 @@ use std::sync::Arc;
 
 /// Exit statuses (ruff/cargo-deny convention).
 #[derive(Debug, Clone, Copy)]
-enum Status {
+pub(crate) enum Status {
     Clean = 0,
     Findings = 1,
     ToolError = 2,
@@ -55,6 +57,9 @@ fn main() -> ExitCode {
         Command::Init(args) => run_init(&args, &env),
         Command::Probe(args) => run_probe(&args, &env, &mut out),
         Command::FixPolicy(args) => run_fix_policy(&args, &env, &mut out),
+        Command::Migrate(args) => transfer::run_migrate(&args, &env, &mut out),
+        Command::Export(args) => transfer::run_export(&args, &env, &mut out),
+        Command::Import(args) => transfer::run_import(&args, &env, &mut out),
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "statelint", &mut out);
             Ok(Status::Clean)
@@ -299,7 +304,7 @@ fn run_explain(args: &ExplainArgs, out: &mut dyn Write) -> io::Result<Status> {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, then reads it back
 /// before replacing the target, so a failed write never leaves a truncated file.
-fn write_file_verified(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_file_verified(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let context =
         |e: io::Error| io::Error::new(e.kind(), format!("cannot write `{}`: {e}", path.display()));
     let file_name = path

@@ -522,3 +522,171 @@ fn probes_fail_without_a_grant_explain_the_denial_and_pass_after_it() {
         );
     }
 }
+
+fn statelint_cli(endpoint: &str, cwd: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("statelint"));
+    cmd.env_clear()
+        .env("HOME", cwd)
+        .current_dir(cwd)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(args);
+    cmd
+}
+
+#[test]
+fn migrate_file_to_s3_and_s3_to_s3_rewrites_config_base_and_checks_the_destination() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let (a, b) = (bucket("mig-a"), bucket("mig-b"));
+    create_bucket(&endpoint, &a, None);
+    create_bucket(&endpoint, &b, None);
+    let store = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store");
+    let work = tempfile::TempDir::new().expect("tempdir");
+    let to_a = format!("s3://{a}/kops");
+    let to_b = format!("s3://{b}/moved");
+    let out = statelint_cli(
+        &endpoint,
+        work.path(),
+        &[
+            "migrate",
+            "--from",
+            &store.display().to_string(),
+            "--to",
+            &to_a,
+            "--yes",
+        ],
+    )
+    .output()
+    .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("copied 13 object(s)"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = statelint_cli(
+        &endpoint,
+        work.path(),
+        &["migrate", "--from", &to_a, "--to", &to_b, "--yes"],
+    )
+    .output()
+    .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("copied 13 object(s)"), "{stdout}");
+    let dest = vfs::open(&StoreUrl::parse(&to_b).expect("url"), &aws_env(&endpoint)).expect("open");
+    let config = String::from_utf8(dest.read("prod.example.com/config", 1 << 20).expect("read"))
+        .expect("utf8");
+    assert!(
+        config.contains(&format!("configBase: s3://{b}/moved/prod.example.com")),
+        "{config}"
+    );
+    // The stale-bucket finding is gone at the destination; other problems stay.
+    let found = codes_by_cluster(dest.as_ref());
+    assert!(!found.iter().any(|(_, c)| *c == "SL101"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(c, k)| c == "prod.example.com" && *k == "SL104"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_interrupted_migration_exposes_no_half_cluster_and_a_rerun_completes_it() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let (a, b) = (bucket("kill-a"), bucket("kill-b"));
+    create_bucket(&endpoint, &a, None);
+    create_bucket(&endpoint, &b, None);
+    let src = vfs::open(
+        &StoreUrl::parse(&format!("s3://{a}/kops")).expect("url"),
+        &aws_env(&endpoint),
+    )
+    .expect("open");
+    src.write("big.example.com/config", b"apiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nmetadata:\n  name: big.example.com\nspec: {}\n")
+        .expect("seed");
+    let keys: Vec<String> = (0..600)
+        .map(|i| format!("big.example.com/addons/{i:05}"))
+        .collect();
+    std::thread::scope(|scope| {
+        for chunk in keys.chunks(100) {
+            let src = &src;
+            scope.spawn(move || {
+                for k in chunk {
+                    src.write(k, k.as_bytes()).expect("seed");
+                }
+            });
+        }
+    });
+    let dst = vfs::open(
+        &StoreUrl::parse(&format!("s3://{b}/kops")).expect("url"),
+        &aws_env(&endpoint),
+    )
+    .expect("open");
+    let work = tempfile::TempDir::new().expect("tempdir");
+    let args = [
+        "migrate",
+        "--from",
+        &format!("s3://{a}/kops"),
+        "--to",
+        &format!("s3://{b}/kops"),
+        "--yes",
+    ]
+    .map(String::from);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = statelint_cli(&endpoint, work.path(), &args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Interrupt as soon as the copy has started (bounded: 20 s of polling).
+    for _ in 0..2_000 {
+        if !dst.list("").expect("list").is_empty() {
+            break;
+        }
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let partial = dst.list("").expect("list").len();
+    let config_there = dst.stat("big.example.com/config").expect("stat").is_some();
+    assert!(
+        !config_there || partial == 601,
+        "a half-copied cluster must not have its config ({partial} objects)"
+    );
+
+    let out = statelint_cli(&endpoint, work.path(), &args)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let copied_now: usize = stdout
+        .split("copied ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX);
+    assert_eq!(
+        copied_now + partial,
+        601,
+        "the rerun copies exactly what was missing: {stdout}"
+    );
+    assert_eq!(dst.list("").expect("list").len(), 601);
+    for k in keys.iter().step_by(97) {
+        assert_eq!(dst.read(k, 1024).expect("read"), k.as_bytes());
+    }
+    assert!(dst.stat("big.example.com/config").expect("stat").is_some());
+}

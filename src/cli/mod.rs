@@ -39,6 +39,21 @@ pub enum Command {
         after_help = "Examples:\n  statelint fix-policy --policy bucket-policy.json --principal arn:aws:iam::222222222222:role/ci --bucket kops-state --prefix kops --format json\n  statelint fix-policy --state s3://kops-state/kops --principal arn:aws:iam::222222222222:role/ci --apply\n  statelint fix-policy --policy p.json --principal ARN --bucket b --format terraform\n\nWithout --policy and --bucket it reads the live policy of the resolved store's bucket, and without\n--principal it grants the caller (STS). The fixed policy is evaluated before it is shown: it grants\nwhat was missing to that principal only. --apply writes it (asking first unless --yes), keeping a\nbackup of the old policy."
     )]
     FixPolicy(FixPolicyArgs),
+    /// Copy clusters to another store and point their configBase at it, verified.
+    #[command(
+        after_help = "Examples:\n  statelint migrate --from s3://old-state --to s3://new-state --dry-run\n  statelint migrate --from s3://old-state --to s3://new-state --cluster prod.example.com --yes\n\nThe source is never changed. Objects already identical at the destination are skipped (a second\nrun copies nothing; an interrupted run resumes); a destination cluster with different content is\nleft alone unless --force. Each cluster's config is written last, and every copy is verified by\nSHA-256. The destination is then checked, and the remaining kops steps are printed."
+    )]
+    Migrate(MigrateArgs),
+    /// Write the store as plain files plus a manifest of hashes (for version control).
+    #[command(
+        after_help = "Examples:\n  statelint export --state s3://kops-state/kops --to ./state\n  statelint import --from ./state --to s3://kops-state/kops --yes"
+    )]
+    Export(ExportArgs),
+    /// Copy an exported folder (verified against its manifest) into a store.
+    #[command(
+        after_help = "Examples:\n  statelint import --from ./state --to s3://kops-state/kops --yes"
+    )]
+    Import(ImportArgs),
     /// Show which state store kops would use, and why every other source lost.
     #[command(
         after_help = "Examples:\n  statelint resolve\n  KOPS_STATE_STORE=s3://b/p statelint resolve --format json"
@@ -186,6 +201,62 @@ pub enum FixFormat {
     Json,
     /// A Terraform `aws_iam_policy_document` data source.
     Terraform,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The store to copy from (only read).
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The store to copy to.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Copy only this cluster (repeatable).
+    #[arg(long = "cluster", visible_alias = "name", value_name = "NAME")]
+    pub clusters: Vec<String>,
+    /// Show the plan; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Overwrite destination objects whose content differs.
+    #[arg(long)]
+    pub force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The folder to write (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+    /// Export only this cluster (repeatable).
+    #[arg(long = "cluster", visible_alias = "name", value_name = "NAME")]
+    pub clusters: Vec<String>,
+    /// Overwrite files whose content differs.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A folder written by `statelint export`.
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// The store to copy into.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Overwrite destination objects whose content differs.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

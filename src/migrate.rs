@@ -1,0 +1,421 @@
+//! Moving a state store the way kops documents it, but without the usual mistakes: copy
+//! every file of the cluster, point `spec.configBase` at the new location, verify.
+//!
+//! The source is only ever read. A destination object is written only when it is missing,
+//! or differs and `--force` was given; identical objects are skipped, so a second run copies
+//! nothing and an interrupted run resumes. Each cluster's `config` is written last, so a
+//! half-copied cluster is invisible to kops (clusters are found by their `config`). Every
+//! write is read back and compared by SHA-256 before it counts as copied.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+use crate::check::Progress;
+use crate::resolve::url::StoreUrl;
+use crate::store;
+use crate::vfs::{Backend, VfsError};
+
+/// Objects larger than this are not kops state (the biggest are etcd backups, copied as-is
+/// only below this bound).
+pub const MAX_OBJECT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What happens to one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Missing at the destination: copy.
+    Copy,
+    /// Already there with the same content: nothing to do.
+    Identical,
+    /// There with other content: copied only with `--force`.
+    Conflict,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanItem {
+    pub cluster: String,
+    /// Key relative to the store root (the same on both sides).
+    pub key: String,
+    pub bytes: u64,
+    pub action: Action,
+    /// Whether the content is rewritten on the way (the cluster's `config`).
+    pub rewritten: bool,
+    #[serde(skip)]
+    content: Arc<Vec<u8>>,
+    pub sha256: String,
+}
+
+/// The copy to do, computed before anything is written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub from: String,
+    pub to: String,
+    pub clusters: Vec<String>,
+    pub items: Vec<PlanItem>,
+}
+
+impl Plan {
+    pub fn count(&self, action: Action) -> usize {
+        self.items.iter().filter(|i| i.action == action).count()
+    }
+
+    pub fn bytes_to_copy(&self, force: bool) -> u64 {
+        self.items
+            .iter()
+            .filter(|i| i.action == Action::Copy || (force && i.action == Action::Conflict))
+            .map(|i| i.bytes)
+            .sum()
+    }
+}
+
+/// Why a migration could not be planned.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("cannot list the source `{url}`: {source}")]
+    Source { url: String, source: VfsError },
+    #[error("cluster `{0}` is not in the source store")]
+    NoSuchCluster(String),
+    #[error("the source store holds no cluster")]
+    Empty,
+    #[error("`{key}` cannot be read from the source: {source}")]
+    Read { key: String, source: VfsError },
+    #[error("the destination is the source")]
+    SameStore,
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The destination content of a cluster's `config`: `spec.configBase` set to the cluster's
+/// new location, and any other mention of the old location (`<from>/<cluster>`) replaced.
+/// Formatting and comments are kept; a config without `configBase` keeps deriving it.
+pub fn rewrite_config(text: &str, old_cluster_url: &str, new_cluster_url: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("configBase:") {
+            // Only the Cluster's own `spec.configBase` (two-space indented by kops).
+            let indent = &line[..line.len() - trimmed.len()];
+            if !rest.trim().is_empty() {
+                let newline = if line.ends_with('\n') { "\n" } else { "" };
+                out.push_str(&format!("{indent}configBase: {new_cluster_url}{newline}"));
+                continue;
+            }
+        }
+        out.push_str(&line.replace(old_cluster_url, new_cluster_url));
+    }
+    out
+}
+
+/// How a location is written in `configBase`: a URL, `file://` with an absolute path for
+/// local stores (relative paths are relative to the working directory).
+fn location(url: &StoreUrl) -> String {
+    if url.scheme != crate::resolve::url::Scheme::File {
+        return url.redacted();
+    }
+    let path = std::path::Path::new(&url.path);
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    format!("file://{}", absolute.display())
+}
+
+/// Plans copying `clusters` (all when empty) from `from` to `to`, pointing each copied
+/// config at its new location.
+pub fn plan(
+    from: &dyn Backend,
+    to: &dyn Backend,
+    clusters: &[String],
+) -> Result<Plan, MigrateError> {
+    plan_copy(from, to, clusters, true)
+}
+
+/// As [`plan`] but byte for byte, configs included (`export` and `import`).
+pub fn plan_verbatim(
+    from: &dyn Backend,
+    to: &dyn Backend,
+    clusters: &[String],
+) -> Result<Plan, MigrateError> {
+    plan_copy(from, to, clusters, false)
+}
+
+fn plan_copy(
+    from: &dyn Backend,
+    to: &dyn Backend,
+    clusters: &[String],
+    rewrite: bool,
+) -> Result<Plan, MigrateError> {
+    let from_url = from.root().redacted();
+    if from.root().same_location(to.root(), None) {
+        return Err(MigrateError::SameStore);
+    }
+    let objects = from.list("").map_err(|source| MigrateError::Source {
+        url: from_url.clone(),
+        source,
+    })?;
+    let layout = store::group(&objects);
+    if layout.clusters.is_empty() {
+        return Err(MigrateError::Empty);
+    }
+    let names: Vec<String> = layout.clusters.iter().map(|c| c.name.clone()).collect();
+    for wanted in clusters {
+        if !names.contains(wanted) {
+            return Err(MigrateError::NoSuchCluster(wanted.clone()));
+        }
+    }
+    let selected: Vec<String> = if clusters.is_empty() {
+        names
+    } else {
+        clusters.to_vec()
+    };
+    let keys: Vec<(String, String)> = objects
+        .iter()
+        .filter_map(|o| {
+            let cluster = selected
+                .iter()
+                .find(|c| o.key.starts_with(&format!("{c}/")))?;
+            // Probe objects of a running statelint are not state.
+            let last = o.key.rsplit('/').next().unwrap_or("");
+            (!last.starts_with(crate::probes::guard::PROBE_PREFIX))
+                .then(|| (cluster.clone(), o.key.clone()))
+        })
+        .collect();
+    let items: Result<Vec<PlanItem>, MigrateError> = keys
+        .par_iter()
+        .map(|(cluster, key)| {
+            let data = from
+                .read(key, MAX_OBJECT_BYTES)
+                .map_err(|source| MigrateError::Read {
+                    key: key.clone(),
+                    source,
+                })?;
+            let is_config =
+                key == &format!("{cluster}/config") || key == &format!("{cluster}/cluster.spec");
+            let (content, rewritten) = match (rewrite && is_config, std::str::from_utf8(&data)) {
+                (true, Ok(text)) => {
+                    let old = location(&from.root().join(cluster));
+                    let new = location(&to.root().join(cluster));
+                    let rewritten = rewrite_config(text, &old, &new);
+                    let changed = rewritten != text;
+                    (rewritten.into_bytes(), changed)
+                }
+                _ => (data, false),
+            };
+            let action = match to.read(key, MAX_OBJECT_BYTES) {
+                Ok(existing) if existing == content => Action::Identical,
+                Ok(_) => Action::Conflict,
+                Err(VfsError::NotFound { .. }) => Action::Copy,
+                // Unreadable at the destination: treat as a conflict, never overwrite blindly.
+                Err(_) => Action::Conflict,
+            };
+            Ok(PlanItem {
+                cluster: cluster.clone(),
+                key: key.clone(),
+                bytes: content.len() as u64,
+                action,
+                rewritten,
+                sha256: sha256_hex(&content),
+                content: Arc::new(content),
+            })
+        })
+        .collect();
+    let mut items = items?;
+    // Configs last: a cluster becomes visible only when everything else is there.
+    items.sort_by(|a, b| {
+        let last = |i: &PlanItem| i.key.ends_with("/config") || i.key.ends_with("/cluster.spec");
+        (last(a), &a.key).cmp(&(last(b), &b.key))
+    });
+    Ok(Plan {
+        from: from_url,
+        to: to.root().redacted(),
+        clusters: selected,
+        items,
+    })
+}
+
+/// What one execution did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcome {
+    pub copied: Vec<String>,
+    pub skipped_identical: usize,
+    /// Conflicting objects left alone (no `--force`), by key.
+    pub conflicts: Vec<String>,
+    /// Clusters not copied because of a conflict.
+    pub held_back: Vec<String>,
+    pub failed: Vec<(String, String)>,
+}
+
+impl Outcome {
+    pub fn complete(&self) -> bool {
+        self.failed.is_empty() && self.held_back.is_empty()
+    }
+}
+
+/// Copies what the plan says. Clusters with a conflict are held back entirely unless
+/// `force`; non-config objects are copied in parallel, then each cluster's config.
+pub fn execute(
+    plan: &Plan,
+    to: &dyn Backend,
+    force: bool,
+    progress: Option<&dyn Progress>,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let held_back: Vec<String> = plan
+        .clusters
+        .iter()
+        .filter(|c| {
+            !force
+                && plan
+                    .items
+                    .iter()
+                    .any(|i| &i.cluster == *c && i.action == Action::Conflict)
+        })
+        .cloned()
+        .collect();
+    outcome.conflicts = plan
+        .items
+        .iter()
+        .filter(|i| i.action == Action::Conflict && !force)
+        .map(|i| i.key.clone())
+        .collect();
+    outcome.skipped_identical = plan.count(Action::Identical);
+    let todo: Vec<&PlanItem> = plan
+        .items
+        .iter()
+        .filter(|i| !held_back.contains(&i.cluster))
+        .filter(|i| i.action == Action::Copy || (force && i.action == Action::Conflict))
+        .collect();
+    if let Some(p) = progress {
+        p.start(todo.len());
+    }
+    let copy = |item: &&PlanItem| -> Result<String, (String, String)> {
+        let result = to
+            .write(&item.key, &item.content)
+            .and_then(|()| to.read(&item.key, item.bytes + 1))
+            .map_err(|e| (item.key.clone(), e.to_string()))?;
+        if let Some(p) = progress {
+            p.cluster_done(&item.key);
+        }
+        if sha256_hex(&result) == item.sha256 {
+            Ok(item.key.clone())
+        } else {
+            Err((
+                item.key.clone(),
+                "the copy read back differs from the source".into(),
+            ))
+        }
+    };
+    let (configs, others): (Vec<&PlanItem>, Vec<&PlanItem>) = todo
+        .into_iter()
+        .partition(|i| i.key.ends_with("/config") || i.key.ends_with("/cluster.spec"));
+    let first: Vec<_> = others.par_iter().map(copy).collect();
+    let mut failed_clusters: Vec<String> = Vec::new();
+    for r in first {
+        match r {
+            Ok(key) => outcome.copied.push(key),
+            Err((key, e)) => {
+                if let Some(c) = plan
+                    .items
+                    .iter()
+                    .find(|i| i.key == key)
+                    .map(|i| i.cluster.clone())
+                {
+                    failed_clusters.push(c);
+                }
+                outcome.failed.push((key, e));
+            }
+        }
+    }
+    for item in configs {
+        // A cluster with a failed object stays invisible: its config is not written.
+        if failed_clusters.contains(&item.cluster) {
+            outcome.failed.push((
+                item.key.clone(),
+                "not written: other objects of this cluster failed".into(),
+            ));
+            continue;
+        }
+        match copy(&item) {
+            Ok(key) => outcome.copied.push(key),
+            Err((key, e)) => outcome.failed.push((key, e)),
+        }
+    }
+    if let Some(p) = progress {
+        p.finish();
+    }
+    outcome.held_back = held_back;
+    outcome
+}
+
+/// Name of the manifest `export` writes next to the files.
+pub const MANIFEST: &str = "statelint-manifest.json";
+
+/// The hashes of an exported store, for version control and for `import` to verify.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    /// The store the files came from (redacted).
+    pub source: String,
+    pub files: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ManifestEntry {
+    pub key: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+impl Manifest {
+    /// The manifest describing what `plan` copies.
+    pub fn of(plan: &Plan) -> Manifest {
+        let mut files: Vec<ManifestEntry> = plan
+            .items
+            .iter()
+            .map(|i| ManifestEntry {
+                key: i.key.clone(),
+                bytes: i.bytes,
+                sha256: i.sha256.clone(),
+            })
+            .collect();
+        files.sort_by(|a, b| a.key.cmp(&b.key));
+        Manifest {
+            version: 1,
+            source: plan.from.clone(),
+            files,
+        }
+    }
+
+    /// Keys whose content in `store` does not match (missing, changed); empty when intact.
+    pub fn verify(&self, store: &dyn Backend) -> Vec<String> {
+        self.files
+            .par_iter()
+            .filter(|f| {
+                store
+                    .read(&f.key, MAX_OBJECT_BYTES)
+                    .map(|data| sha256_hex(&data) != f.sha256)
+                    .unwrap_or(true)
+            })
+            .map(|f| f.key.clone())
+            .collect()
+    }
+}
+
+/// The manual steps left after a migration, as kops documents them.
+pub fn next_steps(to: &StoreUrl, clusters: &[String]) -> Vec<String> {
+    let mut steps = vec![format!("export KOPS_STATE_STORE={}", to.redacted())];
+    for c in clusters {
+        steps.push(format!("kops update cluster --name {c} --yes"));
+        steps.push(format!(
+            "kops rolling-update cluster --name {c} --yes   # nodes pick up the new configBase"
+        ));
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests;

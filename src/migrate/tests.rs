@@ -1,0 +1,196 @@
+use super::*;
+use crate::vfs::mem::MemBackend;
+use crate::vfs::ObjectMeta;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const CONFIG: &str = "# keep this comment\napiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nmetadata:\n  name: c.example.com\nspec:\n  configBase: s3://old/c.example.com\n  etcdClusters:\n  - name: main\n    backups:\n      backupStore: memfs://src/c.example.com/backups/etcd/main\n";
+
+fn mem(name: &str) -> MemBackend {
+    MemBackend::isolated(&StoreUrl::parse(&format!("memfs://{name}")).expect("url"))
+}
+
+fn seeded(name: &str) -> MemBackend {
+    let m = mem(name);
+    m.write("c.example.com/config", CONFIG.as_bytes())
+        .expect("seed");
+    m.write(
+        "c.example.com/instancegroup/nodes",
+        b"kind: InstanceGroup\n",
+    )
+    .expect("seed");
+    m.write(
+        "c.example.com/pki/private/ca/keyset.yaml",
+        b"\x00secret\xff",
+    )
+    .expect("seed");
+    m.write("other.example.com/config", b"kind: Cluster\n")
+        .expect("seed");
+    m
+}
+
+#[test]
+fn rewrites_config_base_and_mentions_of_the_old_location_only() {
+    let out = rewrite_config(
+        CONFIG,
+        "memfs://src/c.example.com",
+        "s3://new/kops/c.example.com",
+    );
+    assert!(out.starts_with("# keep this comment\n"));
+    assert!(out.contains("  configBase: s3://new/kops/c.example.com\n"));
+    assert!(out.contains("backupStore: s3://new/kops/c.example.com/backups/etcd/main"));
+    assert!(!out.contains("s3://old"));
+    assert_eq!(rewrite_config("spec: {}\n", "a", "b"), "spec: {}\n");
+}
+
+#[test]
+fn copies_everything_byte_for_byte_and_a_second_run_copies_nothing() {
+    let from = seeded("mig-src");
+    let to = mem("mig-dst");
+    let p = plan(&from, &to, &[]).expect("plan");
+    assert_eq!(p.count(Action::Copy), 4);
+    assert_eq!(
+        p.items.last().map(|i| i.key.ends_with("/config")),
+        Some(true),
+        "configs last"
+    );
+    let out = execute(&p, &to, false, None);
+    assert!(out.complete(), "{out:?}");
+    assert_eq!(out.copied.len(), 4);
+    assert_eq!(
+        to.read("c.example.com/pki/private/ca/keyset.yaml", 100)
+            .expect("copied"),
+        b"\x00secret\xff"
+    );
+    let config =
+        String::from_utf8(to.read("c.example.com/config", 10_000).expect("copied")).expect("utf8");
+    assert!(
+        config.contains("configBase: memfs://mig-dst/c.example.com"),
+        "{config}"
+    );
+    // The source is untouched.
+    assert_eq!(
+        from.read("c.example.com/config", 10_000).expect("source"),
+        CONFIG.as_bytes()
+    );
+
+    let again = plan(&from, &to, &[]).expect("plan");
+    assert_eq!(again.count(Action::Identical), 4, "{:?}", again.items);
+    let out = execute(&again, &to, false, None);
+    assert!(out.copied.is_empty() && out.complete());
+}
+
+#[test]
+fn a_differing_destination_is_held_back_unless_forced() {
+    let from = seeded("mig-conflict-src");
+    let to = mem("mig-conflict-dst");
+    to.write(
+        "c.example.com/instancegroup/nodes",
+        b"someone else's nodes\n",
+    )
+    .expect("seed");
+    let p = plan(&from, &to, &["c.example.com".into()]).expect("plan");
+    assert_eq!(p.count(Action::Conflict), 1);
+    let out = execute(&p, &to, false, None);
+    assert_eq!(out.held_back, ["c.example.com"]);
+    assert_eq!(out.conflicts, ["c.example.com/instancegroup/nodes"]);
+    assert_eq!(
+        to.read("c.example.com/instancegroup/nodes", 100)
+            .expect("kept"),
+        b"someone else's nodes\n"
+    );
+    assert!(
+        matches!(to.stat("c.example.com/config"), Ok(None)),
+        "nothing of the cluster was written"
+    );
+    let out = execute(&p, &to, true, None);
+    assert!(out.complete());
+    assert_eq!(
+        to.read("c.example.com/instancegroup/nodes", 100)
+            .expect("forced"),
+        b"kind: InstanceGroup\n"
+    );
+}
+
+/// A destination that fails every write after `budget` successful ones, like a run killed
+/// part-way (unit speed; the real interruption test kills the process).
+struct Flaky {
+    inner: MemBackend,
+    budget: AtomicUsize,
+}
+
+impl Backend for Flaky {
+    fn root(&self) -> &StoreUrl {
+        self.inner.root()
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
+        self.inner.list(prefix)
+    }
+    fn read(&self, key: &str, max: u64) -> Result<Vec<u8>, VfsError> {
+        self.inner.read(key, max)
+    }
+    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        if self
+            .budget
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |b| b.checked_sub(1))
+            .is_err()
+        {
+            return Err(VfsError::PermissionDenied {
+                url: self.url_of(key),
+            });
+        }
+        self.inner.write(key, data)
+    }
+    fn delete(&self, key: &str) -> Result<(), VfsError> {
+        self.inner.delete(key)
+    }
+    fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
+        self.inner.stat(key)
+    }
+}
+
+#[test]
+fn an_interrupted_copy_never_exposes_a_half_cluster_and_resumes() {
+    let from = seeded("mig-flaky-src");
+    let flaky = Flaky {
+        inner: mem("mig-flaky-dst"),
+        budget: AtomicUsize::new(1),
+    };
+    let p = plan(&from, &flaky, &["c.example.com".into()]).expect("plan");
+    let out = execute(&p, &flaky, false, None);
+    assert!(!out.complete());
+    assert!(
+        matches!(flaky.stat("c.example.com/config"), Ok(None)),
+        "config withheld: {out:?}"
+    );
+    assert!(crate::store::discover(&flaky)
+        .expect("list")
+        .clusters
+        .is_empty());
+
+    flaky.budget.store(100, Ordering::SeqCst);
+    let resumed = plan(&from, &flaky, &["c.example.com".into()]).expect("plan");
+    assert!(
+        resumed.count(Action::Identical) >= 1,
+        "what was copied is not copied again"
+    );
+    let out = execute(&resumed, &flaky, false, None);
+    assert!(out.complete(), "{out:?}");
+    assert_eq!(
+        crate::store::discover(&flaky).expect("list").clusters.len(),
+        1
+    );
+}
+
+#[test]
+fn refuses_unknown_clusters_and_copying_onto_itself() {
+    let from = seeded("mig-self");
+    assert!(matches!(
+        plan(&from, &from, &[]),
+        Err(MigrateError::SameStore)
+    ));
+    let to = mem("mig-self-dst");
+    assert!(matches!(
+        plan(&from, &to, &["nope".into()]),
+        Err(MigrateError::NoSuchCluster(_))
+    ));
+}
