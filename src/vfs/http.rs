@@ -12,6 +12,50 @@ pub const MAX_RETRIES: usize = 3;
 /// Upper bound on the time spent retrying one request.
 pub const RETRY_BUDGET: Duration = Duration::from_secs(20);
 
+/// Request and connect timeouts of one backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub request: Duration,
+}
+
+/// `STATELINT_REQUEST_TIMEOUT`: seconds one request may take before it is abandoned.
+pub const TIMEOUT_VAR: &str = "STATELINT_REQUEST_TIMEOUT";
+
+impl Timeouts {
+    /// The defaults, or `STATELINT_REQUEST_TIMEOUT` seconds (1-600) for requests, and the
+    /// connect timeout capped by it.
+    pub fn from_env(env: &dyn crate::env::Environment) -> Timeouts {
+        let request = env
+            .var(TIMEOUT_VAR)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|s| (1..=600).contains(s))
+            .map(Duration::from_secs)
+            .unwrap_or(REQUEST_TIMEOUT);
+        Timeouts {
+            connect: CONNECT_TIMEOUT.min(request),
+            request,
+        }
+    }
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            connect: CONNECT_TIMEOUT,
+            request: REQUEST_TIMEOUT,
+        }
+    }
+}
+
+/// Client options with explicit timeouts.
+pub fn client_options_with(allow_http: bool, timeouts: Timeouts) -> ClientOptions {
+    ClientOptions::new()
+        .with_timeout(timeouts.request)
+        .with_connect_timeout(timeouts.connect)
+        .with_allow_http(allow_http)
+}
+
 /// Client options: statelint's timeouts; plain HTTP only when the endpoint asks for it
 /// (local emulators).
 pub fn client_options(allow_http: bool) -> ClientOptions {

@@ -21,7 +21,7 @@ use std::time::{Duration, SystemTime};
 
 use super::http;
 use super::object::ObjectStoreBackend;
-use super::runtime::{block_on, CONNECT_TIMEOUT, REQUEST_TIMEOUT};
+use super::runtime::block_on;
 use super::s3_diags as diags;
 use super::VfsError;
 use crate::env::Environment;
@@ -83,6 +83,7 @@ pub struct S3Settings {
     pub is_aws: bool,
     /// STS endpoint override (`AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`).
     pub sts_endpoint: Option<String>,
+    pub timeouts: http::Timeouts,
     /// Findings about this configuration, reported once per run.
     pub findings: Vec<Finding>,
 }
@@ -135,6 +136,7 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
                 acl: acl.clone(),
                 is_aws: false,
                 sts_endpoint: None,
+                timeouts: http::Timeouts::from_env(env),
                 findings: Vec::new(),
             }
         };
@@ -230,8 +232,8 @@ pub fn control_client(
     region: &str,
 ) -> aws_sdk_s3::Client {
     let timeouts = aws_sdk_s3::config::timeout::TimeoutConfig::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .operation_attempt_timeout(REQUEST_TIMEOUT)
+        .connect_timeout(settings.timeouts.connect)
+        .operation_attempt_timeout(settings.timeouts.request)
         .build();
     let mut config = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -255,8 +257,8 @@ pub fn sts_client(
     credentials: SharedCredentialsProvider,
 ) -> aws_sdk_sts::Client {
     let timeouts = aws_sdk_sts::config::timeout::TimeoutConfig::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .operation_attempt_timeout(REQUEST_TIMEOUT)
+        .connect_timeout(settings.timeouts.connect)
+        .operation_attempt_timeout(settings.timeouts.request)
         .build();
     let mut config = aws_sdk_sts::Config::builder()
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
@@ -479,6 +481,9 @@ pub fn open_store(
                 .is_some_and(http::is_plain_http),
         ))
         .with_retry(http::retry_config())
+        // One DELETE per object, as kops does: some S3-compatible providers lack the bulk
+        // `POST ?delete`, and we never delete more than one object at a time.
+        .with_disable_bulk_delete(true)
         .with_virtual_hosted_style_request(!settings.path_style && settings.endpoint.is_none())
         .with_credentials(Arc::new(SdkCredentialBridge {
             provider: credentials.clone(),
