@@ -16,7 +16,7 @@ use statelint::check::{check_store, CheckOptions};
 use statelint::env::MapEnv;
 use statelint::resolve::url::StoreUrl;
 use statelint::source::SourceDb;
-use statelint::vfs::{self, Backend};
+use statelint::vfs;
 
 #[derive(Clone, Copy, Debug)]
 enum Fault {
