@@ -405,6 +405,8 @@ fn run_probe(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io
                     args.read_only,
                     cwd.as_deref(),
                 );
+                // How the store was opened (region lookup, configuration) matters here too.
+                findings.extend(backend.open_findings());
                 findings.extend(run.findings);
                 results = run.results;
             }

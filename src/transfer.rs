@@ -3,11 +3,12 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use statelint::check::{self, CheckOptions};
+use statelint::check::{self, CheckOptions, Progress};
 use statelint::cli::{ExportArgs, ImportArgs, ListFormat, MigrateArgs};
 use statelint::env::Environment;
 use statelint::findings::Severity;
 use statelint::migrate::{self, Action, Manifest, Plan};
+use statelint::report::progress::BarProgress;
 use statelint::resolve::url::StoreUrl;
 use statelint::resolve::{self, ResolveInput};
 use statelint::source::SourceDb;
@@ -94,7 +95,31 @@ fn print_plan(plan: &Plan, force: bool, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// A progress bar on a terminal for long copies.
+fn copy_progress() -> Option<BarProgress> {
+    io::stderr()
+        .is_terminal()
+        .then(|| BarProgress::counting("objects"))
+}
+
 pub fn run_migrate(
+    args: &MigrateArgs,
+    env: &dyn Environment,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
+    // One process, one command: the global pool carries `--jobs`.
+    if let Some(n) = args.jobs {
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+        {
+            return fail(format!("cannot start {n} workers: {e}"));
+        }
+    }
+    migrate_in_pool(args, env, out)
+}
+
+fn migrate_in_pool(
     args: &MigrateArgs,
     env: &dyn Environment,
     out: &mut dyn Write,
@@ -121,7 +146,13 @@ pub fn run_migrate(
     if let Err(why) = confirm(&format!("copy to {}?", plan.to), args.yes)? {
         return fail(why);
     }
-    let outcome = migrate::execute(&plan, to.as_ref(), args.force, None);
+    let progress = copy_progress();
+    let outcome = migrate::execute(
+        &plan,
+        to.as_ref(),
+        args.force,
+        progress.as_ref().map(|p| p as &dyn Progress),
+    );
     writeln!(
         out,
         "\ncopied {} object(s), {} already identical",

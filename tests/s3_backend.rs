@@ -690,3 +690,66 @@ fn an_interrupted_migration_exposes_no_half_cluster_and_a_rerun_completes_it() {
     }
     assert!(dst.stat("big.example.com/config").expect("stat").is_some());
 }
+
+#[test]
+fn a_denied_get_bucket_location_with_head_bucket_revealing_the_region_is_sl043() {
+    let Some((endpoint, accounts, python)) = auth_accounts() else {
+        return;
+    };
+    let admin = (
+        accounts["admin"]["key"].as_str().unwrap_or(""),
+        accounts["admin"]["secret"].as_str().unwrap_or(""),
+    );
+    let reader = (
+        accounts["reader"]["key"].as_str().unwrap_or(""),
+        accounts["reader"]["secret"].as_str().unwrap_or(""),
+    );
+    let name = bucket("location");
+    create_bucket_as(&endpoint, &name, Some("eu-west-1"), admin);
+    // Everything on S3 except GetBucketLocation, as a cross-account caller typically has.
+    let work = tempfile::TempDir::new().expect("tempdir");
+    let policy = work.path().join("no-location.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:GetBucketLocation", "Resource": "*"}]}"#,
+    )
+    .expect("write policy");
+    let accounts_path = std::env::var("STATELINT_TEST_S3_AUTH_ACCOUNTS").expect("set");
+    let status = std::process::Command::new(&python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/servers/moto_accounts.py"))
+        .args([endpoint.as_str(), "grant", accounts_path.as_str(), "reader"])
+        .arg(&policy)
+        .status()
+        .expect("python runs");
+    assert!(status.success());
+    let store = format!("s3://{name}/kops");
+    let (_, report) = statelint_as(
+        &endpoint,
+        reader.0,
+        reader.1,
+        &["probe", "--state", &store, "--format", "json"],
+    );
+    let finding = report["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["code"] == "SL043"))
+        .unwrap_or_else(|| panic!("no SL043 in {report}"));
+    assert!(
+        finding["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("eu-west-1")),
+        "{finding}"
+    );
+    let probes = report["probes"].as_array().expect("probes");
+    assert!(probes
+        .iter()
+        .any(|p| p["action"] == "s3:GetBucketLocation" && p["outcome"] == "fail"));
+    // The store is still readable: statelint, like kops 1.36+, falls back to HeadBucket.
+    assert!(
+        probes
+            .iter()
+            .any(|p| p["action"] == "s3:ListBucket" && p["outcome"] == "pass"),
+        "{report}"
+    );
+}

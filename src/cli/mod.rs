@@ -223,6 +223,9 @@ pub struct MigrateArgs {
     /// Overwrite destination objects whose content differs.
     #[arg(long)]
     pub force: bool,
+    /// Objects read and written at the same time (default: one per core).
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,

@@ -76,9 +76,34 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
             );
         }
 
-        // HeadBucket needs s3:ListBucket; with ExpectedBucketOwner it also tells whether the
-        // bucket is the caller's.
-        match s3.head_bucket().bucket(bucket).send().await {
+        // Every bucket-level call at once: one round trip of latency, not seven.
+        let owner = facts.caller_account.clone();
+        let (head, head_as_owner, location, encryption, policy, versioning, pab) = tokio::join!(
+            s3.head_bucket().bucket(bucket).send(),
+            async {
+                match &owner {
+                    Some(account) => Some(
+                        s3.head_bucket()
+                            .bucket(bucket)
+                            .expected_bucket_owner(account)
+                            .send()
+                            .await,
+                    ),
+                    None => None,
+                }
+            },
+            s3.get_bucket_location().bucket(bucket).send(),
+            s3.get_bucket_encryption().bucket(bucket).send(),
+            s3.get_bucket_policy().bucket(bucket).send(),
+            s3.get_bucket_versioning().bucket(bucket).send(),
+            s3.get_public_access_block().bucket(bucket).send(),
+        );
+
+        // HeadBucket needs s3:ListBucket. Only a plain HeadBucket that succeeds while the
+        // one expecting the caller's account as owner is refused proves the bucket is
+        // someone else's.
+        let head_ok = head.is_ok();
+        match head {
             Ok(_) => run.push("s3:HeadBucket", &bucket_url, Outcome::Pass, String::new()),
             Err(e) => run.push(
                 "s3:HeadBucket",
@@ -87,29 +112,21 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                 sdk_error_text(&e),
             ),
         }
-        if let Some(account) = facts.caller_account.clone() {
-            match s3
-                .head_bucket()
-                .bucket(bucket)
-                .expected_bucket_owner(&account)
-                .send()
-                .await
-            {
-                Ok(_) => facts.cross_account = Some(false),
-                Err(e) if status(&e) == Some(403) => {
-                    facts.cross_account = Some(true);
-                    run.findings.push(diags::bucket_finding(
-                        &diags::CROSS_ACCOUNT,
-                        &bucket_url,
-                        format!("you are account {account}; the bucket `{bucket}` belongs to another account"),
-                        "grants are needed in both accounts: your IAM policy and the bucket policy",
-                    ));
-                }
-                Err(_) => {}
+        match (head_ok, head_as_owner, owner) {
+            (true, Some(Ok(_)), _) => facts.cross_account = Some(false),
+            (true, Some(Err(e)), Some(account)) if status(&e) == Some(403) => {
+                facts.cross_account = Some(true);
+                run.findings.push(diags::bucket_finding(
+                    &diags::CROSS_ACCOUNT,
+                    &bucket_url,
+                    format!("you are account {account}; the bucket `{bucket}` belongs to another account"),
+                    "grants are needed in both accounts: your IAM policy and the bucket policy",
+                ));
             }
+            _ => {}
         }
 
-        match s3.get_bucket_location().bucket(bucket).send().await {
+        match location {
             Ok(_) => run.push(
                 "s3:GetBucketLocation",
                 &bucket_url,
@@ -125,7 +142,7 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
             ),
         }
 
-        match s3.get_bucket_encryption().bucket(bucket).send().await {
+        match encryption {
             Ok(_) => run.push(
                 "s3:GetEncryptionConfiguration",
                 &bucket_url,
@@ -161,7 +178,7 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
 
         // Diagnostic reads: a denial is Inconclusive, never a pass (and never a failure of
         // something kops needs).
-        match s3.get_bucket_policy().bucket(bucket).send().await {
+        match policy {
             Ok(out) => {
                 let text = out.policy().unwrap_or_default().to_string();
                 match serde_json::from_str::<PolicyDocument>(&text) {
@@ -196,7 +213,7 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                 sdk_error_text(&e),
             ),
         }
-        match s3.get_bucket_versioning().bucket(bucket).send().await {
+        match versioning {
             Ok(out) => {
                 let enabled = out.status().is_some_and(|s| s.as_str() == "Enabled");
                 if !enabled {
@@ -221,7 +238,7 @@ pub fn probe_bucket(store: &S3Store, run: &mut ProbeRun) -> BucketFacts {
                 sdk_error_text(&e),
             ),
         }
-        match s3.get_public_access_block().bucket(bucket).send().await {
+        match pab {
             Ok(out) => {
                 let complete = out.public_access_block_configuration().is_some_and(|c| {
                     c.block_public_acls() == Some(true)

@@ -8,10 +8,26 @@ use crate::check::Progress;
 /// Stores with fewer clusters than this finish too fast for a bar to help.
 const MIN_CLUSTERS: usize = 20;
 
-/// Draws a bar once the number of clusters is known; draws nothing for small stores.
-#[derive(Default)]
+/// Draws a bar once the number of items is known; draws nothing for small runs.
 pub struct BarProgress {
     bar: OnceLock<ProgressBar>,
+    /// What is counted (`clusters`, `objects`).
+    unit: &'static str,
+}
+
+impl Default for BarProgress {
+    fn default() -> BarProgress {
+        BarProgress::counting("clusters")
+    }
+}
+
+impl BarProgress {
+    pub fn counting(unit: &'static str) -> BarProgress {
+        BarProgress {
+            bar: OnceLock::new(),
+            unit,
+        }
+    }
 }
 
 impl Progress for BarProgress {
@@ -24,7 +40,11 @@ impl Progress for BarProgress {
             {
                 bar.set_style(style.progress_chars("=> "));
             }
-            bar.set_prefix("checking");
+            bar.set_prefix(if self.unit == "clusters" {
+                "checking"
+            } else {
+                "copying"
+            });
             bar
         } else {
             ProgressBar::hidden()
