@@ -28,6 +28,9 @@ pub struct SourceFile {
     pub url: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Lines holding only ASCII, where a column is a byte distance (minified JSON policies
+    /// are one long line: counting characters there for every node would be quadratic).
+    ascii_lines: Vec<bool>,
 }
 
 impl SourceFile {
@@ -35,10 +38,19 @@ impl SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let ascii_lines = line_starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| {
+                let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[start..end].is_ascii()
+            })
+            .collect();
         SourceFile {
             url: url.into(),
             text,
             line_starts,
+            ascii_lines,
         }
     }
 
@@ -64,11 +76,14 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts[line_idx];
-        let col = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(0);
+        let col = if self.ascii_lines.get(line_idx).copied().unwrap_or(false) {
+            offset - start
+        } else {
+            self.text
+                .get(start..offset)
+                .map(|s| s.chars().count())
+                .unwrap_or(0)
+        };
         (line_idx + 1, col + 1)
     }
 
@@ -148,6 +163,18 @@ impl SourceDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_count_characters_on_non_ascii_lines_and_bytes_on_ascii_ones() {
+        let f = SourceFile::new("u", "abc\nh\u{e9}llo: x\n");
+        assert_eq!(f.line_col(2), (1, 3));
+        // `é` is two bytes, one character.
+        let x = f.text.find('x').expect("x");
+        assert_eq!(f.line_col(x), (2, 8));
+        let long = "a".repeat(100_000);
+        let f = SourceFile::new("u", long.as_str());
+        assert_eq!(f.line_col(99_999), (1, 100_000));
+    }
 
     #[test]
     fn maps_offsets_to_lines_and_back() {
