@@ -5,7 +5,9 @@
 //! or differs and `--force` was given; identical objects are skipped, so a second run copies
 //! nothing and an interrupted run resumes. Each cluster's `config` is written last, so a
 //! half-copied cluster is invisible to kops (clusters are found by their `config`). Every
-//! write is read back and compared by SHA-256 before it counts as copied.
+//! write is read back and compared by the backend before it reports success (the
+//! [`Backend::write`] contract), and the plan records each object's SHA-256 for the
+//! export manifest.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -172,6 +174,12 @@ fn plan_copy(
     } else {
         clusters.to_vec()
     };
+    // One listing of the destination instead of one request per object: only objects that
+    // exist there are read to compare.
+    let existing: std::collections::HashMap<String, u64> = to
+        .list("")
+        .map(|objects| objects.into_iter().map(|o| (o.key, o.size)).collect())
+        .unwrap_or_default();
     let keys: Vec<(String, String)> = objects
         .iter()
         .filter_map(|o| {
@@ -205,12 +213,16 @@ fn plan_copy(
                 }
                 _ => (data, false),
             };
-            let action = match to.read(key, MAX_OBJECT_BYTES) {
-                Ok(existing) if existing == content => Action::Identical,
-                Ok(_) => Action::Conflict,
-                Err(VfsError::NotFound { .. }) => Action::Copy,
-                // Unreadable at the destination: treat as a conflict, never overwrite blindly.
-                Err(_) => Action::Conflict,
+            let action = match existing.get(key) {
+                None => Action::Copy,
+                Some(size) if *size != content.len() as u64 => Action::Conflict,
+                Some(_) => match to.read(key, MAX_OBJECT_BYTES) {
+                    Ok(there) if there == content => Action::Identical,
+                    Ok(_) => Action::Conflict,
+                    Err(VfsError::NotFound { .. }) => Action::Copy,
+                    // Unreadable at the destination: a conflict, never overwritten blindly.
+                    Err(_) => Action::Conflict,
+                },
             };
             Ok(PlanItem {
                 cluster: cluster.clone(),

@@ -95,6 +95,9 @@ fn print_plan(plan: &Plan, force: bool, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Concurrent object copies when `--jobs` is not given.
+const DEFAULT_COPY_JOBS: usize = 16;
+
 /// A progress bar on a terminal for long copies.
 fn copy_progress() -> Option<BarProgress> {
     io::stderr()
@@ -107,14 +110,14 @@ pub fn run_migrate(
     env: &dyn Environment,
     out: &mut dyn Write,
 ) -> io::Result<Status> {
-    // One process, one command: the global pool carries `--jobs`.
-    if let Some(n) = args.jobs {
-        if let Err(e) = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-        {
-            return fail(format!("cannot start {n} workers: {e}"));
-        }
+    // One process, one command: the global pool carries `--jobs`. Copies wait on the
+    // network, so the default keeps 16 requests in flight rather than one per core.
+    let n = args.jobs.unwrap_or(DEFAULT_COPY_JOBS).max(1);
+    if let Err(e) = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+    {
+        return fail(format!("cannot start {n} workers: {e}"));
     }
     migrate_in_pool(args, env, out)
 }

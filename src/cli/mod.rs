@@ -223,7 +223,7 @@ pub struct MigrateArgs {
     /// Overwrite destination objects whose content differs.
     #[arg(long)]
     pub force: bool,
-    /// Objects read and written at the same time (default: one per core).
+    /// Objects read and written at the same time (default: 16).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
     /// Output format.
