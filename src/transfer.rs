@@ -2,6 +2,8 @@
 //! The copying itself is `statelint::migrate`.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use statelint::check::{self, CheckOptions, Progress};
 use statelint::cli::{ExportArgs, ImportArgs, ListFormat, MigrateArgs};
@@ -95,6 +97,52 @@ fn print_plan(plan: &Plan, force: bool, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Counts copied objects (for the interrupt report) and drives the bar, if any.
+struct CountingProgress {
+    bar: Option<BarProgress>,
+    done: Arc<AtomicUsize>,
+}
+
+impl Progress for CountingProgress {
+    fn start(&self, total: usize) {
+        if let Some(b) = &self.bar {
+            b.start(total);
+        }
+    }
+    fn cluster_done(&self, key: &str) {
+        self.done.fetch_add(1, Ordering::SeqCst);
+        if let Some(b) = &self.bar {
+            b.cluster_done(key);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish();
+        }
+    }
+}
+
+/// On SIGINT/SIGTERM during a copy: say how far it got and that a rerun resumes, then exit
+/// 130/143. Objects are written whole (or not at all) and configs last, so nothing half
+/// written is visible to kops.
+fn report_partial_copy_on_interrupt(done: Arc<AtomicUsize>, total: usize) {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
+            std::thread::spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    eprintln!(
+                        "statelint: interrupted after copying {} of {total} object(s); the source is unchanged, clusters whose config was not yet written are invisible to kops; run the same command again to resume",
+                        done.load(Ordering::SeqCst)
+                    );
+                    std::process::exit(128 + signal);
+                }
+            });
+        }
+    }
+}
+
 /// Concurrent object copies when `--jobs` is not given.
 const DEFAULT_COPY_JOBS: usize = 16;
 
@@ -149,13 +197,12 @@ fn migrate_in_pool(
     if let Err(why) = confirm(&format!("copy to {}?", plan.to), args.yes)? {
         return fail(why);
     }
-    let progress = copy_progress();
-    let outcome = migrate::execute(
-        &plan,
-        to.as_ref(),
-        args.force,
-        progress.as_ref().map(|p| p as &dyn Progress),
-    );
+    let progress = CountingProgress {
+        bar: copy_progress(),
+        done: Arc::new(AtomicUsize::new(0)),
+    };
+    report_partial_copy_on_interrupt(progress.done.clone(), plan.count(Action::Copy));
+    let outcome = migrate::execute(&plan, to.as_ref(), args.force, Some(&progress));
     writeln!(
         out,
         "\ncopied {} object(s), {} already identical",

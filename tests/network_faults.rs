@@ -388,3 +388,134 @@ fn a_migration_whose_writes_fail_never_reports_success() {
         .clusters
         .is_empty());
 }
+
+fn statelint_cmd(endpoint: &str, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("statelint"));
+    cmd.env_clear()
+        .env("HOME", std::env::temp_dir())
+        .env("S3_ENDPOINT", endpoint)
+        .env("S3_ACCESS_KEY_ID", "testing")
+        .env("S3_SECRET_ACCESS_KEY", "testing")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+/// Polls `until` every 10 ms for at most 20 s.
+fn wait_for(mut until: impl FnMut() -> bool) -> bool {
+    for _ in 0..2_000 {
+        if until() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    false
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_during_a_probe_removes_the_probe_object_and_exits_143() {
+    let Some(moto) = moto() else { return };
+    let bucket = seeded_bucket(&moto);
+    // Slow enough that the probe object exists for a while.
+    let proxy = FaultProxy::start(&moto, Fault::Latency(Duration::from_millis(300)));
+    let store = format!("s3://{bucket}/kops");
+    let mut child = statelint_cmd(
+        &proxy.endpoint,
+        &["probe", "--state", &store, "--cluster", "dev.example.com"],
+    )
+    .spawn()
+    .expect("spawn");
+    let direct = vfs::open(&StoreUrl::parse(&store).expect("url"), &env_for(&moto)).expect("open");
+    let probe_objects = || {
+        direct
+            .list("dev.example.com/")
+            .map(|l| {
+                l.iter()
+                    .filter(|o| o.key.contains(".statelint-probe-"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let seen = wait_for(|| probe_objects() > 0 || child.try_wait().ok().flatten().is_some());
+    assert!(
+        seen && child.try_wait().expect("wait").is_none(),
+        "the probe must still be running"
+    );
+    signal(&child, "TERM");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(143));
+    assert_eq!(probe_objects(), 0, "the probe object was removed");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_during_a_migration_reports_the_partial_copy_and_exits_130() {
+    let Some(moto) = moto() else { return };
+    let from = seeded_bucket(&moto);
+    let to = seeded_bucket(&moto);
+    let proxy = FaultProxy::start(&moto, Fault::Latency(Duration::from_millis(200)));
+    let (src, dst) = (format!("s3://{from}/kops"), format!("s3://{to}/moved"));
+    let mut child = statelint_cmd(
+        &proxy.endpoint,
+        &[
+            "migrate", "--from", &src, "--to", &dst, "--yes", "--jobs", "2",
+        ],
+    )
+    .spawn()
+    .expect("spawn");
+    let direct = vfs::open(&StoreUrl::parse(&dst).expect("url"), &env_for(&moto)).expect("open");
+    assert!(wait_for(|| direct
+        .list("")
+        .map(|l| !l.is_empty())
+        .unwrap_or(false)
+        || child.try_wait().ok().flatten().is_some()));
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the migration must still be running"
+    );
+    signal(&child, "INT");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("interrupted after copying") && stderr.contains("resume"),
+        "{stderr}"
+    );
+    // Whatever was copied, no cluster is visible without all of its objects.
+    for cluster in statelint::store::discover(direct.as_ref())
+        .expect("list")
+        .clusters
+    {
+        assert!(
+            !cluster.instance_groups.is_empty(),
+            "{} visible before its groups",
+            cluster.name
+        );
+    }
+    // Running it again completes the copy.
+    let out = statelint_cmd(&moto, &["migrate", "--from", &src, "--to", &dst, "--yes"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        statelint::store::discover(direct.as_ref())
+            .expect("list")
+            .clusters
+            .len(),
+        2
+    );
+}
