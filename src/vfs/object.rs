@@ -138,6 +138,18 @@ fn runtime_error(url: String, e: String) -> VfsError {
     }
 }
 
+/// Whether an ETag is the hex MD5 of `data` (quotes ignored).
+fn etag_is_md5_of(etag: &str, data: &[u8]) -> bool {
+    use md5::{Digest, Md5};
+    let tag = etag.trim_matches('"');
+    if tag.len() != 32 {
+        return false;
+    }
+    let digest = Md5::digest(data);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    tag.eq_ignore_ascii_case(&hex)
+}
+
 impl Backend for ObjectStoreBackend {
     fn root(&self) -> &StoreUrl {
         &self.root
@@ -242,10 +254,18 @@ impl Backend for ObjectStoreBackend {
         let path = self.path(key);
         let store = self.store.clone();
         let payload = PutPayload::from(bytes::Bytes::copy_from_slice(data));
-        block_on(async move { store.put(&path, payload).await })
+        let result = block_on(async move { store.put(&path, payload).await })
             .map_err(|e| runtime_error(self.url_of(key), e))?
             .map_err(|e| self.error(key, e))?;
-        // Verify before reporting success.
+        // Verify before reporting success: S3 answers a single-part upload with the MD5 of
+        // what it stored as the ETag; anything else (KMS, other providers) is read back.
+        if result
+            .e_tag
+            .as_deref()
+            .is_some_and(|tag| etag_is_md5_of(tag, data))
+        {
+            return Ok(());
+        }
         let back = self.read(key, data.len() as u64)?;
         if back != data {
             return Err(VfsError::Remote {
@@ -331,6 +351,25 @@ mod tests {
             Err(VfsError::NotFound { .. })
         ));
         assert_eq!(b.url_of("x/y"), "s3://bucket/kops/x/y");
+    }
+
+    #[test]
+    fn md5_etags_verify_writes_and_others_do_not() {
+        let data = b"kops";
+        let md5 = {
+            use md5::{Digest, Md5};
+            Md5::digest(data)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        assert!(etag_is_md5_of(&format!("\"{md5}\""), data));
+        assert!(!etag_is_md5_of(&format!("\"{md5}\""), b"other"));
+        assert!(
+            !etag_is_md5_of("\"0x8DC6A1E4F2\"", data),
+            "Azure-style opaque ETag"
+        );
+        assert!(!etag_is_md5_of(&format!("{md5}-2"), data), "multipart ETag");
     }
 
     #[test]
