@@ -194,3 +194,25 @@ fn refuses_unknown_clusters_and_copying_onto_itself() {
         Err(MigrateError::NoSuchCluster(_))
     ));
 }
+
+#[test]
+fn a_local_store_copies_into_memfs() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let cluster = dir.path().join("c.example.com");
+    std::fs::create_dir_all(cluster.join("instancegroup")).expect("mkdir");
+    std::fs::write(cluster.join("config"), CONFIG).expect("write");
+    std::fs::write(cluster.join("instancegroup/nodes"), "kind: InstanceGroup\n").expect("write");
+    let from =
+        crate::vfs::fs::FsBackend::open(&StoreUrl::from_path(dir.path()), None).expect("open");
+    let to = mem("mig-file-to-mem");
+    let p = plan(&from, &to, &[]).expect("plan");
+    let out = execute(&p, &to, false, None);
+    assert!(out.complete() && out.copied.len() == 2, "{out:?}");
+    let config =
+        String::from_utf8(to.read("c.example.com/config", 10_000).expect("copied")).expect("utf8");
+    assert!(
+        config.contains("configBase: memfs://mig-file-to-mem/c.example.com"),
+        "{config}"
+    );
+    assert_eq!(crate::store::discover(&to).expect("list").clusters.len(), 1);
+}
