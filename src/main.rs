@@ -85,6 +85,9 @@ fn wants_color(no_color_flag: bool, env: &dyn Environment) -> bool {
 }
 
 fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
+    if let Some(path) = &args.policy {
+        return run_policy_lint(args, path, env, out);
+    }
     let sources = SourceDb::new();
     let cwd = env.current_dir();
     let (lint_config, mut findings) =
@@ -655,5 +658,70 @@ fn run_fix_policy(
         Status::Clean
     } else {
         Status::Findings
+    })
+}
+
+/// `statelint check --policy FILE`: the bucket-policy rules on a policy kept in a file.
+fn run_policy_lint(
+    args: &CheckArgs,
+    path: &Path,
+    env: &dyn Environment,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
+    use statelint::policy::lint::{self as policy_lint, PolicyContext};
+    let sources = SourceDb::new();
+    let cwd = env.current_dir();
+    let (lint_config, mut findings) =
+        load_lint_config(args.lint_config.as_deref(), cwd.as_deref(), &sources)?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot read policy `{}`: {e}", path.display()),
+        )
+    })?;
+    let url = match std::path::absolute(path) {
+        Ok(abs) => format!("file://{}", abs.display()),
+        Err(_) => path.display().to_string(),
+    };
+    match statelint::policy::parse::parse(&url, &text, &sources) {
+        Ok(parsed) => {
+            let cx = PolicyContext {
+                parsed: &parsed,
+                owner_account: args.bucket_owner.as_deref(),
+            };
+            findings.extend(policy_lint::lint(&cx));
+        }
+        Err(e) => findings.push(e.into_finding()),
+    }
+    let fail_on = args
+        .fail_on
+        .map(Severity::from)
+        .or(lint_config.fail_on)
+        .unwrap_or(Severity::Error);
+    let applied = config::apply(&lint_config, findings, config::today_utc());
+    let mut findings = applied.findings;
+    sort_findings(&mut findings);
+    let report = RunReport {
+        version: REPORT_VERSION,
+        tool: ToolInfo::current(),
+        store: None,
+        clusters: Vec::new(),
+        findings,
+        suppressed: applied.suppressed,
+        baselined: 0,
+        probes: Vec::new(),
+        fail_on,
+    };
+    let options = HumanOptions {
+        color: wants_color(args.output.no_color, env),
+        verbose: args.output.verbose,
+        quiet: args.output.quiet,
+        base_dir: cwd,
+    };
+    report::reporter(args.format, options).render(&report, &sources, out)?;
+    Ok(if report.fails() {
+        Status::Findings
+    } else {
+        Status::Clean
     })
 }

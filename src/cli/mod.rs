@@ -132,6 +132,12 @@ pub struct CheckArgs {
     /// Record the current findings as the accepted baseline and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Lint this bucket-policy file (JSON) offline instead of checking a store.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The account that owns the bucket, for the cross-account checks of --policy.
+    #[arg(long, value_name = "ACCOUNT", requires = "policy")]
+    pub bucket_owner: Option<String>,
     /// Do not probe permissions (no requests beyond reading the store).
     #[arg(long)]
     pub offline: bool,

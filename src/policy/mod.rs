@@ -10,6 +10,7 @@ pub mod diags;
 pub mod evaluate;
 pub mod fix;
 pub mod json_index;
+pub mod lint;
 pub mod model;
 pub mod parse;
 

@@ -1,0 +1,154 @@
+//! Bucket-policy rules: for every rule, `tests/fixtures/policies/<CODE>/fail.json` produces
+//! that code (findings snapshotted) and `pass.json` does not; plus the policy corpus runs
+//! without a crash and every finding has a position.
+
+use std::path::{Path, PathBuf};
+
+use statelint::findings::{Finding, Location};
+use statelint::policy::lint::{self, PolicyContext};
+use statelint::source::SourceDb;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/policies")
+}
+
+fn findings(path: &Path, code: Option<&str>) -> Vec<Finding> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let sources = SourceDb::new();
+    let url = format!(
+        "file:///{}",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("policy.json")
+    );
+    let parsed = statelint::policy::parse::parse(&url, &text, &sources)
+        .unwrap_or_else(|e| panic!("{}: {}", path.display(), e.into_finding().message));
+    let cx = PolicyContext {
+        parsed: &parsed,
+        owner_account: Some("111111111111"),
+    };
+    match code {
+        Some(code) => {
+            let mut out = Vec::new();
+            lint::by_code(code)
+                .unwrap_or_else(|| panic!("no rule {code}"))
+                .check(&cx, &mut out);
+            out
+        }
+        None => lint::lint(&cx),
+    }
+}
+
+fn describe(f: &Finding) -> String {
+    let (line, col) = match &f.location {
+        Location::File { span, .. } => (span.line, span.column),
+        Location::Resource { .. } => (0, 0),
+    };
+    format!(
+        "{} {} {line}:{col} {}\n  {}\n  help: {}\n",
+        f.code,
+        f.severity,
+        f.pointer.as_deref().unwrap_or("-"),
+        f.message,
+        f.help.as_deref().unwrap_or("-")
+    )
+}
+
+#[test]
+fn every_policy_rule_has_fixtures_that_fail_and_pass() {
+    for rule in lint::RULES {
+        let code = rule.info().code;
+        let fail = findings(&dir().join(code).join("fail.json"), Some(code));
+        assert!(!fail.is_empty(), "{code}/fail.json produced nothing");
+        assert!(fail
+            .iter()
+            .all(|f| matches!(f.location, Location::File { .. }) && f.pointer.is_some()));
+        let pass = findings(&dir().join(code).join("pass.json"), Some(code));
+        assert!(
+            pass.is_empty(),
+            "{code}/pass.json: {}",
+            pass.iter().map(describe).collect::<String>()
+        );
+        insta::assert_snapshot!(
+            format!("policy_{code}"),
+            fail.iter().map(describe).collect::<String>()
+        );
+    }
+}
+
+#[test]
+fn the_passing_base_policy_is_clean_for_every_rule() {
+    let all = findings(&dir().join("SL302/pass.json"), None);
+    assert!(
+        all.is_empty(),
+        "{}",
+        all.iter().map(describe).collect::<String>()
+    );
+}
+
+#[test]
+fn the_policy_corpus_lints_without_crashing_and_every_finding_is_positioned() {
+    let corpus = dir().join("corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .expect("corpus folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 50,
+        "at least 50 policies, found {}",
+        files.len()
+    );
+    let mut per_code = std::collections::BTreeMap::new();
+    for path in &files {
+        for f in findings(path, None) {
+            assert!(
+                matches!(f.location, Location::File { .. }),
+                "{}: {f:?}",
+                path.display()
+            );
+            *per_code.entry(f.code).or_insert(0) += 1;
+        }
+    }
+    eprintln!("{} policies: {per_code:?}", files.len());
+    assert!(
+        per_code.len() >= 8,
+        "the corpus exercises most rules: {per_code:?}"
+    );
+}
+
+#[test]
+fn check_policy_lints_a_file_offline_with_exit_statuses() {
+    let run = |file: &str, extra: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("statelint")
+            .expect("binary")
+            .env_clear()
+            .env("HOME", std::env::temp_dir())
+            .arg("check")
+            .arg("--policy")
+            .arg(dir().join(file))
+            .args(extra)
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, stdout) = run("corpus/mistake-typo-actions.json", &["--format", "json"]);
+    assert_eq!(code, Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"SL306"), "{codes:?}");
+    let (code, _) = run("SL302/pass.json", &[]);
+    assert_eq!(code, Some(0), "a clean policy passes");
+    let (code, stdout) = run("corpus/mistake-too-large.json", &["--format", "sarif"]);
+    assert_eq!(code, Some(1));
+    assert!(stdout.contains("\"ruleId\": \"SL311\""), "{stdout}");
+}
