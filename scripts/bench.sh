@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (never run by .ci/run): builds the release binary, installs the comparison
 # tools into .tools/, runs each benchmark and rewrites its section of BENCHMARKS.md.
-# Usage: bash scripts/bench.sh [check|s3|binary]
+# Usage: bash scripts/bench.sh [check|s3|policy|binary]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -10,6 +10,9 @@ cargo build --release --locked
 if [ ! -x .tools/bench-venv/bin/check-jsonschema ]; then
   python3 -m venv .tools/bench-venv
   .tools/bench-venv/bin/pip install --quiet "check-jsonschema==0.39.0"
+fi
+if [ ! -x .tools/bench-venv/bin/parliament ]; then
+  .tools/bench-venv/bin/pip install --quiet "parliament==1.6.4"
 fi
 if [ ! -x .tools/bench-venv/bin/aws ]; then
   .tools/bench-venv/bin/pip install --quiet "awscli==1.*"
@@ -20,6 +23,9 @@ if [ "$which" = all ] || [ "$which" = check ]; then
 fi
 if [ "$which" = all ] || [ "$which" = s3 ]; then
   python3 scripts/bench/s3_bench.py
+fi
+if [ "$which" = all ] || [ "$which" = policy ]; then
+  python3 scripts/bench/policy_bench.py
 fi
 if [ "$which" = all ] || [ "$which" = binary ]; then
   python3 scripts/bench/binary_size.py
