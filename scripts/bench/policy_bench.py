@@ -31,7 +31,10 @@ def ours(path):
 
 
 def theirs(path):
-    out = subprocess.run([PARLIAMENT, "--file", path, "--json"], capture_output=True, text=True, timeout=60)
+    # parliament refuses `--file` when standard input is not a terminal; `--string` works.
+    text = open(path, encoding="utf-8").read()
+    out = subprocess.run([PARLIAMENT, "--string", text, "--json"], capture_output=True, text=True,
+                         timeout=60, stdin=subprocess.DEVNULL)
     issues = set()
     for line in out.stdout.splitlines():
         line = line.strip()
@@ -64,7 +67,7 @@ def main():
     section = f"""## policy lint: {len(files)} bucket policies vs parliament {version}
 
 Both tools run once per policy file (`statelint check --policy F --format json`,
-`parliament --file F --json`) over `tests/fixtures/policies/corpus/`.
+`parliament --string "$(cat F)" --json`) over `tests/fixtures/policies/corpus/`.
 
 | what | wall time | per policy |
 |---|---:|---:|
