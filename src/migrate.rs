@@ -56,9 +56,31 @@ pub struct Plan {
     pub to: String,
     pub clusters: Vec<String>,
     pub items: Vec<PlanItem>,
+    /// Objects already at the destination under the planned clusters that the source does
+    /// not have (they stay; the snapshot check cannot see them).
+    pub destination_extras: usize,
+}
+
+impl PlanItem {
+    /// The bytes the destination holds for this key after the copy.
+    pub fn content(&self) -> &[u8] {
+        &self.content
+    }
 }
 
 impl Plan {
+    /// The destination's content of the planned clusters as it stands after a complete
+    /// copy (every write was verified), as an in-memory store at the destination's URL:
+    /// checking it is checking the destination without downloading it again.
+    pub fn destination_snapshot(&self, to: &StoreUrl) -> crate::vfs::mem::MemBackend {
+        let snapshot = crate::vfs::mem::MemBackend::isolated(to);
+        for item in &self.items {
+            // Keys were validated when listed; a refused key stays out of the snapshot.
+            let _ = crate::vfs::Backend::write(&snapshot, &item.key, &item.content);
+        }
+        snapshot
+    }
+
     pub fn count(&self, action: Action) -> usize {
         self.items.iter().filter(|i| i.action == action).count()
     }
@@ -241,11 +263,20 @@ fn plan_copy(
         let last = |i: &PlanItem| i.key.ends_with("/config") || i.key.ends_with("/cluster.spec");
         (last(a), &a.key).cmp(&(last(b), &b.key))
     });
+    let planned: std::collections::HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
+    let destination_extras = existing
+        .keys()
+        .filter(|k| {
+            selected.iter().any(|c| k.starts_with(&format!("{c}/")))
+                && !planned.contains(k.as_str())
+        })
+        .count();
     Ok(Plan {
         from: from_url,
         to: to.root().redacted(),
         clusters: selected,
         items,
+        destination_extras,
     })
 }
 

@@ -225,12 +225,19 @@ fn migrate_in_pool(
         clusters: plan.clusters.clone(),
         ..CheckOptions::default()
     };
-    let checked = check::check_store(
-        to.as_ref(),
-        &options,
-        &sources,
-        env.current_dir().as_deref(),
-    );
+    // Every write was verified, so the copied clusters are exactly the planned content: check
+    // that instead of downloading it again, unless the destination holds objects of its own.
+    let checked = if plan.destination_extras == 0 {
+        let snapshot = plan.destination_snapshot(to.root());
+        check::check_store(&snapshot, &options, &sources, env.current_dir().as_deref())
+    } else {
+        check::check_store(
+            to.as_ref(),
+            &options,
+            &sources,
+            env.current_dir().as_deref(),
+        )
+    };
     let errors = checked
         .findings
         .iter()

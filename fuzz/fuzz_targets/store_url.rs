@@ -1,0 +1,22 @@
+//! Store URL parsing never panics, and redaction never leaks the password of the input.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use statelint::resolve::url::StoreUrl;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Ok(url) = StoreUrl::parse(text) {
+        let shown = url.redacted();
+        if let Some((_, rest)) = text.split_once("://") {
+            if let Some((userinfo, _)) = rest.split_once('@') {
+                if let Some((_, password)) = userinfo.split_once(':') {
+                    if password.len() >= 6 && !password.contains('/') {
+                        assert!(!shown.contains(password), "password leaked: {text:?} -> {shown:?}");
+                    }
+                }
+            }
+        }
+        let _ = url.join("c.example.com");
+    }
+    let _ = statelint::resolve::url::redact_raw(text);
+});
