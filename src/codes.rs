@@ -17,6 +17,21 @@ pub struct CodeInfo {
     pub doc: &'static str,
 }
 
+/// Declares one code: `code!(STATIC, "SL123", "kebab-name", Severity, "summary", "doc")`.
+/// The doc is Markdown with the sections "What it checks", "Why", "Example", "Fix".
+macro_rules! code {
+    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
+        pub static $id: $crate::codes::CodeInfo = $crate::codes::CodeInfo {
+            code: $code,
+            name: $name,
+            default_severity: $crate::findings::Severity::$sev,
+            summary: $summary,
+            doc: $doc,
+        };
+    };
+}
+pub(crate) use code;
+
 /// Every code, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
     let mut codes: Vec<&'static CodeInfo> = Vec::new();

@@ -19,10 +19,7 @@ use statelint::env::{Environment, SystemEnv};
 use statelint::findings::{sort_findings, Severity};
 use statelint::probes;
 use statelint::report::progress::BarProgress;
-use statelint::report::{
-    self, listing, Format, HumanOptions, RunReport, StoreSummary, ToolInfo, REPORT_VERSION,
-};
-use statelint::resolve::{self, ResolveInput};
+use statelint::report::{self, listing, Format, HumanOptions, RunReport, StoreSummary};
 use statelint::source::SourceDb;
 use statelint::store::diags as store_diags;
 use statelint::vfs;
@@ -93,14 +90,7 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
     let (lint_config, mut findings) =
         load_lint_config(args.lint_config.as_deref(), cwd.as_deref(), &sources)?;
 
-    let resolution = resolve::resolve(
-        &ResolveInput {
-            flag: args.store.state.as_deref(),
-            config_file: args.store.config.as_deref(),
-        },
-        env,
-        &sources,
-    );
+    let resolution = args.store.resolve(env, &sources);
     findings.extend(resolution.findings.iter().cloned());
     let store = resolution.store.as_ref().map(|url| StoreSummary {
         url: url.redacted(),
@@ -183,15 +173,11 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
         baselined = absorbed;
     }
     let report = RunReport {
-        version: REPORT_VERSION,
-        tool: ToolInfo::current(),
-        store,
         clusters: check::summarize(&checked, &findings, fail_on),
-        findings,
         suppressed: applied.suppressed,
         baselined,
         probes: probe_results,
-        fail_on,
+        ..RunReport::new(store, findings, fail_on)
     };
     let options = HumanOptions {
         color: wants_color(args.output.no_color, env),
@@ -238,31 +224,14 @@ fn run_resolve(
     out: &mut dyn Write,
 ) -> io::Result<Status> {
     let sources = SourceDb::new();
-    let r = resolve::resolve(
-        &ResolveInput {
-            flag: args.store.state.as_deref(),
-            config_file: args.store.config.as_deref(),
-        },
-        env,
-        &sources,
-    );
+    let r = args.store.resolve(env, &sources);
     match args.format {
         ListFormat::Json => listing::resolution_json(&r, out)?,
         ListFormat::Human => {
             listing::resolution_human(&r, out)?;
             if !r.findings.is_empty() {
                 writeln!(out)?;
-                let report = RunReport {
-                    version: REPORT_VERSION,
-                    tool: ToolInfo::current(),
-                    store: None,
-                    clusters: Vec::new(),
-                    findings: r.findings.clone(),
-                    suppressed: 0,
-                    baselined: 0,
-                    probes: Vec::new(),
-                    fail_on: Severity::Error,
-                };
+                let report = RunReport::new(None, r.findings.clone(), Severity::Error);
                 let options = HumanOptions {
                     color: wants_color(false, env),
                     quiet: true,
@@ -338,14 +307,7 @@ fn run_init(args: &InitArgs, env: &dyn Environment) -> io::Result<Status> {
         return Ok(Status::ToolError);
     }
     let sources = SourceDb::new();
-    let resolution = resolve::resolve(
-        &ResolveInput {
-            flag: args.store.state.as_deref(),
-            config_file: args.store.config.as_deref(),
-        },
-        env,
-        &sources,
-    );
+    let resolution = args.store.resolve(env, &sources);
     let mut clusters = Vec::new();
     if let Some(url) = &resolution.store {
         if let Ok(backend) = vfs::open(url, env) {
@@ -388,14 +350,7 @@ fn run_probes(
 fn run_probe(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
     let sources = SourceDb::new();
     let cwd = env.current_dir();
-    let resolution = resolve::resolve(
-        &ResolveInput {
-            flag: args.store.state.as_deref(),
-            config_file: args.store.config.as_deref(),
-        },
-        env,
-        &sources,
-    );
+    let resolution = args.store.resolve(env, &sources);
     let mut findings = resolution.findings.clone();
     let mut results = Vec::new();
     if let Some(url) = &resolution.store {
@@ -417,19 +372,13 @@ fn run_probe(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io
         }
     }
     sort_findings(&mut findings);
+    let store = resolution.store.as_ref().map(|url| StoreSummary {
+        url: url.redacted(),
+        source: resolution.source_id().unwrap_or("unknown").to_string(),
+    });
     let report = RunReport {
-        version: REPORT_VERSION,
-        tool: ToolInfo::current(),
-        store: resolution.store.as_ref().map(|url| StoreSummary {
-            url: url.redacted(),
-            source: resolution.source_id().unwrap_or("unknown").to_string(),
-        }),
-        clusters: Vec::new(),
-        findings,
-        suppressed: 0,
-        baselined: 0,
         probes: results,
-        fail_on: Severity::Error,
+        ..RunReport::new(store, findings, Severity::Error)
     };
     let options = HumanOptions {
         color: wants_color(args.output.no_color, env),
@@ -469,14 +418,7 @@ fn run_fix_policy(
     let mut s3_store = None;
     if !offline {
         let sources = SourceDb::new();
-        let resolution = resolve::resolve(
-            &ResolveInput {
-                flag: args.store.state.as_deref(),
-                config_file: args.store.config.as_deref(),
-            },
-            env,
-            &sources,
-        );
+        let resolution = args.store.resolve(env, &sources);
         let Some(url) = resolution.store.filter(|u| u.scheme.is_s3_family()) else {
             return fail("without --policy, --bucket and --principal, fix-policy needs an S3 state store (--state s3://...)".into());
         };
@@ -539,17 +481,7 @@ fn run_fix_policy(
                 Ok(parsed) => Some(parsed.policy),
                 Err(e) => {
                     let finding = e.into_finding();
-                    let report = RunReport {
-                        version: REPORT_VERSION,
-                        tool: ToolInfo::current(),
-                        store: None,
-                        clusters: Vec::new(),
-                        findings: vec![finding],
-                        suppressed: 0,
-                        baselined: 0,
-                        probes: Vec::new(),
-                        fail_on: Severity::Error,
-                    };
+                    let report = RunReport::new(None, vec![finding], Severity::Error);
                     report::reporter(Format::Human, HumanOptions::default())
                         .render(&report, &sources, out)?;
                     return Ok(Status::ToolError);
@@ -702,15 +634,8 @@ fn run_policy_lint(
     let mut findings = applied.findings;
     sort_findings(&mut findings);
     let report = RunReport {
-        version: REPORT_VERSION,
-        tool: ToolInfo::current(),
-        store: None,
-        clusters: Vec::new(),
-        findings,
         suppressed: applied.suppressed,
-        baselined: 0,
-        probes: Vec::new(),
-        fail_on,
+        ..RunReport::new(None, findings, fail_on)
     };
     let options = HumanOptions {
         color: wants_color(args.output.no_color, env),

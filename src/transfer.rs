@@ -11,8 +11,8 @@ use statelint::env::Environment;
 use statelint::findings::Severity;
 use statelint::migrate::{self, Action, Manifest, Plan};
 use statelint::report::progress::BarProgress;
+use statelint::resolve;
 use statelint::resolve::url::StoreUrl;
-use statelint::resolve::{self, ResolveInput};
 use statelint::source::SourceDb;
 use statelint::vfs::{self, Backend};
 
@@ -270,14 +270,7 @@ pub fn run_export(
     out: &mut dyn Write,
 ) -> io::Result<Status> {
     let sources = SourceDb::new();
-    let resolution = resolve::resolve(
-        &ResolveInput {
-            flag: args.store.state.as_deref(),
-            config_file: args.store.config.as_deref(),
-        },
-        env,
-        &sources,
-    );
+    let resolution = args.store.resolve(env, &sources);
     let Some(url) = resolution.store else {
         return fail("no state store: use --state or KOPS_STATE_STORE");
     };

@@ -93,6 +93,24 @@ pub struct StoreArgs {
     pub config: Option<PathBuf>,
 }
 
+impl StoreArgs {
+    /// Resolves the store from these flags and the environment, the way kops does.
+    pub fn resolve(
+        &self,
+        env: &dyn crate::env::Environment,
+        sources: &crate::source::SourceDb,
+    ) -> crate::resolve::Resolution {
+        crate::resolve::resolve(
+            &crate::resolve::ResolveInput {
+                flag: self.state.as_deref(),
+                config_file: self.config.as_deref(),
+            },
+            env,
+            sources,
+        )
+    }
+}
+
 /// Output options shared by reporting commands.
 #[derive(Debug, Args, Clone, Default)]
 pub struct OutputArgs {

@@ -3,20 +3,9 @@
 //! SL300 covers reading the policy itself; the static checks (SL301 onwards) live beside
 //! their rules.
 
+use crate::codes::code;
 use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location, Severity};
-
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: CodeInfo = CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
+use crate::findings::{Finding, Location};
 
 code!(POLICY_PARSE_ERROR, "SL300", "policy-parse-error", Error,
     "a bucket or identity policy is not valid JSON, or not shaped like an IAM policy",

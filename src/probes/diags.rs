@@ -1,19 +1,8 @@
 //! Codes for permission probes (SL200-SL219).
 
+use crate::codes::code;
 use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location, Severity};
-
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: CodeInfo = CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
+use crate::findings::{Finding, Location};
 
 code!(LIST_DENIED, "SL200", "probe-list-denied", Error,
     "the caller cannot list the store or a cluster's folder",

@@ -95,6 +95,26 @@ impl ToolInfo {
 }
 
 impl RunReport {
+    /// A report of `findings` with no clusters, probes, suppressions or baseline; the
+    /// commands fill in what they have.
+    pub fn new(
+        store: Option<StoreSummary>,
+        findings: Vec<Finding>,
+        fail_on: Severity,
+    ) -> RunReport {
+        RunReport {
+            version: REPORT_VERSION,
+            tool: ToolInfo::current(),
+            store,
+            clusters: Vec::new(),
+            findings,
+            suppressed: 0,
+            baselined: 0,
+            probes: Vec::new(),
+            fail_on,
+        }
+    }
+
     /// Number of findings per severity, lowest first.
     pub fn counts(&self) -> [(Severity, usize); 4] {
         Severity::ALL.map(|s| (s, self.findings.iter().filter(|f| f.severity == s).count()))

@@ -1,19 +1,8 @@
 //! Codes and typed constructors for JSON Schema findings (SL100, SL120-SL122).
 
+use crate::codes::code;
 use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location, Severity};
-
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: CodeInfo = CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
+use crate::findings::{Finding, Location};
 
 code!(SCHEMA_VIOLATION, "SL100", "schema-violation", Error,
     "a field has the wrong type or shape for kops.k8s.io/v1alpha2",

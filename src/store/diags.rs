@@ -1,21 +1,10 @@
 //! Codes and typed constructors for store layout and document loading (SL010-SL029).
 
+use crate::codes::code;
 use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location, Severity};
+use crate::findings::{Finding, Location};
 use crate::vfs::VfsError;
 use crate::yaml::YamlError;
-
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: CodeInfo = CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 code!(STORE_UNREACHABLE, "SL010", "store-unreachable", Error,
     "the state store cannot be opened or listed",

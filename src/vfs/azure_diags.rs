@@ -2,21 +2,10 @@
 //! environment configures the Azure backend, and where that differs from what current kops
 //! (1.36 and later) does with the same environment.
 
+use crate::codes::code;
 use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location, Severity};
+use crate::findings::{Finding, Location};
 use crate::vfs::VfsError;
-
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: CodeInfo = CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 code!(STORAGE_ACCOUNT_SET, "SL050", "azure-storage-account-set", Error,
     "`AZURE_STORAGE_ACCOUNT` is set, which current kops rejects for `azureblob://` stores",

@@ -1,21 +1,10 @@
 //! Codes for talking to remote stores (SL030-SL039), shared by every cloud backend, and
 //! the mapping from a [`VfsError`] to the finding that explains it.
 
+use crate::codes::code;
 use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location, Severity};
+use crate::findings::{Finding, Location};
 use crate::vfs::{RemoteErrorKind, VfsError};
-
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: CodeInfo = CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 code!(BUCKET_NOT_FOUND, "SL030", "bucket-not-found", Error,
     "the bucket or container named by the store URL does not exist",

@@ -3,21 +3,10 @@
 
 use std::path::Path;
 
+use crate::codes::code;
 use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location, Severity};
+use crate::findings::{Finding, Location};
 use crate::vfs::VfsError;
-
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: CodeInfo = CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 code!(CREDENTIALS_FILE_UNREADABLE, "SL055", "gcs-credentials-file-unreadable", Error,
     "the Google credentials file named by `GOOGLE_APPLICATION_CREDENTIALS` cannot be read",

@@ -1,21 +1,10 @@
 //! Codes and typed constructors for S3-family stores (SL040-SL049): `s3://` and the
 //! S3-compatible `do://`, `scw://`, `linode://`, `hos://` and `oss://`.
 
+use crate::codes::code;
 use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location, Severity};
+use crate::findings::{Finding, Location};
 use crate::vfs::VfsError;
-
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: CodeInfo = CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
 
 code!(ENDPOINT_REQUIRED, "SL040", "s3-endpoint-required", Error,
     "an S3-compatible store (`do://`, `scw://`, `linode://`, `hos://`, `oss://`) without `S3_ENDPOINT`",
