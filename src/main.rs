@@ -122,6 +122,7 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
                     let run = run_probes(
                         &backend,
                         s3_store.as_ref(),
+                        &sources,
                         &args.clusters,
                         args.read_only,
                         cwd.as_deref(),
@@ -330,6 +331,7 @@ fn run_init(args: &InitArgs, env: &dyn Environment) -> io::Result<Status> {
 fn run_probes(
     backend: &Arc<dyn statelint::vfs::Backend>,
     s3_store: Option<&statelint::vfs::s3::S3Store>,
+    sources: &SourceDb,
     clusters: &[String],
     read_only: bool,
     cwd: Option<&Path>,
@@ -343,7 +345,20 @@ fn run_probes(
         clusters: clusters.to_vec(),
         read_only,
     };
-    probes::probe(backend, s3_store, &options, cwd)
+    let mut run = probes::probe(backend, s3_store, &options, cwd);
+    // The live bucket policy goes through the same linter as `check --policy`.
+    if let (Some((text, owner)), Some(store)) = (run.bucket_policy.take(), s3_store) {
+        use statelint::policy::lint::{self as policy_lint, PolicyContext};
+        let url = format!("{}?policy", store.settings.bucket_url());
+        match statelint::policy::parse::parse(&url, &text, sources) {
+            Ok(parsed) => run.findings.extend(policy_lint::lint(&PolicyContext {
+                parsed: &parsed,
+                owner_account: owner.as_deref(),
+            })),
+            Err(e) => run.findings.push(e.into_finding()),
+        }
+    }
+    run
 }
 
 /// `statelint probe`: the permission probes alone.
@@ -359,6 +374,7 @@ fn run_probe(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io
                 let run = run_probes(
                     &backend,
                     s3_store.as_ref(),
+                    &sources,
                     &args.clusters,
                     args.read_only,
                     cwd.as_deref(),

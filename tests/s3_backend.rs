@@ -410,6 +410,24 @@ fn fix_policy_applies_to_the_live_bucket_with_a_backup_and_is_idempotent() {
         second["changed"], false,
         "the live policy now grants everything: {second}"
     );
+    // The live policy goes through the linter during probes: it has no TLS-only Deny.
+    let store = format!("s3://{name}/kops");
+    let (_, probe) = statelint_as(
+        &endpoint,
+        "testing",
+        "testing",
+        &["probe", "--state", &store, "--format", "json"],
+    );
+    let tls = probe["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["code"] == "SL308"))
+        .unwrap_or_else(|| panic!("the live policy was not linted: {probe}"));
+    assert!(
+        tls["location"]["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("?policy")),
+        "{tls}"
+    );
 }
 
 /// The identities `scripts/servers/moto_accounts.py` created on the auth server.

@@ -142,9 +142,10 @@ that it is gone; the region lookup when the store is opened is included.
         t_syn = statistics.median(w for w, _ in syn)
         migrate_section = f"""## migrate: {CLUSTERS} clusters between two buckets (moto on 127.0.0.1)
 
-`statelint migrate --yes` plans ({files} reads of the source, {files} of the destination),
-copies {files} objects (each write verified: the MD5 ETag on S3, else a read-back), rewrites configBase and
-checks the destination; `aws s3 sync` between the same buckets only copies.
+`statelint migrate --yes` plans ({files} reads of the source, one listing of the destination),
+copies {files} objects (each write verified: the MD5 ETag on S3, else a read-back), rewrites
+configBase, and checks the verified copy; `aws s3 sync` between the same buckets only copies
+(server-side).
 
 | what | wall time (median of {RUNS}) | HTTP requests |
 |---|---:|---:|

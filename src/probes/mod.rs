@@ -58,6 +58,9 @@ pub struct ProbeOptions {
 pub struct ProbeRun {
     pub results: Vec<ProbeResult>,
     pub findings: Vec<Finding>,
+    /// The bucket's policy as read (S3 family), for the policy linter, with the bucket's
+    /// owner account when the probes established it.
+    pub bucket_policy: Option<(String, Option<String>)>,
 }
 
 impl ProbeRun {
@@ -201,6 +204,13 @@ pub fn probe(
 ) -> ProbeRun {
     let mut bucket_run = ProbeRun::default();
     let facts = s3_store.map(|store| s3::probe_bucket(store, &mut bucket_run));
+    if let Some(facts) = &facts {
+        let owner = match facts.cross_account {
+            Some(false) => facts.caller_account.clone(),
+            _ => None,
+        };
+        bucket_run.bucket_policy = facts.policy_text.clone().map(|text| (text, owner));
+    }
     let mut run = probe_store(backend, options);
     if let (Some(facts), Some(store)) = (&facts, s3_store) {
         explain_s3_denials(&mut run, facts, store);
