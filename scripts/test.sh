@@ -52,6 +52,7 @@ export STATELINT_TEST_MOTO_PYTHON="$root/.tools/moto-venv/bin/python"
 export STATELINT_TEST_S3_AUTH_ACCOUNTS="$tools/moto-accounts.json"
 "$STATELINT_TEST_MOTO_PYTHON" scripts/servers/moto_accounts.py "$STATELINT_TEST_S3_AUTH_ENDPOINT" \
   >"$STATELINT_TEST_S3_AUTH_ACCOUNTS" || { echo "test.sh: could not create moto identities" >&2; exit 2; }
+start_server STATELINT_TEST_AZURITE_ENDPOINT scripts/servers/azurite.sh
 export STATELINT_REQUIRE_SERVERS=1
 # Nothing may reach a real cloud: no instance-metadata lookups, no ambient credentials.
 export AWS_EC2_METADATA_DISABLED=true

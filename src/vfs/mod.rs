@@ -155,6 +155,8 @@ impl RemoteErrorKind {
             "unauthenticated",
             "401 unauthorized",
             "status: 401",
+            // Azure (and azurite) answer a bad key with 403 `AuthorizationFailure`.
+            "failed to authenticate",
         ]) {
             RemoteErrorKind::BadCredentials
         } else if has(&[
