@@ -32,10 +32,10 @@ for target in store_url yaml_schema policy lint_config; do
   status=0
   (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
       -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1) >"$log" 2>&1 || status=$?
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  execs=$( (grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" || true) | grep -o '[0-9]*$' | tail -1 || true)
+  rate=$( (grep -ao 'stat::average_exec_per_sec: *[0-9]*' "$log" || true) | grep -o '[0-9]*$' | tail -1 || true)
   corpus=$(ls "fuzz/corpus/$target" | wc -l)
-  crashes=$(ls fuzz/artifacts/"$target"/crash-* fuzz/artifacts/"$target"/timeout-* 2>/dev/null | wc -l)
+  crashes=$( (ls fuzz/artifacts/"$target"/crash-* fuzz/artifacts/"$target"/timeout-* 2>/dev/null || true) | wc -l)
   echo "$target: ${execs:-?} executions (${rate:-?}/s), corpus $corpus, crashes/timeouts $crashes, exit $status"
   rows="$rows| \`$target\` | $seconds | ${execs:-?} | ${rate:-?} | $corpus | $crashes |\n"
 done

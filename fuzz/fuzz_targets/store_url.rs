@@ -10,7 +10,9 @@ fuzz_target!(|data: &[u8]| {
         if let Some((_, rest)) = text.split_once("://") {
             if let Some((userinfo, _)) = rest.split_once('@') {
                 if let Some((_, password)) = userinfo.split_once(':') {
-                    if password.len() >= 6 && !password.contains('/') {
+                    // Only a password that appears nowhere else in the input can be told
+                    // apart from the same characters in the host or path.
+                    if password.len() >= 6 && !password.contains('/') && text.matches(password).count() == 1 {
                         assert!(!shown.contains(password), "password leaked: {text:?} -> {shown:?}");
                     }
                 }

@@ -246,6 +246,7 @@ pub fn bad_url(err: &UrlError, location: Location) -> Finding {
         UrlError::UnknownScheme { .. } => "use one of s3://, do://, scw://, linode://, hos://, gs://, azureblob://, swift://, k8s://, file:// or a local path",
         UrlError::MissingBucket { .. } => "put the bucket (or account/container) right after `://`",
         UrlError::ControlCharacter { .. } => "remove the control character (often a stray newline from a secret)",
+        UrlError::InvalidBucket { .. } => "write the URL as `scheme://bucket/prefix`; credentials never belong in it",
         UrlError::Empty => "give the state store a value",
     };
     Finding::new(info, err.to_string(), location).with_help(help)

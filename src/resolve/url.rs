@@ -95,6 +95,8 @@ pub enum UrlError {
     MissingBucket { url: String, what: &'static str },
     #[error("`{url}` contains a control character")]
     ControlCharacter { url: String },
+    #[error("`{url}`: a {what} name has only letters, digits, `.`, `-` and `_`")]
+    InvalidBucket { url: String, what: &'static str },
 }
 
 /// A parsed state-store location.
@@ -156,6 +158,16 @@ impl StoreUrl {
         };
         if host.is_empty() && scheme.requires_host() {
             return Err(UrlError::MissingBucket {
+                url: redact_raw(trimmed),
+                what: host_word(scheme),
+            });
+        }
+        // Bucket, container and account names are plain (kube contexts are not: EKS ones
+        // hold `:` and `/`). Anything else is usually credentials or a query misplaced
+        // before the `@`, and must not be shown as a "bucket".
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+        if scheme != Scheme::K8s && !host.chars().all(plain) {
+            return Err(UrlError::InvalidBucket {
                 url: redact_raw(trimmed),
                 what: host_word(scheme),
             });
@@ -292,15 +304,16 @@ pub fn redact_raw(input: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect();
-    if let Some(q) = s.find('?') {
-        s.truncate(q);
-        s.push_str("?***");
-    }
+    // Credentials first: a `?` inside them must not hide the `@` that ends them.
     if let Some(start) = s.find("://").map(|i| i + 3) {
         let end = s[start..].find('/').map(|i| start + i).unwrap_or(s.len());
         if let Some(at) = s[start..end].rfind('@') {
             s.replace_range(start..start + at, "***");
         }
+    }
+    if let Some(q) = s.find('?') {
+        s.truncate(q);
+        s.push_str("?***");
     }
     s
 }
