@@ -21,3 +21,12 @@ fn credentials_before_a_question_mark_are_not_taken_for_a_bucket() {
     assert!(StoreUrl::parse("s3://kops-state.example_1/p").is_ok());
     assert!(StoreUrl::parse("k8s://arn:aws:eks:us-east-1:123456789012:cluster/prod").is_ok());
 }
+
+/// `s3://bucket?user:pass@host`: a query "key" holding pasted credentials was shown as is.
+#[test]
+fn query_keys_that_are_not_parameter_names_are_hidden() {
+    let url = StoreUrl::parse("s3://AAI?s:secrfmet@ZZZ").expect("parses");
+    assert!(!url.redacted().contains("secrfmet"), "{}", url.redacted());
+    let sas = StoreUrl::parse("s3://bucket/p?sv=2021&sig=abc").expect("parses");
+    assert_eq!(sas.redacted(), "s3://bucket/p?sv=***&sig=***");
+}

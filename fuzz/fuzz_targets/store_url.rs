@@ -8,7 +8,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(url) = StoreUrl::parse(text) {
         let shown = url.redacted();
         if let Some((_, rest)) = text.split_once("://") {
-            if let Some((userinfo, _)) = rest.split_once('@') {
+            // Credentials can only be in the authority, which ends at the first `/`.
+            let authority = rest.split('/').next().unwrap_or("");
+            if let Some((userinfo, _)) = authority.rsplit_once('@') {
                 if let Some((_, password)) = userinfo.split_once(':') {
                     // Only a password that appears nowhere else in the input can be told
                     // apart from the same characters in the host or path.

@@ -274,7 +274,25 @@ impl StoreUrl {
             out.push_str(&self.path);
         }
         if !self.query_keys.is_empty() {
-            let q: Vec<String> = self.query_keys.iter().map(|k| format!("{k}=***")).collect();
+            // Keys are shown when they look like parameter names (`sv`, `sig`); anything
+            // else may be pasted credentials and is hidden like the values.
+            let plain = |k: &str| {
+                !k.is_empty()
+                    && k.len() <= 32
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            };
+            let q: Vec<String> = self
+                .query_keys
+                .iter()
+                .map(|k| {
+                    if plain(k) {
+                        format!("{k}=***")
+                    } else {
+                        "***".to_string()
+                    }
+                })
+                .collect();
             out.push('?');
             out.push_str(&q.join("&"));
         }
