@@ -77,6 +77,30 @@ fn main() -> ExitCode {
     ExitCode::from(status as u8)
 }
 
+/// Renders a run report in `format` and turns it into the exit status.
+fn render(
+    report: &RunReport,
+    sources: &SourceDb,
+    format: Format,
+    output: &statelint::cli::OutputArgs,
+    env: &dyn Environment,
+    base_dir: Option<PathBuf>,
+    out: &mut dyn Write,
+) -> io::Result<Status> {
+    let options = HumanOptions {
+        color: wants_color(output.no_color, env),
+        verbose: output.verbose,
+        quiet: output.quiet,
+        base_dir,
+    };
+    report::reporter(format, options).render(report, sources, out)?;
+    Ok(if report.fails() {
+        Status::Findings
+    } else {
+        Status::Clean
+    })
+}
+
 fn wants_color(no_color_flag: bool, env: &dyn Environment) -> bool {
     !no_color_flag && env.var("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
 }
@@ -180,18 +204,15 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
         probes: probe_results,
         ..RunReport::new(store, findings, fail_on)
     };
-    let options = HumanOptions {
-        color: wants_color(args.output.no_color, env),
-        verbose: args.output.verbose,
-        quiet: args.output.quiet,
-        base_dir: cwd.clone(),
-    };
-    report::reporter(args.format, options).render(&report, &sources, out)?;
-    Ok(if report.fails() {
-        Status::Findings
-    } else {
-        Status::Clean
-    })
+    render(
+        &report,
+        &sources,
+        args.format,
+        &args.output,
+        env,
+        cwd.clone(),
+        out,
+    )
 }
 
 /// Reads `--lint-config FILE`, else `./.statelint.yaml` when it exists.
@@ -396,18 +417,15 @@ fn run_probe(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io
         probes: results,
         ..RunReport::new(store, findings, Severity::Error)
     };
-    let options = HumanOptions {
-        color: wants_color(args.output.no_color, env),
-        verbose: args.output.verbose,
-        quiet: args.output.quiet,
-        base_dir: cwd.clone(),
-    };
-    report::reporter(args.format, options).render(&report, &sources, out)?;
-    Ok(if report.fails() {
-        Status::Findings
-    } else {
-        Status::Clean
-    })
+    render(
+        &report,
+        &sources,
+        args.format,
+        &args.output,
+        env,
+        cwd.clone(),
+        out,
+    )
 }
 
 /// mimalloc: the checker allocates many small values from several threads at once, where
@@ -653,16 +671,5 @@ fn run_policy_lint(
         suppressed: applied.suppressed,
         ..RunReport::new(None, findings, fail_on)
     };
-    let options = HumanOptions {
-        color: wants_color(args.output.no_color, env),
-        verbose: args.output.verbose,
-        quiet: args.output.quiet,
-        base_dir: cwd,
-    };
-    report::reporter(args.format, options).render(&report, &sources, out)?;
-    Ok(if report.fails() {
-        Status::Findings
-    } else {
-        Status::Clean
-    })
+    render(&report, &sources, args.format, &args.output, env, cwd, out)
 }

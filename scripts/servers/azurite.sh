@@ -26,26 +26,7 @@ data=$(mktemp -d "${TMPDIR:-/tmp}/statelint-azurite.XXXXXX")
 pid=$!
 endpoint="http://127.0.0.1:$port"
 
-if python3 - "$endpoint" "$pid" <<'PY'
-import os, sys, time, urllib.error, urllib.request
-endpoint, pid = sys.argv[1], int(sys.argv[2])
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-for _ in range(300):
-    try:
-        opener.open(endpoint + "/devstoreaccount1?comp=list", timeout=1)
-        sys.exit(0)
-    except urllib.error.HTTPError:
-        sys.exit(0)  # any HTTP answer (403 without a signature) means it listens
-    except OSError:
-        pass
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        sys.exit(1)
-    time.sleep(0.1)
-sys.exit(1)
-PY
-then
+if python3 "$root/scripts/servers/wait_ready.py" "$endpoint" "/devstoreaccount1?comp=list" "$pid"; then
   echo "$endpoint $pid"
   exit 0
 fi

@@ -36,28 +36,7 @@ fi
 pid=$!
 endpoint="http://127.0.0.1:$port"
 
-# Bounded wait: 300 tries, 0.1 s apart.
-if "$venv/bin/python" - "$endpoint" "$pid" <<'PY'
-import os, sys, time, urllib.error, urllib.request
-endpoint, pid = sys.argv[1], int(sys.argv[2])
-# Never through a proxy: the server is on loopback.
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-for _ in range(300):
-    try:
-        opener.open(endpoint + "/moto-api/", timeout=1)
-        sys.exit(0)
-    except urllib.error.HTTPError:
-        sys.exit(0)  # any HTTP answer means it listens
-    except OSError:
-        pass
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        sys.exit(1)
-    time.sleep(0.1)
-sys.exit(1)
-PY
-then
+if "$venv/bin/python" "$root/scripts/servers/wait_ready.py" "$endpoint" "/moto-api/" "$pid"; then
   echo "$endpoint $pid"
   exit 0
 fi
