@@ -2,6 +2,8 @@
 //! seed a kops store through the VFS write path, check it, and the coded failures for a
 //! wrong key and a missing container.
 
+mod common;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -16,19 +18,7 @@ const DEV_KEY: &str =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 fn azurite() -> Option<String> {
-    match std::env::var("STATELINT_TEST_AZURITE_ENDPOINT") {
-        Ok(v) if v.starts_with("http://127.") => Some(v),
-        _ => {
-            assert!(
-                std::env::var_os("STATELINT_REQUIRE_SERVERS").is_none(),
-                "STATELINT_TEST_AZURITE_ENDPOINT is not set"
-            );
-            eprintln!(
-                "SKIPPED: STATELINT_TEST_AZURITE_ENDPOINT is not set (run through scripts/test.sh)"
-            );
-            None
-        }
-    }
+    common::loopback_server("STATELINT_TEST_AZURITE_ENDPOINT")
 }
 
 fn env(endpoint: &str, key: &str) -> MapEnv {

@@ -2,7 +2,10 @@
 //! controlled HOME and environment. Runs the real binary against the bundled example store
 //! and temporary stores.
 
+mod common;
+
 use assert_cmd::Command;
+use common::copy_dir;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -403,19 +406,6 @@ fn rules_lists_every_code_and_explain_prints_its_doc() {
 }
 
 // ---- helpers ----------------------------------------------------------------------------
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 // ---- integrations: help, completions, man, init, baseline, gitlab -----------------------
 

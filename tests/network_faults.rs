@@ -5,6 +5,8 @@
 //! report Pass on a failed probe, never leave a probe object behind when it can delete it,
 //! and never report a partial migration as a success.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
@@ -196,19 +198,7 @@ fn forward(client: TcpStream, upstream: TcpStream, limit: Option<usize>) {
 }
 
 fn moto() -> Option<String> {
-    match std::env::var("STATELINT_TEST_S3_ENDPOINT") {
-        Ok(v) if v.starts_with("http://127.") => Some(v),
-        _ => {
-            assert!(
-                std::env::var_os("STATELINT_REQUIRE_SERVERS").is_none(),
-                "STATELINT_TEST_S3_ENDPOINT is not set"
-            );
-            eprintln!(
-                "SKIPPED: STATELINT_TEST_S3_ENDPOINT is not set (run through scripts/test.sh)"
-            );
-            None
-        }
-    }
+    common::loopback_server("STATELINT_TEST_S3_ENDPOINT")
 }
 
 /// kops's `S3_ENDPOINT` mode (no region lookup), with 2-second requests.

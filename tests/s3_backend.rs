@@ -11,6 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+mod common;
+
 use assert_cmd::Command;
 use statelint::check::{check_store, CheckOptions};
 use statelint::env::MapEnv;
@@ -19,23 +21,7 @@ use statelint::source::SourceDb;
 use statelint::vfs::{self, s3, Backend, RemoteErrorKind, VfsError};
 
 fn server(var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(v) if !v.is_empty() => {
-            assert!(
-                v.starts_with("http://127."),
-                "{var} must be a loopback URL, got {v}"
-            );
-            Some(v)
-        }
-        _ => {
-            assert!(
-                std::env::var_os("STATELINT_REQUIRE_SERVERS").is_none(),
-                "STATELINT_REQUIRE_SERVERS is set but {var} is not"
-            );
-            eprintln!("SKIPPED: {var} is not set (run through scripts/test.sh)");
-            None
-        }
-    }
+    common::loopback_server(var)
 }
 
 /// An environment pointing the standard AWS mode at the local server, never at AWS.

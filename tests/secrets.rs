@@ -1,7 +1,10 @@
 //! Secrets never reach output: planted private keys, secret values and credentials are
 //! searched for in every output format of every command that reads the store.
 
+mod common;
+
 use assert_cmd::Command;
+use common::copy_dir;
 use std::path::Path;
 use tempfile::TempDir;
 
@@ -11,18 +14,6 @@ const SECRET_MARKER: &str = "PLANTED-SECRET-9c1e";
 const SECRET_B64: &str = "UExBTlRFRC1TRUNSRVQtOWMxZQ==";
 const URL_PASSWORD: &str = "PLANTED-URL-PASSWORD-77";
 const ENV_SECRET: &str = "PLANTED-ENV-SECRET-31";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 fn planted_store(dir: &Path) {
     copy_dir(
