@@ -41,6 +41,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     codes.extend_from_slice(crate::vfs::s3_diags::CODES);
     codes.extend_from_slice(crate::vfs::azure_diags::CODES);
     codes.extend_from_slice(crate::vfs::gcs_diags::CODES);
+    codes.extend_from_slice(crate::vfs::swift_diags::CODES);
     codes.extend_from_slice(crate::schema::CODES);
     codes.extend_from_slice(crate::rules::CODES);
     codes.extend_from_slice(crate::probes::diags::CODES);

@@ -18,12 +18,12 @@
 //! path, `/<account>` is appended (the emulator's path-style addressing).
 
 use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
-use std::fmt;
 use std::sync::Arc;
 
 use super::azure_diags;
 use super::http;
 use super::object::ObjectStoreBackend;
+pub use super::secret::Secret;
 use super::VfsError;
 use crate::env::Environment;
 use crate::findings::Finding;
@@ -39,22 +39,6 @@ pub const KEY_VARS: [&str; 3] = [
 ];
 /// SAS-token variables, in order of precedence.
 pub const SAS_VARS: [&str; 2] = ["AZURE_STORAGE_SAS_TOKEN", "AZURE_STORAGE_SAS_KEY"];
-
-/// A credential value that never shows in `Debug` output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
 
 /// Where the Azure credentials come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,21 +197,21 @@ fn resolve_credential(
         findings.push(azure_diags::key_credentials(url, variable));
         return AzureCredential::AccessKey {
             variable,
-            key: Secret(key),
+            key: Secret::new(key),
         };
     }
     if let Some((variable, token)) = SAS_VARS.iter().find_map(|v| var(env, v).map(|k| (*v, k))) {
         findings.push(azure_diags::key_credentials(url, variable));
         return AzureCredential::SasToken {
             variable,
-            token: Secret(token.trim_start_matches('?').to_string()),
+            token: Secret::new(token.trim_start_matches('?').to_string()),
         };
     }
     match (client_id, tenant_id, secret, token_file) {
         (Some(client_id), Some(tenant_id), Some(secret), _) => AzureCredential::ClientSecret {
             client_id,
             tenant_id,
-            secret: Secret(secret),
+            secret: Secret::new(secret),
             authority_host,
         },
         (Some(client_id), Some(tenant_id), None, Some(token_file)) => {
@@ -394,7 +378,7 @@ mod tests {
             s.credential,
             AzureCredential::AccessKey {
                 variable: "AZURE_STORAGE_KEY",
-                key: Secret("a2V5".into())
+                key: Secret::new("a2V5")
             }
         );
         assert_eq!(codes(&s), ["SL052"]);
@@ -425,7 +409,7 @@ mod tests {
             s.credential,
             AzureCredential::SasToken {
                 variable: "AZURE_STORAGE_SAS_KEY",
-                token: Secret("sv=2022&sig=abc".into())
+                token: Secret::new("sv=2022&sig=abc")
             }
         );
         assert_eq!(codes(&s), ["SL052"]);

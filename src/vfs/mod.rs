@@ -16,6 +16,10 @@ pub mod object;
 pub mod runtime;
 pub mod s3;
 pub mod s3_diags;
+pub mod secret;
+pub mod swift;
+pub mod swift_auth;
+pub mod swift_diags;
 
 use std::fmt;
 use std::sync::Arc;
@@ -284,6 +288,7 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, V
         Scheme::AzureBlob => Ok(Arc::new(azure::open(url, env)?)),
         scheme if scheme.is_s3_family() => Ok(Arc::new(s3::open(url, env)?)),
         Scheme::Gs => Ok(Arc::new(gcs::open(url, env)?)),
+        Scheme::Swift => Ok(Arc::new(swift::open(url, env)?)),
         scheme => Err(VfsError::Unsupported {
             scheme,
             reason: "cloud backends are not implemented yet",
