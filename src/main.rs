@@ -20,6 +20,7 @@ use statelint::findings::{sort_findings, Severity};
 use statelint::probes;
 use statelint::report::progress::BarProgress;
 use statelint::report::{self, listing, Format, HumanOptions, RunReport, StoreSummary};
+use statelint::resolve::url::Scheme;
 use statelint::source::SourceDb;
 use statelint::store::diags as store_diags;
 use statelint::vfs;
@@ -141,6 +142,15 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
                 let outcome =
                     check::check_store(backend.as_ref(), &options, &sources, cwd.as_deref());
                 findings.extend(outcome.findings);
+                if url.scheme == Scheme::K8s {
+                    findings.extend(vfs::k8s::config_base_findings(
+                        backend.as_ref(),
+                        env,
+                        &sources,
+                        &args.clusters,
+                        !args.offline,
+                    ));
+                }
                 checked = outcome.clusters;
                 if !args.offline {
                     let run = run_probes(

@@ -181,10 +181,15 @@ pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeR
             Err(VfsError::TooLarge { .. }) => run.pass(read, &config_url),
             Err(e) => run.error(read, &config_url, &diags::READ_DENIED, &e, Some(name)),
         }
-        if options.read_only {
+        if options.read_only || backend.is_read_only() {
             let probe_url = backend.url_of(&format!("{prefix}.statelint-probe-*"));
+            let why = if options.read_only {
+                "--read-only"
+            } else {
+                "the store is read-only"
+            };
             for action in [write, delete] {
-                run.skip(action, &probe_url, "--read-only");
+                run.skip(action, &probe_url, why);
             }
             continue;
         }

@@ -30,8 +30,11 @@ impl Rule for ConfigBaseSchemeMismatch {
         let Some(Ok(config_base)) = cx.cluster.str_at(pointer).map(StoreUrl::parse) else {
             return;
         };
-        // A local store with a remote configBase is a copy; SL101 warns about it.
-        if cx.store.scheme == Scheme::File || same_family(config_base.scheme, cx.store.scheme) {
+        // A local store with a remote configBase is a copy; SL101 warns about it. A cluster
+        // kept in the Kubernetes API always has its files elsewhere (SL072-SL074).
+        if matches!(cx.store.scheme, Scheme::File | Scheme::K8s)
+            || same_family(config_base.scheme, cx.store.scheme)
+        {
             return;
         }
         let real = cx.cluster_url();

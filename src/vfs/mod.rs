@@ -11,6 +11,9 @@ pub mod fs;
 pub mod gcs;
 pub mod gcs_diags;
 pub mod http;
+pub mod k8s;
+pub mod k8s_diags;
+pub mod kubeconfig;
 pub mod mem;
 pub mod object;
 pub mod runtime;
@@ -240,6 +243,12 @@ pub trait Backend: Send + Sync {
     /// Size of one object, or `None` when it does not exist.
     fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError>;
 
+    /// Whether the store can only be read (writes and deletes always fail): probes then
+    /// skip their write checks instead of reporting them as denied.
+    fn is_read_only(&self) -> bool {
+        false
+    }
+
     /// The redacted URL of a key, for messages and findings.
     fn url_of(&self, key: &str) -> String {
         self.root().join(key).redacted()
@@ -286,13 +295,12 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, V
         )?)),
         Scheme::Memfs => Ok(Arc::new(mem::MemBackend::named(url))),
         Scheme::AzureBlob => Ok(Arc::new(azure::open(url, env)?)),
-        scheme if scheme.is_s3_family() => Ok(Arc::new(s3::open(url, env)?)),
         Scheme::Gs => Ok(Arc::new(gcs::open(url, env)?)),
         Scheme::Swift => Ok(Arc::new(swift::open(url, env)?)),
-        scheme => Err(VfsError::Unsupported {
-            scheme,
-            reason: "cloud backends are not implemented yet",
-        }),
+        Scheme::K8s => Ok(Arc::new(k8s::open(url, env)?)),
+        Scheme::S3 | Scheme::Do | Scheme::Scw | Scheme::Linode | Scheme::Hos | Scheme::Oss => {
+            Ok(Arc::new(s3::open(url, env)?))
+        }
     }
 }
 

@@ -9,7 +9,7 @@ pub fn loopback_server(var: &str) -> Option<String> {
     match std::env::var(var) {
         Ok(v) if !v.is_empty() => {
             assert!(
-                v.starts_with("http://127."),
+                v.starts_with("http://127.") || v.starts_with("https://127."),
                 "{var} must be a loopback URL, got {v}"
             );
             Some(v)
