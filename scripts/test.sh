@@ -55,6 +55,8 @@ export STATELINT_TEST_S3_AUTH_ACCOUNTS="$tools/moto-accounts.json"
 start_server STATELINT_TEST_AZURITE_ENDPOINT scripts/servers/azurite.sh
 # OpenStack Swift behind a real Keystone v3 (the endpoint is Keystone's v3 URL).
 start_server STATELINT_TEST_SWIFT_AUTH_URL scripts/servers/swift.sh
+# A local Cloud Storage JSON API for gs://.
+start_server STATELINT_TEST_GCS_ENDPOINT scripts/servers/gcs_emulator.sh
 # The Kubernetes API double for k8s:// (TLS; its CA and client certificate are in the folder).
 start_server STATELINT_TEST_KUBE_API scripts/servers/kube_api.sh
 export STATELINT_TEST_KUBE_DIR="$tools/kube-state"
@@ -63,5 +65,6 @@ export STATELINT_REQUIRE_SERVERS=1
 export AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN KOPS_STATE_STORE
 unset OS_AUTH_URL OS_USERNAME OS_USERID OS_PASSWORD OS_PROJECT_ID OS_PROJECT_NAME OS_REGION_NAME OPENSTACK_CREDENTIAL_FILE KUBECONFIG
+unset GOOGLE_APPLICATION_CREDENTIALS STORAGE_EMULATOR_HOST CLOUDSDK_CONFIG
 
 cargo test --locked "$@"

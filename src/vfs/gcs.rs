@@ -10,17 +10,17 @@
 //!    `~/.config/gcloud/application_default_credentials.json`.
 //! 4. The GCE metadata server (only answers on Google Cloud).
 //!
-//! `object_store` talks to GCS through the XML API (`PUT/GET/HEAD/DELETE /<bucket>/<key>`,
-//! `GET /<bucket>?list-type=2`), which is what an emulator has to implement.
+//! Objects are read and written through the JSON API, as kops does ([`super::gcs_api`]);
+//! `object_store` supplies the access tokens of the credentials above.
 
 use object_store::gcp::{GcpCredential, GoogleCloudStorageBuilder};
 use object_store::StaticCredentialProvider;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::gcs_api::GcsBackend;
 use super::gcs_diags;
 use super::http;
-use super::object::ObjectStoreBackend;
 use super::VfsError;
 use crate::env::Environment;
 use crate::findings::Finding;
@@ -272,14 +272,23 @@ pub fn build(
     })
 }
 
-/// Opens a `gs://` store.
-pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<ObjectStoreBackend, VfsError> {
+/// Opens a `gs://` store: the JSON API data plane ([`GcsBackend`]) with the access tokens of
+/// the credential resolved here (none for an emulator).
+pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<GcsBackend, VfsError> {
     debug_assert_eq!(url.scheme, Scheme::Gs);
     let settings = resolve(url, env)?;
-    let client = build(&settings, &url.redacted())?;
-    Ok(
-        ObjectStoreBackend::new(url.clone(), settings.prefix.clone(), Arc::new(client))
-            .with_findings(settings.findings),
+    let credentials = match settings.credential {
+        GcsCredential::Anonymous => None,
+        _ => Some(build(&settings, &url.redacted())?.credentials().clone()),
+    };
+    GcsBackend::new(
+        url.clone(),
+        settings.bucket,
+        settings.prefix,
+        settings.endpoint,
+        credentials,
+        http::Timeouts::from_env(env),
+        settings.findings,
     )
 }
 

@@ -18,9 +18,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use super::http::{self, Timeouts};
+use super::http::Timeouts;
 use super::k8s_diags;
 use super::kubeconfig::{self, KubeAuth, KubeTarget};
+use super::rest;
 use super::runtime::block_on;
 use super::{validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
 use crate::env::Environment;
@@ -50,11 +51,7 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<K8sBackend, VfsErro
     let redacted = url.redacted();
     let target = kubeconfig::resolve(&redacted, &url.host, env)?;
     let timeouts = Timeouts::from_env(env);
-    let mut builder = reqwest::Client::builder()
-        .timeout(timeouts.request)
-        .connect_timeout(timeouts.connect)
-        .no_proxy()
-        .user_agent(concat!("statelint/", env!("CARGO_PKG_VERSION")));
+    let mut builder = rest::client_builder(timeouts);
     let tls_error = |what: &str, e: reqwest::Error| {
         k8s_diags::kubeconfig_invalid(&redacted, &format!("{what}: {e}"))
     };
@@ -150,26 +147,28 @@ impl K8sBackend {
                 }
                 KubeAuth::ClientCert { .. } | KubeAuth::Anonymous => request,
             };
-            let response = self.send_with_retries(request, &url).await?;
+            let response = rest::send(request).await.map_err(|e| {
+                self.remote(
+                    rest::transport_kind(&e),
+                    format!(
+                        "the API server `{}`: {}",
+                        self.target.server,
+                        rest::error_text(&e)
+                    ),
+                )
+            })?;
             let status = response.status();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| self.remote(transport_kind(&e), format!("reading `{url}`: {e}")))?;
+            let body = response.bytes().await.map_err(|e| {
+                self.remote(rest::transport_kind(&e), format!("reading `{url}`: {e}"))
+            })?;
             if status.as_u16() == 404 {
                 return Ok(None);
             }
             let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             if !status.is_success() {
                 let message = parsed["message"].as_str().unwrap_or("").to_string();
-                let kind = match status.as_u16() {
-                    401 => RemoteErrorKind::BadCredentials,
-                    403 => RemoteErrorKind::AccessDenied,
-                    429 | 500..=599 => RemoteErrorKind::Unavailable,
-                    _ => RemoteErrorKind::Other,
-                };
                 return Err(self.remote(
-                    kind,
+                    rest::status_kind(status),
                     format!(
                         "the API server answered HTTP {status} for `{path}` as context `{}`: {message}",
                         self.target.context
@@ -191,43 +190,6 @@ impl K8sBackend {
             RemoteErrorKind::Other,
             format!("`{path}` did not finish within {MAX_PAGES} pages"),
         ))
-    }
-
-    /// One GET with bounded retries on 5xx, 429 and transport errors.
-    async fn send_with_retries(
-        &self,
-        request: reqwest::RequestBuilder,
-        url: &str,
-    ) -> Result<reqwest::Response, VfsError> {
-        let mut attempt = 0;
-        loop {
-            let Some(this) = request.try_clone() else {
-                return Err(self.remote(
-                    RemoteErrorKind::Other,
-                    format!("cannot repeat the request to `{url}`"),
-                ));
-            };
-            match this.send().await {
-                Ok(r)
-                    if (r.status().is_server_error() || r.status().as_u16() == 429)
-                        && attempt < http::MAX_RETRIES => {}
-                Ok(r) => return Ok(r),
-                Err(e) if attempt < http::MAX_RETRIES && !e.is_builder() => {}
-                Err(e) => {
-                    return Err(self.remote(
-                        transport_kind(&e),
-                        format!(
-                            "the API server `{}`: {}",
-                            self.target.server,
-                            error_text(&e)
-                        ),
-                    ))
-                }
-            }
-            let pause = std::time::Duration::from_millis(100) * 2u32.pow(attempt as u32);
-            tokio::time::sleep(pause.min(std::time::Duration::from_secs(5))).await;
-            attempt += 1;
-        }
     }
 
     async fn fetch(&self) -> Result<Documents, VfsError> {
@@ -397,27 +359,6 @@ fn scalar_key(key: &str) -> String {
     } else {
         Value::from(key).to_string()
     }
-}
-
-fn transport_kind(e: &reqwest::Error) -> RemoteErrorKind {
-    if e.is_timeout() {
-        RemoteErrorKind::Timeout
-    } else if e.is_connect() {
-        RemoteErrorKind::Connection
-    } else {
-        RemoteErrorKind::classify(&error_text(e))
-    }
-}
-
-fn error_text(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 impl Backend for K8sBackend {

@@ -370,6 +370,7 @@ users:
     fn exec_plugins_unknown_contexts_and_missing_files_are_coded() {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = write(dir.path(), "config", CONFIG);
+        write(dir.path(), "ca.pem", "CA");
         let env = MapEnv::new().with_var("KUBECONFIG", &config.display().to_string());
         let code = |r: Result<KubeTarget, VfsError>| match r {
             Err(VfsError::Config { code, message, .. }) => (code.code, message),

@@ -10,10 +10,10 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::{Method, StatusCode};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use super::http::{self, Timeouts};
+use super::http::Timeouts;
 use super::object::MAX_LISTED_OBJECTS;
+use super::rest::{self, Answer, Bounded};
 use super::runtime::block_on;
 use super::swift_auth::{self, Session, SwiftSettings};
 use super::{validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
@@ -50,11 +50,7 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<SwiftBackend, VfsEr
     let redacted = url.redacted();
     let settings = swift_auth::resolve(&redacted, env)?;
     let timeouts = Timeouts::from_env(env);
-    let mut builder = reqwest::Client::builder()
-        .timeout(timeouts.request)
-        .connect_timeout(timeouts.connect)
-        .no_proxy()
-        .user_agent(concat!("statelint/", env!("CARGO_PKG_VERSION")));
+    let mut builder = rest::client_builder(timeouts);
     if settings.insecure_tls {
         builder = builder.danger_accept_invalid_certs(true);
     }
@@ -104,14 +100,6 @@ struct Call<'a> {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Option<&'a [u8]>,
-}
-
-/// A finished response: status, the headers statelint reads, and the body.
-struct Answer {
-    status: StatusCode,
-    etag: Option<String>,
-    length: Option<u64>,
-    body: Vec<u8>,
 }
 
 impl SwiftBackend {
@@ -164,30 +152,16 @@ impl SwiftBackend {
         let url = format!("{}/auth/tokens", self.settings.auth_url);
         let store = self.root.redacted();
         let body = self.settings.token_request().to_string();
-        let mut attempt = 0;
-        let response = loop {
-            let sent = self
-                .client
-                .post(&url)
-                .header("Content-Type", "application/json")
-                .body(body.clone())
-                .send()
-                .await;
-            match sent {
-                Ok(r) if retryable(r.status()) && attempt < http::MAX_RETRIES => {}
-                Ok(r) => break r,
-                Err(e) if attempt < http::MAX_RETRIES && !e.is_builder() => {}
-                Err(e) => {
-                    return Err(VfsError::Remote {
-                        url: url.clone(),
-                        kind: transport_kind(&e),
-                        detail: format!("Keystone at `{url}`: {}", error_text(&e)),
-                    })
-                }
-            }
-            tokio::time::sleep(backoff(attempt)).await;
-            attempt += 1;
-        };
+        let request = self
+            .client
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .body(body);
+        let response = rest::send(request).await.map_err(|e| VfsError::Remote {
+            url: url.clone(),
+            kind: rest::transport_kind(&e),
+            detail: format!("Keystone at `{url}`: {}", rest::error_text(&e)),
+        })?;
         let status = response.status();
         let token = response
             .headers()
@@ -214,7 +188,7 @@ impl SwiftBackend {
         if !status.is_success() {
             return Err(VfsError::Remote {
                 url: store,
-                kind: status_kind(status),
+                kind: rest::status_kind(status),
                 detail: format!(
                     "Keystone at `{url}` answered HTTP {status} {}",
                     keystone_message(&text)
@@ -243,7 +217,6 @@ impl SwiftBackend {
     async fn send(&self, key: &str, call: &Call<'_>, max_body: u64) -> Result<Answer, VfsError> {
         let mut session = self.session(false).await?;
         let mut renewed = false;
-        let mut attempt = 0;
         loop {
             let url = format!(
                 "{}{}{}",
@@ -261,74 +234,27 @@ impl SwiftBackend {
             if let Some(body) = call.body {
                 request = request.body(body.to_vec());
             }
-            match request.send().await {
-                Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !renewed => {
-                    renewed = true;
-                    session = self.session(true).await?;
-                    continue;
-                }
-                Ok(response) if retryable(response.status()) && attempt < http::MAX_RETRIES => {}
-                Ok(response) => return self.collect(key, response, max_body).await,
-                Err(e) if attempt >= http::MAX_RETRIES || e.is_builder() => {
-                    return Err(self.remote(key, transport_kind(&e), error_text(&e)))
-                }
-                Err(_) => {}
+            let transport = |e: reqwest::Error| {
+                self.remote(key, rest::transport_kind(&e), rest::error_text(&e))
+            };
+            let response = rest::send(request).await.map_err(transport)?;
+            if response.status() == StatusCode::UNAUTHORIZED && !renewed {
+                renewed = true;
+                session = self.session(true).await?;
+                continue;
             }
-            tokio::time::sleep(backoff(attempt)).await;
-            attempt += 1;
+            return match rest::read_bounded(response, max_body)
+                .await
+                .map_err(transport)?
+            {
+                Bounded::Read(answer) => Ok(answer),
+                Bounded::TooLarge(size) => Err(VfsError::TooLarge {
+                    url: self.url_of(key),
+                    size,
+                    limit: max_body,
+                }),
+            };
         }
-    }
-
-    /// Reads the body, refusing more than `max_body` bytes.
-    async fn collect(
-        &self,
-        key: &str,
-        mut response: reqwest::Response,
-        max_body: u64,
-    ) -> Result<Answer, VfsError> {
-        let status = response.status();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let etag = header("ETag");
-        let length = header("Content-Length").and_then(|v| v.parse::<u64>().ok());
-        if status.is_success() && length.is_some_and(|l| l > max_body) {
-            return Err(VfsError::TooLarge {
-                url: self.url_of(key),
-                size: length.unwrap_or(0),
-                limit: max_body,
-            });
-        }
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if (body.len() + chunk.len()) as u64 > max_body {
-                        if status.is_success() {
-                            return Err(VfsError::TooLarge {
-                                url: self.url_of(key),
-                                size: (body.len() + chunk.len()) as u64,
-                                limit: max_body,
-                            });
-                        }
-                        break; // an error page: its start is enough for the message
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => return Err(self.remote(key, transport_kind(&e), error_text(&e))),
-            }
-        }
-        Ok(Answer {
-            status,
-            etag,
-            length,
-            body,
-        })
     }
 
     fn run(&self, key: &str, call: Call<'_>, max_body: u64) -> Result<Answer, VfsError> {
@@ -338,13 +264,14 @@ impl SwiftBackend {
 
     /// The error for a status statelint did not expect.
     fn status_error(&self, key: &str, answer: &Answer, what: &str) -> VfsError {
-        let text = String::from_utf8_lossy(&answer.body);
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text: String = text.chars().take(300).collect();
         self.remote(
             key,
-            status_kind(answer.status),
-            format!("{what} answered HTTP {} {text}", answer.status),
+            rest::status_kind(answer.status),
+            format!(
+                "{what} answered HTTP {} {}",
+                answer.status,
+                answer.snippet()
+            ),
         )
     }
 }
@@ -369,46 +296,6 @@ fn query_string(params: &[(&str, String)]) -> String {
     }
 }
 
-fn retryable(status: StatusCode) -> bool {
-    status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS || status.as_u16() == 498
-}
-
-fn backoff(attempt: usize) -> Duration {
-    let base = Duration::from_millis(100) * 2u32.saturating_pow(attempt as u32);
-    base.min(Duration::from_secs(5))
-}
-
-fn status_kind(status: StatusCode) -> RemoteErrorKind {
-    match status.as_u16() {
-        401 => RemoteErrorKind::BadCredentials,
-        403 => RemoteErrorKind::AccessDenied,
-        429 | 498 | 500..=599 => RemoteErrorKind::Unavailable,
-        _ => RemoteErrorKind::Other,
-    }
-}
-
-fn transport_kind(e: &reqwest::Error) -> RemoteErrorKind {
-    if e.is_timeout() {
-        RemoteErrorKind::Timeout
-    } else if e.is_connect() {
-        RemoteErrorKind::Connection
-    } else {
-        RemoteErrorKind::classify(&error_text(e))
-    }
-}
-
-/// The error and its sources on one line.
-fn error_text(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
 /// Keystone's `{"error": {"message": ...}}`, or nothing.
 fn keystone_message(text: &str) -> String {
     serde_json::from_str::<serde_json::Value>(text)
@@ -420,14 +307,6 @@ fn keystone_message(text: &str) -> String {
 /// Whether an ETag is the hex MD5 `expected` (quotes ignored).
 fn etag_matches(etag: Option<&str>, expected: &str) -> bool {
     etag.is_some_and(|t| t.trim_matches('"').eq_ignore_ascii_case(expected))
-}
-
-fn md5_hex(data: &[u8]) -> String {
-    use md5::{Digest, Md5};
-    Md5::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[derive(serde::Deserialize)]
@@ -551,7 +430,7 @@ impl Backend for SwiftBackend {
                 reason: "cannot write the store root",
             });
         }
-        let md5 = md5_hex(data);
+        let md5 = rest::md5_hex(data);
         let call = Call {
             method: Method::PUT,
             path: self.object_path(key),
@@ -561,7 +440,7 @@ impl Backend for SwiftBackend {
         };
         let answer = self.run(key, call, 64 * 1024)?;
         match answer.status.as_u16() {
-            201 | 200 if etag_matches(answer.etag.as_deref(), &md5) => Ok(()),
+            201 | 200 if etag_matches(answer.header("ETag"), &md5) => Ok(()),
             201 | 200 => {
                 // No or another ETag: verify by reading the object back.
                 let back = self.read(key, data.len() as u64)?;
@@ -619,7 +498,10 @@ impl Backend for SwiftBackend {
         match answer.status.as_u16() {
             200 | 204 => Ok(Some(ObjectMeta {
                 key: key.to_string(),
-                size: answer.length.unwrap_or(0),
+                size: answer
+                    .header("Content-Length")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
             })),
             404 => Ok(None),
             _ => Err(self.status_error(key, &answer, "the object HEAD")),
@@ -646,28 +528,8 @@ mod tests {
     }
 
     #[test]
-    fn statuses_map_to_kinds() {
-        assert_eq!(
-            status_kind(StatusCode::UNAUTHORIZED),
-            RemoteErrorKind::BadCredentials
-        );
-        assert_eq!(
-            status_kind(StatusCode::FORBIDDEN),
-            RemoteErrorKind::AccessDenied
-        );
-        assert_eq!(
-            status_kind(StatusCode::SERVICE_UNAVAILABLE),
-            RemoteErrorKind::Unavailable
-        );
-        assert!(retryable(StatusCode::TOO_MANY_REQUESTS));
-        assert!(!retryable(StatusCode::NOT_FOUND));
-        assert!(backoff(10) <= Duration::from_secs(5));
-    }
-
-    #[test]
     fn etags_compare_without_quotes() {
-        let md5 = md5_hex(b"hello");
-        assert_eq!(md5, "5d41402abc4b2a76b9719d911017c592");
+        let md5 = rest::md5_hex(b"hello");
         assert!(etag_matches(
             Some("\"5D41402ABC4B2A76B9719D911017C592\""),
             &md5
