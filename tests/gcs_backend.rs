@@ -7,32 +7,19 @@
 mod common;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
-use statelint::check::{check_store, CheckOptions};
 use statelint::env::MapEnv;
 use statelint::resolve::url::StoreUrl;
-use statelint::source::SourceDb;
-use statelint::vfs::{self, Backend};
+use statelint::vfs;
 
 fn emulator() -> Option<String> {
     common::loopback_server("STATELINT_TEST_GCS_ENDPOINT")
 }
 
 fn bucket(endpoint: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "state-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    let status = std::process::Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/servers/gcs_bucket.py"))
-        .args([endpoint, name.as_str()])
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "bucket {name} created");
+    let name = common::unique_name();
+    common::server_helper("gcs_bucket.py", &[endpoint, &name]);
     name
 }
 
@@ -42,42 +29,6 @@ fn env(endpoint: &str) -> MapEnv {
         .with_var("STORAGE_EMULATOR_HOST", endpoint)
 }
 
-fn codes(backend: &dyn Backend) -> Vec<(String, &'static str)> {
-    let sources = SourceDb::new();
-    let mut found: Vec<_> = check_store(backend, &CheckOptions::default(), &sources, None)
-        .findings
-        .iter()
-        .map(|f| (f.cluster.clone().unwrap_or_default(), f.code))
-        .collect();
-    found.sort();
-    found
-}
-
-fn seed(backend: &dyn Backend) -> usize {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store");
-    let mut stack = vec![root.clone()];
-    let mut written = 0;
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read_dir").flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let key = p
-                    .strip_prefix(&root)
-                    .expect("under")
-                    .to_string_lossy()
-                    .into_owned();
-                backend
-                    .write(&key, &std::fs::read(&p).expect("read"))
-                    .unwrap_or_else(|e| panic!("{key}: {e}"));
-                written += 1;
-            }
-        }
-    }
-    written
-}
-
 #[test]
 fn a_seeded_bucket_checks_and_probes_through_the_json_api() {
     let Some(endpoint) = emulator() else { return };
@@ -85,7 +36,7 @@ fn a_seeded_bucket_checks_and_probes_through_the_json_api() {
     let store = format!("gs://{name}/kops");
     let url = StoreUrl::parse(&store).expect("url");
     let backend = vfs::open(&url, &env(&endpoint)).expect("open");
-    let written = seed(backend.as_ref());
+    let written = common::seed_example_store(backend.as_ref(), "");
     assert_eq!(backend.list("").expect("list").len(), written);
     // An object outside the prefix is not part of the store.
     let outside = vfs::open(
@@ -96,20 +47,11 @@ fn a_seeded_bucket_checks_and_probes_through_the_json_api() {
     outside.write("kops-other/config", b"x").expect("write");
     assert_eq!(backend.list("").expect("list").len(), written);
 
-    let found = codes(backend.as_ref());
-    for code in ["SL121", "SL107", "SL105", "SL114"] {
-        assert!(
-            found.contains(&("staging.example.com".into(), code)),
-            "{code}: {found:?}"
-        );
-    }
+    let found = common::finding_codes(backend.as_ref());
+    common::assert_example_rule_findings(&found);
     // configBase says s3://: another provider than this gs:// store.
     assert!(
         found.contains(&("prod.example.com".into(), "SL110")),
-        "{found:?}"
-    );
-    assert!(
-        !found.iter().any(|(c, _)| c == "dev.example.com"),
         "{found:?}"
     );
 
@@ -125,16 +67,7 @@ fn a_seeded_bucket_checks_and_probes_through_the_json_api() {
         .expect("metadata")
         .len()
     );
-    backend
-        .delete("dev.example.com/kops-version.txt")
-        .expect("delete");
-    assert!(backend
-        .stat("dev.example.com/kops-version.txt")
-        .expect("stat")
-        .is_none());
-    backend
-        .delete("dev.example.com/kops-version.txt")
-        .expect("deleting a missing object is not an error");
+    common::assert_delete_is_idempotent(backend.as_ref(), "dev.example.com/kops-version.txt");
 
     let home = tempfile::TempDir::new().expect("home");
     let before = backend.list("").expect("list");
@@ -167,7 +100,7 @@ fn a_missing_bucket_and_an_unusable_credentials_file_are_coded() {
     let Some(endpoint) = emulator() else { return };
     let url = StoreUrl::parse("gs://no-such-bucket-here/kops").expect("url");
     let backend = vfs::open(&url, &env(&endpoint)).expect("open");
-    let found = codes(backend.as_ref());
+    let found = common::finding_codes(backend.as_ref());
     assert!(found.iter().any(|(_, c)| *c == "SL030"), "{found:?}");
 
     let dir = tempfile::TempDir::new().expect("tempdir");

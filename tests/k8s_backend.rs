@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::{json, Value};
-use statelint::check::{check_store, CheckOptions};
 use statelint::env::MapEnv;
 use statelint::resolve::url::StoreUrl;
 use statelint::source::{SourceDb, SourceFile};
@@ -148,15 +147,6 @@ fn open(kubeconfig: &Path, context: &str) -> std::sync::Arc<dyn Backend> {
     vfs::open(&url, &env(kubeconfig)).expect("open")
 }
 
-fn codes(backend: &dyn Backend) -> Vec<(String, &'static str)> {
-    let sources = SourceDb::new();
-    check_store(backend, &CheckOptions::default(), &sources, None)
-        .findings
-        .iter()
-        .map(|f| (f.cluster.clone().unwrap_or_default(), f.code))
-        .collect()
-}
-
 #[test]
 fn clusters_in_the_api_are_checked_like_files_and_their_config_base_must_be_a_real_store() {
     let Some(server) = api() else { return };
@@ -211,25 +201,12 @@ fn clusters_in_the_api_are_checked_like_files_and_their_config_base_must_be_a_re
     }
 
     let backend = open(&config, "token");
-    let found = codes(backend.as_ref());
+    let found = common::finding_codes(backend.as_ref());
     // The same rule findings as the files on disk, found through the API.
-    for code in ["SL121", "SL107", "SL105", "SL114"] {
-        assert!(
-            found.contains(&("staging.example.com".into(), code)),
-            "{code}: {found:?}"
-        );
-    }
-    assert!(
-        found.contains(&("prod.example.com".into(), "SL104")),
-        "{found:?}"
-    );
+    common::assert_example_rule_findings(&found);
     // A configBase elsewhere is the normal case for API-kept clusters.
     assert!(
         !found.iter().any(|(_, c)| *c == "SL101" || *c == "SL110"),
-        "{found:?}"
-    );
-    assert!(
-        !found.iter().any(|(c, _)| c == "dev.example.com"),
         "{found:?}"
     );
 
@@ -304,7 +281,7 @@ fn each_way_of_failing_is_a_coded_finding() {
     let work = tempfile::TempDir::new().expect("tempdir");
     let config = kubeconfig(work.path(), &server);
     let has = |context: &str, code: &str| {
-        let found = codes(open(&config, context).as_ref());
+        let found = common::finding_codes(open(&config, context).as_ref());
         assert!(
             found.iter().any(|(_, c)| *c == code),
             "{context}: {code} in {found:?}"

@@ -9,7 +9,6 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -233,26 +232,8 @@ fn seeded_bucket(moto: &str) -> String {
         &env_for(moto),
     )
     .expect("open");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store");
     for cluster in ["dev.example.com", "staging.example.com"] {
-        let mut stack = vec![root.join(cluster)];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).expect("read_dir").flatten() {
-                let p = entry.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    let key = p
-                        .strip_prefix(&root)
-                        .expect("under")
-                        .to_string_lossy()
-                        .into_owned();
-                    store
-                        .write(&key, &std::fs::read(&p).expect("read"))
-                        .expect("seed");
-                }
-            }
-        }
+        common::seed_example_store(store.as_ref(), cluster);
     }
     name
 }

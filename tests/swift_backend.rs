@@ -7,13 +7,10 @@
 mod common;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
-use statelint::check::{check_store, CheckOptions};
 use statelint::env::MapEnv;
 use statelint::resolve::url::StoreUrl;
-use statelint::source::SourceDb;
 use statelint::vfs::{self, Backend};
 
 /// The Keystone v3 URL of the test stack, whose `admin` may use Swift and whose `viewer`
@@ -34,66 +31,18 @@ fn openrc(auth_url: &str, user: &str, password: &str) -> Vec<(&'static str, Stri
     ]
 }
 
+/// A fresh container, created as the admin through Keystone.
+fn container(auth_url: &str) -> String {
+    let name = common::unique_name();
+    common::server_helper("swift_container.py", &[auth_url, &name]);
+    name
+}
+
 fn env_of(vars: &[(&'static str, String)]) -> MapEnv {
     vars.iter().fold(
         MapEnv::new().with_home("/nonexistent-home"),
         |env, (k, v)| env.with_var(k, v),
     )
-}
-
-/// A fresh container, created as the admin through Keystone.
-fn container(auth_url: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "state-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    let status = std::process::Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/servers/swift_container.py"))
-        .args([auth_url, name.as_str()])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "container {name} created");
-    name
-}
-
-fn codes(backend: &dyn Backend) -> Vec<(String, &'static str)> {
-    let sources = SourceDb::new();
-    let mut found: Vec<_> = check_store(backend, &CheckOptions::default(), &sources, None)
-        .findings
-        .iter()
-        .map(|f| (f.cluster.clone().unwrap_or_default(), f.code))
-        .collect();
-    found.sort();
-    found
-}
-
-/// Writes every file of `examples/store` through the backend; returns how many.
-fn seed(backend: &dyn Backend) -> usize {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store");
-    let mut stack = vec![root.clone()];
-    let mut written = 0;
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read_dir").flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let key = p
-                    .strip_prefix(&root)
-                    .expect("under")
-                    .to_string_lossy()
-                    .into_owned();
-                backend
-                    .write(&key, &std::fs::read(&p).expect("read"))
-                    .unwrap_or_else(|e| panic!("{key}: {e}"));
-                written += 1;
-            }
-        }
-    }
-    written
 }
 
 #[test]
@@ -102,7 +51,7 @@ fn a_seeded_store_checks_like_the_same_store_on_disk() {
     let name = container(&auth);
     let url = StoreUrl::parse(&format!("swift://{name}/kops")).expect("url");
     let backend = vfs::open(&url, &env_of(&openrc(&auth, "admin", "admin-secret"))).expect("open");
-    let written = seed(backend.as_ref());
+    let written = common::seed_example_store(backend.as_ref(), "");
     assert_eq!(backend.list("").expect("list").len(), written);
 
     // The same documents on disk give the same findings, apart from the note that a
@@ -116,7 +65,7 @@ fn a_seeded_store_checks_like_the_same_store_on_disk() {
     )
     .expect("url");
     let local = vfs::open(&local_url, &MapEnv::new()).expect("open local");
-    let mut expected = codes(local.as_ref());
+    let mut expected = common::finding_codes(local.as_ref());
     expected.retain(|(_, code)| *code != "SL009");
     for (cluster, code) in &mut expected {
         if *code == "SL101" && cluster == "prod.example.com" {
@@ -125,7 +74,7 @@ fn a_seeded_store_checks_like_the_same_store_on_disk() {
     }
     expected.sort();
     assert!(expected.contains(&("prod.example.com".into(), "SL110")));
-    let found = codes(backend.as_ref());
+    let found = common::finding_codes(backend.as_ref());
     assert_eq!(found, expected);
 
     // Stat, delete and overwrite go through the same token.
@@ -143,16 +92,7 @@ fn a_seeded_store_checks_like_the_same_store_on_disk() {
             .expect("read"),
         b"1.36.0"
     );
-    backend
-        .delete("dev.example.com/kops-version.txt")
-        .expect("delete");
-    assert!(backend
-        .stat("dev.example.com/kops-version.txt")
-        .expect("stat")
-        .is_none());
-    backend
-        .delete("dev.example.com/kops-version.txt")
-        .expect("deleting a missing object is not an error");
+    common::assert_delete_is_idempotent(backend.as_ref(), "dev.example.com/kops-version.txt");
 }
 
 #[test]
@@ -163,7 +103,7 @@ fn the_cli_checks_and_probes_a_swift_store_with_openrc_variables() {
     let url = StoreUrl::parse(&store).expect("url");
     let vars = openrc(&auth, "admin", "admin-secret");
     let backend = vfs::open(&url, &env_of(&vars)).expect("open");
-    seed(backend.as_ref());
+    common::seed_example_store(backend.as_ref(), "");
 
     let home = tempfile::TempDir::new().expect("tempdir");
     let run = |args: &[&str]| {
@@ -235,13 +175,16 @@ fn wrong_password_missing_container_reader_role_and_unknown_region_are_coded() {
     };
     let has = |found: &[(String, &'static str)], code: &str| found.iter().any(|(_, c)| *c == code);
 
-    let found = codes(open(&openrc(&auth, "admin", "wrong"), &name).as_ref());
+    let found = common::finding_codes(open(&openrc(&auth, "admin", "wrong"), &name).as_ref());
     assert!(has(&found, "SL032"), "a wrong password: {found:?}");
 
-    let found = codes(open(&openrc(&auth, "admin", "admin-secret"), "no-such-container").as_ref());
+    let found = common::finding_codes(
+        open(&openrc(&auth, "admin", "admin-secret"), "no-such-container").as_ref(),
+    );
     assert!(has(&found, "SL030"), "a missing container: {found:?}");
 
-    let found = codes(open(&openrc(&auth, "viewer", "viewer-secret"), &name).as_ref());
+    let found =
+        common::finding_codes(open(&openrc(&auth, "viewer", "viewer-secret"), &name).as_ref());
     assert!(
         has(&found, "SL031"),
         "a user without a Swift role: {found:?}"
@@ -257,11 +200,11 @@ fn wrong_password_missing_container_reader_role_and_unknown_region_are_coded() {
         text.contains("RegionOne"),
         "names the offered region: {text}"
     );
-    let found = codes(backend.as_ref());
+    let found = common::finding_codes(backend.as_ref());
     assert!(has(&found, "SL062"), "an unknown region: {found:?}");
 
     // Nothing answers on this port: a connection failure, not a hang.
     let vars = openrc("http://127.0.0.1:9/v3", "admin", "admin-secret");
-    let found = codes(open(&vars, &name).as_ref());
+    let found = common::finding_codes(open(&vars, &name).as_ref());
     assert!(has(&found, "SL034"), "an unreachable Keystone: {found:?}");
 }

@@ -13,14 +13,10 @@ mkdir -p "$state" "$log_dir"
 out="$state/ready"
 python3 "$root/scripts/servers/kube_api.py" "$state" >"$out" 2>"$log_dir/kube-api.log" &
 pid=$!
-for _ in $(seq 1 300); do # 30 s, 0.1 s apart
-  if [ -s "$out" ]; then
-    echo "$(head -n 1 "$out") $pid"
-    exit 0
-  fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
+if line=$(python3 "$root/scripts/servers/wait_ready.py" --line "$out" "$pid" 30); then
+  echo "$line $pid"
+  exit 0
+fi
 echo "kube_api.sh: the API double did not start (see $log_dir/kube-api.log)" >&2
 kill "$pid" 2>/dev/null || true
 exit 1

@@ -35,14 +35,10 @@ out="$state/ready"
 "$venv/bin/python" "$root/scripts/servers/swift_stack.py" "$state" >"$out" 2>"$log_dir/swift-stack.log" &
 pid=$!
 
-for _ in $(seq 1 1200); do # 120 s, 0.1 s apart
-  if [ -s "$out" ]; then
-    echo "$(head -n 1 "$out") $pid"
-    exit 0
-  fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
+if line=$(python3 "$root/scripts/servers/wait_ready.py" --line "$out" "$pid" 120); then
+  echo "$line $pid"
+  exit 0
+fi
 echo "swift.sh: Swift and Keystone did not start (see $log_dir/swift-stack.log and $state)" >&2
 kill "$pid" 2>/dev/null || true
 exit 1

@@ -20,7 +20,10 @@ use super::http::Timeouts;
 use super::object::MAX_LISTED_OBJECTS;
 use super::rest::{self, Answer, Bounded};
 use super::runtime::block_on;
-use super::{validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
+use super::{
+    prefixed, validate_key, validate_write_key, verify_read_back, Backend, ObjectMeta,
+    RemoteErrorKind, VfsError,
+};
 use crate::findings::Finding;
 use crate::resolve::url::StoreUrl;
 
@@ -83,11 +86,7 @@ impl GcsBackend {
     }
 
     fn object_name(&self, key: &str) -> String {
-        match (self.prefix.is_empty(), key.is_empty()) {
-            (true, _) => key.to_string(),
-            (false, true) => self.prefix.clone(),
-            (false, false) => format!("{}/{key}", self.prefix),
-        }
+        prefixed(&self.prefix, key)
     }
 
     fn enc(text: &str) -> String {
@@ -292,13 +291,7 @@ impl Backend for GcsBackend {
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
-        validate_key(key)?;
-        if key.is_empty() {
-            return Err(VfsError::InvalidKey {
-                key: String::new(),
-                reason: "cannot write the store root",
-            });
-        }
+        validate_write_key(key)?;
         let url = format!(
             "{}/upload/storage/v1/b/{}/o?uploadType=media&name={}",
             self.base,
@@ -314,15 +307,7 @@ impl Backend for GcsBackend {
             return Ok(());
         }
         // No or another checksum (composite objects, proxies): read it back.
-        if self.read(key, data.len() as u64)? == data {
-            Ok(())
-        } else {
-            Err(self.remote(
-                key,
-                RemoteErrorKind::Other,
-                "content read back differs from what was written",
-            ))
-        }
+        verify_read_back(self, key, data)
     }
 
     fn delete(&self, key: &str) -> Result<(), VfsError> {

@@ -288,6 +288,41 @@ pub fn validate_key(key: &str) -> Result<(), VfsError> {
     Ok(())
 }
 
+/// As [`validate_key`], for a key about to be written: the store root is never an object.
+pub fn validate_write_key(key: &str) -> Result<(), VfsError> {
+    validate_key(key)?;
+    if key.is_empty() {
+        return Err(VfsError::InvalidKey {
+            key: String::new(),
+            reason: "cannot write the store root",
+        });
+    }
+    Ok(())
+}
+
+/// The object name of `key` under a store's prefix (both without leading or trailing `/`).
+pub fn prefixed(prefix: &str, key: &str) -> String {
+    match (prefix.is_empty(), key.is_empty()) {
+        (true, _) => key.to_string(),
+        (false, true) => prefix.to_string(),
+        (false, false) => format!("{prefix}/{key}"),
+    }
+}
+
+/// Confirms a write by reading the object back, for answers that carry no checksum to
+/// compare: success is only reported for content that is really stored.
+pub fn verify_read_back(backend: &dyn Backend, key: &str, data: &[u8]) -> Result<(), VfsError> {
+    if backend.read(key, data.len() as u64)? == data {
+        Ok(())
+    } else {
+        Err(VfsError::Remote {
+            url: backend.url_of(key),
+            kind: RemoteErrorKind::Other,
+            detail: "content read back differs from what was written".into(),
+        })
+    }
+}
+
 /// Opens the backend for a store URL.
 pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, VfsError> {
     match url.scheme {

@@ -8,7 +8,10 @@ use object_store::{GetOptions, ObjectStore, ObjectStoreExt, PutPayload};
 use std::sync::Arc;
 
 use super::runtime::block_on;
-use super::{validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
+use super::{
+    prefixed, validate_key, validate_write_key, verify_read_back, Backend, ObjectMeta,
+    RemoteErrorKind, VfsError,
+};
 use crate::findings::Finding;
 use crate::resolve::url::StoreUrl;
 
@@ -53,13 +56,8 @@ impl ObjectStoreBackend {
     }
 
     fn path(&self, key: &str) -> ObjPath {
-        let full = match (self.prefix.is_empty(), key.is_empty()) {
-            (true, _) => key.to_string(),
-            (false, true) => self.prefix.clone(),
-            (false, false) => format!("{}/{key}", self.prefix),
-        };
         // `from` keeps the key as written (no percent-decoding), like kops's VFS.
-        ObjPath::from(full)
+        ObjPath::from(prefixed(&self.prefix, key))
     }
 
     fn error(&self, key: &str, err: object_store::Error) -> VfsError {
@@ -244,13 +242,7 @@ impl Backend for ObjectStoreBackend {
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
-        validate_key(key)?;
-        if key.is_empty() {
-            return Err(VfsError::InvalidKey {
-                key: String::new(),
-                reason: "cannot write the store root",
-            });
-        }
+        validate_write_key(key)?;
         let path = self.path(key);
         let store = self.store.clone();
         let payload = PutPayload::from(bytes::Bytes::copy_from_slice(data));
@@ -266,15 +258,7 @@ impl Backend for ObjectStoreBackend {
         {
             return Ok(());
         }
-        let back = self.read(key, data.len() as u64)?;
-        if back != data {
-            return Err(VfsError::Remote {
-                url: self.url_of(key),
-                kind: RemoteErrorKind::Other,
-                detail: "content read back differs from what was written".into(),
-            });
-        }
-        Ok(())
+        verify_read_back(self, key, data)
     }
 
     fn delete(&self, key: &str) -> Result<(), VfsError> {

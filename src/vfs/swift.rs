@@ -16,7 +16,10 @@ use super::object::MAX_LISTED_OBJECTS;
 use super::rest::{self, Answer, Bounded};
 use super::runtime::block_on;
 use super::swift_auth::{self, Session, SwiftSettings};
-use super::{validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
+use super::{
+    prefixed, validate_key, validate_write_key, verify_read_back, Backend, ObjectMeta,
+    RemoteErrorKind, VfsError,
+};
 use crate::env::Environment;
 use crate::findings::Finding;
 use crate::resolve::url::StoreUrl;
@@ -110,11 +113,7 @@ impl SwiftBackend {
     }
 
     fn object_name(&self, key: &str) -> String {
-        match (self.prefix.is_empty(), key.is_empty()) {
-            (true, _) => key.to_string(),
-            (false, true) => self.prefix.clone(),
-            (false, false) => format!("{}/{key}", self.prefix),
-        }
+        prefixed(&self.prefix, key)
     }
 
     fn object_path(&self, key: &str) -> String {
@@ -423,13 +422,7 @@ impl Backend for SwiftBackend {
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
-        validate_key(key)?;
-        if key.is_empty() {
-            return Err(VfsError::InvalidKey {
-                key: String::new(),
-                reason: "cannot write the store root",
-            });
-        }
+        validate_write_key(key)?;
         let md5 = rest::md5_hex(data);
         let call = Call {
             method: Method::PUT,
@@ -441,19 +434,8 @@ impl Backend for SwiftBackend {
         let answer = self.run(key, call, 64 * 1024)?;
         match answer.status.as_u16() {
             201 | 200 if etag_matches(answer.header("ETag"), &md5) => Ok(()),
-            201 | 200 => {
-                // No or another ETag: verify by reading the object back.
-                let back = self.read(key, data.len() as u64)?;
-                if back == data {
-                    Ok(())
-                } else {
-                    Err(self.remote(
-                        key,
-                        RemoteErrorKind::Other,
-                        "content read back differs from what was written",
-                    ))
-                }
-            }
+            // No or another ETag: verify by reading the object back.
+            201 | 200 => verify_read_back(self, key, data),
             404 => Err(self.remote(
                 key,
                 RemoteErrorKind::NoSuchBucket,

@@ -37,3 +37,108 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The bundled example store (three clusters with known findings).
+pub fn example_store() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store")
+}
+
+/// Writes every file below `examples/store/<folder>` (all of it for `""`) through the
+/// backend's write path, keyed relative to the example store; returns how many.
+pub fn seed_example_store(backend: &dyn statelint::vfs::Backend, folder: &str) -> usize {
+    let root = example_store();
+    let mut stack = vec![root.join(folder)];
+    let mut written = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read_dir").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let key = p
+                .strip_prefix(&root)
+                .expect("under the root")
+                .to_string_lossy()
+                .into_owned();
+            backend
+                .write(&key, &std::fs::read(&p).expect("read"))
+                .unwrap_or_else(|e| panic!("seeding {key}: {e}"));
+            written += 1;
+        }
+    }
+    written
+}
+
+/// `(cluster, code)` of every finding of a library check of the store, sorted.
+pub fn finding_codes(backend: &dyn statelint::vfs::Backend) -> Vec<(String, &'static str)> {
+    let sources = statelint::source::SourceDb::new();
+    let options = statelint::check::CheckOptions::default();
+    let mut found: Vec<_> = statelint::check::check_store(backend, &options, &sources, None)
+        .findings
+        .iter()
+        .map(|f| (f.cluster.clone().unwrap_or_default(), f.code))
+        .collect();
+    found.sort();
+    found
+}
+
+/// A bucket or container name no other test of this run uses.
+pub fn unique_name() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "state-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// Runs a helper of `scripts/servers/` with python3 (creating a bucket, a container, ...),
+/// failing the test when it fails.
+pub fn server_helper(script: &str, args: &[&str]) {
+    let status = std::process::Command::new("python3")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scripts/servers")
+                .join(script),
+        )
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "{script} {args:?} failed");
+}
+
+/// Deleting removes the object, and deleting it again is not an error (kops's semantics).
+pub fn assert_delete_is_idempotent(backend: &dyn statelint::vfs::Backend, key: &str) {
+    assert!(
+        backend.stat(key).expect("stat").is_some(),
+        "{key} exists first"
+    );
+    backend.delete(key).expect("delete");
+    assert!(backend.stat(key).expect("stat").is_none(), "{key} is gone");
+    backend
+        .delete(key)
+        .expect("deleting a missing object is not an error");
+}
+
+/// The rule findings the example store is built to have, wherever it is stored: staging's
+/// typo, even etcd members, unknown subnet and inverted sizes; prod's overlapping subnets;
+/// nothing in dev.
+pub fn assert_example_rule_findings(found: &[(String, &'static str)]) {
+    for code in ["SL121", "SL107", "SL105", "SL114"] {
+        assert!(
+            found.contains(&("staging.example.com".into(), code)),
+            "{code}: {found:?}"
+        );
+    }
+    assert!(
+        found.contains(&("prod.example.com".into(), "SL104")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(c, _)| c == "dev.example.com"),
+        "{found:?}"
+    );
+}
