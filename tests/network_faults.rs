@@ -295,6 +295,62 @@ fn lasting_faults_become_coded_findings_within_bounded_time() {
     }
 }
 
+/// The backends that speak HTTP themselves (Swift, GCS, Kubernetes) share one retry and
+/// timeout path (`vfs::rest`); the GCS JSON API through the proxy exercises it.
+#[test]
+fn the_rest_backends_absorb_bursts_and_code_lasting_faults() {
+    let Some(gcs) = common::loopback_server("STATELINT_TEST_GCS_ENDPOINT") else {
+        return;
+    };
+    let bucket = common::unique_name();
+    common::server_helper("gcs_bucket.py", &[&gcs, &bucket]);
+    let url = StoreUrl::parse(&format!("gs://{bucket}/kops")).expect("url");
+    let env = |endpoint: &str| {
+        MapEnv::new()
+            .with_home("/nonexistent-home")
+            .with_var("STORAGE_EMULATOR_HOST", endpoint)
+            .with_var("STATELINT_REQUEST_TIMEOUT", "2")
+    };
+    let direct = vfs::open(&url, &env(&gcs)).expect("open");
+    common::seed_example_store(direct.as_ref(), "staging.example.com");
+    let through = |fault: Fault| {
+        let proxy = FaultProxy::start(&gcs, fault);
+        let started = Instant::now();
+        let backend = vfs::open(&url, &env(&proxy.endpoint)).expect("open");
+        let codes: Vec<&str> = common::finding_codes(backend.as_ref())
+            .into_iter()
+            .map(|(_, code)| code)
+            .collect();
+        (codes, started.elapsed(), proxy.hits.load(Ordering::SeqCst))
+    };
+    for fault in [
+        Fault::Latency(Duration::from_millis(40)),
+        Fault::SlowDown(2),
+    ] {
+        let (codes, _, hits) = through(fault);
+        for code in EXPECTED_STAGING {
+            assert!(codes.contains(code), "{fault:?}: {codes:?}");
+        }
+        assert!(
+            !codes.iter().any(|c| c.starts_with("SL03")),
+            "{fault:?}: {codes:?}"
+        );
+        assert!(hits > 0);
+    }
+    for (fault, expected) in [
+        (Fault::Reset, "SL034"),
+        (Fault::SlowDown(usize::MAX), "SL036"),
+        (Fault::Blackhole, "SL035"),
+    ] {
+        let (codes, took, _) = through(fault);
+        assert!(
+            codes.contains(&expected),
+            "{fault:?}: expected {expected}, got {codes:?}"
+        );
+        assert!(took < Duration::from_secs(60), "{fault:?} took {took:?}");
+    }
+}
+
 #[test]
 fn a_failing_delete_never_passes_and_the_probe_object_is_still_removed() {
     let Some(moto) = moto() else { return };
