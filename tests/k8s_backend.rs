@@ -201,6 +201,15 @@ fn clusters_in_the_api_are_checked_like_files_and_their_config_base_must_be_a_re
     }
 
     let backend = open(&config, "token");
+    // One object per page: every `continue` token is followed, nothing is lost or repeated.
+    let url = StoreUrl::parse("k8s://token").expect("url");
+    let paged = vfs::k8s::open(&url, &env(&config))
+        .expect("open")
+        .with_page_size(1);
+    assert_eq!(
+        paged.list("").expect("paged list"),
+        backend.list("").expect("list")
+    );
     let found = common::finding_codes(backend.as_ref());
     // The same rule findings as the files on disk, found through the API.
     common::assert_example_rule_findings(&found);

@@ -34,6 +34,8 @@ const GROUP: &str = "/apis/kops.k8s.io/v1alpha2";
 const PAGE_SIZE: usize = 500;
 /// Bound on list pages followed for one resource.
 const MAX_PAGES: usize = 10_000;
+/// Namespaces read at the same time.
+const CONCURRENT_NAMESPACES: usize = 8;
 
 /// Every presented document, by key.
 type Documents = BTreeMap<String, Vec<u8>>;
@@ -44,6 +46,8 @@ pub struct K8sBackend {
     client: reqwest::Client,
     /// Every presented document by key, once fetched.
     snapshot: Mutex<Option<Arc<Documents>>>,
+    /// Objects asked for per list request.
+    page_size: usize,
 }
 
 /// Opens a `k8s://` store: reads the kubeconfig now, the API on first use.
@@ -89,6 +93,7 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<K8sBackend, VfsErro
         target,
         client,
         snapshot: Mutex::new(None),
+        page_size: PAGE_SIZE,
     })
 }
 
@@ -113,6 +118,12 @@ const SSH_CREDENTIALS: Resource = Resource {
 };
 
 impl K8sBackend {
+    /// Lists with smaller pages (tests exercise `continue` tokens without 500 objects).
+    pub fn with_page_size(mut self, page_size: usize) -> K8sBackend {
+        self.page_size = page_size.max(1);
+        self
+    }
+
     /// The API server this store reads, for messages.
     pub fn server(&self) -> &str {
         &self.target.server
@@ -131,7 +142,7 @@ impl K8sBackend {
         let mut items = Vec::new();
         let mut cont: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let mut url = format!("{}{path}?limit={PAGE_SIZE}", self.target.server);
+            let mut url = format!("{}{path}?limit={}", self.target.server, self.page_size);
             if let Some(c) = &cont {
                 url.push_str("&continue=");
                 url.push_str(
@@ -192,49 +203,63 @@ impl K8sBackend {
         ))
     }
 
+    /// Every cluster and the objects in its namespace; namespaces are read concurrently
+    /// (at most [`CONCURRENT_NAMESPACES`] at a time).
     async fn fetch(&self) -> Result<Documents, VfsError> {
+        use futures::{StreamExt, TryStreamExt};
         let store = self.root.redacted();
         let clusters = self
             .list_all(&format!("{GROUP}/clusters"))
             .await?
             .ok_or_else(|| k8s_diags::crds_missing(&store, &self.target.server))?;
-        let mut docs = BTreeMap::new();
-        for cluster in clusters {
-            let Some(name) = cluster["metadata"]["name"].as_str().map(str::to_string) else {
-                continue;
-            };
-            if validate_key(&name).is_err() || name.contains('/') || name.is_empty() {
-                continue; // not a name any file store could hold either
-            }
-            let namespace = cluster["metadata"]["namespace"]
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| name.replace('.', "-"));
-            docs.insert(format!("{name}/config"), render(&cluster, "Cluster"));
-            for (resource, folder, kind) in [
-                (&INSTANCE_GROUPS, "instancegroup", "InstanceGroup"),
-                (&KEYSETS, "pki/keysets", "Keyset"),
-                (&SSH_CREDENTIALS, "pki/ssh", "SSHCredential"),
-            ] {
-                let path = format!("{GROUP}/namespaces/{namespace}/{}", resource.plural);
-                let items = match self.list_all(&path).await? {
-                    Some(items) => items,
-                    None if resource.optional => continue,
-                    None => return Err(k8s_diags::crds_missing(&store, &self.target.server)),
-                };
-                for item in items {
-                    let Some(item_name) = item["metadata"]["name"].as_str() else {
-                        continue;
-                    };
-                    if item_name.contains('/') || validate_key(item_name).is_err() {
-                        continue;
-                    }
-                    let mut item = item.clone();
-                    if kind == "Keyset" {
-                        strip_private_material(&mut item);
-                    }
-                    docs.insert(format!("{name}/{folder}/{item_name}"), render(&item, kind));
+        let per_cluster: Vec<Vec<(String, Vec<u8>)>> = futures::stream::iter(clusters)
+            .map(|cluster| self.cluster_documents(cluster))
+            .buffer_unordered(CONCURRENT_NAMESPACES)
+            .try_collect()
+            .await?;
+        Ok(per_cluster.into_iter().flatten().collect())
+    }
+
+    /// One cluster's documents: its `config`, and the objects of its namespace.
+    async fn cluster_documents(&self, cluster: Value) -> Result<Vec<(String, Vec<u8>)>, VfsError> {
+        let Some(name) = cluster["metadata"]["name"].as_str().map(str::to_string) else {
+            return Ok(Vec::new());
+        };
+        if validate_key(&name).is_err() || name.contains('/') || name.is_empty() {
+            return Ok(Vec::new()); // not a name any file store could hold either
+        }
+        let namespace = cluster["metadata"]["namespace"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| name.replace('.', "-"));
+        let mut docs = vec![(format!("{name}/config"), render(&cluster, "Cluster"))];
+        for (resource, folder, kind) in [
+            (&INSTANCE_GROUPS, "instancegroup", "InstanceGroup"),
+            (&KEYSETS, "pki/keysets", "Keyset"),
+            (&SSH_CREDENTIALS, "pki/ssh", "SSHCredential"),
+        ] {
+            let path = format!("{GROUP}/namespaces/{namespace}/{}", resource.plural);
+            let items = match self.list_all(&path).await? {
+                Some(items) => items,
+                None if resource.optional => continue,
+                None => {
+                    return Err(k8s_diags::crds_missing(
+                        &self.root.redacted(),
+                        &self.target.server,
+                    ))
                 }
+            };
+            for mut item in items {
+                let Some(item_name) = item["metadata"]["name"].as_str().map(str::to_string) else {
+                    continue;
+                };
+                if item_name.contains('/') || validate_key(&item_name).is_err() {
+                    continue;
+                }
+                if kind == "Keyset" {
+                    strip_private_material(&mut item);
+                }
+                docs.push((format!("{name}/{folder}/{item_name}"), render(&item, kind)));
             }
         }
         Ok(docs)
