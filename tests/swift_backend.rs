@@ -208,3 +208,29 @@ fn wrong_password_missing_container_reader_role_and_unknown_region_are_coded() {
     let found = common::finding_codes(open(&vars, &name).as_ref());
     assert!(has(&found, "SL034"), "an unreachable Keystone: {found:?}");
 }
+
+/// Keystone in the test stack issues tokens that expire after 5 seconds. Waiting past that
+/// (a deadline, not a race) makes Swift refuse the backend's token with 401; the backend must
+/// ask Keystone for a new one and carry on, without the caller seeing an error.
+#[test]
+fn an_expired_token_is_renewed_once_and_the_call_succeeds() {
+    let Some(auth) = keystone() else { return };
+    let name = container(&auth);
+    let url = StoreUrl::parse(&format!("swift://{name}/kops")).expect("url");
+    let backend = vfs::open(&url, &env_of(&openrc(&auth, "admin", "admin-secret"))).expect("open");
+    backend
+        .write("c.example.com/config", b"kind: Cluster\n")
+        .expect("write with the first token");
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    assert_eq!(
+        backend
+            .list("")
+            .expect("list after the token expired")
+            .len(),
+        1
+    );
+    assert_eq!(
+        backend.read("c.example.com/config", 1024).expect("read"),
+        b"kind: Cluster\n"
+    );
+}

@@ -111,6 +111,9 @@ public_endpoint = http://127.0.0.1:{port}/
 connection = sqlite:///{STATE}/keystone.db
 [token]
 provider = fernet
+# Tokens expire after 5 seconds, so every longer test run renews them (the swift:// backend
+# must ask Keystone again when Swift answers 401).
+expiration = 5
 [fernet_tokens]
 key_repository = {STATE}/fernet-keys
 [fernet_receipts]
@@ -144,11 +147,13 @@ def start_keystone():
     )
     env = dict(os.environ, OS_KEYSTONE_CONFIG_FILES=conf)
     serve = (
-        "import sys, wsgiref.simple_server as w\n"
+        "import socketserver, wsgiref.simple_server as w\n"
         "from keystone.server.wsgi import initialize_public_application as init\n"
         "class Quiet(w.WSGIRequestHandler):\n"
         "    def log_message(self, *a): pass\n"
-        f"w.make_server('127.0.0.1', {port}, init(), handler_class=Quiet).serve_forever()\n"
+        "class Threaded(socketserver.ThreadingMixIn, w.WSGIServer):\n"
+        "    daemon_threads = True\n"
+        f"w.make_server('127.0.0.1', {port}, init(), server_class=Threaded, handler_class=Quiet).serve_forever()\n"
     )
     spawn("keystone", [sys.executable, "-c", serve], env=env)
     wait_for(url, "Keystone")
