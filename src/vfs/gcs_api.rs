@@ -21,8 +21,8 @@ use super::object::MAX_LISTED_OBJECTS;
 use super::rest::{self, Answer, Bounded};
 use super::runtime::block_on;
 use super::{
-    prefixed, validate_key, validate_write_key, verify_read_back, Backend, ObjectMeta,
-    RemoteErrorKind, VfsError,
+    key_of, list_prefix, prefixed, validate_key, validate_write_key, verify_read_back, Backend,
+    ObjectMeta, RemoteErrorKind, VfsError,
 };
 use crate::findings::Finding;
 use crate::resolve::url::StoreUrl;
@@ -213,17 +213,7 @@ impl Backend for GcsBackend {
 
     fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
         validate_key(prefix)?;
-        let full_prefix = self.object_name(prefix);
-        let full_prefix = if prefix.is_empty() && !self.prefix.is_empty() {
-            format!("{full_prefix}/")
-        } else {
-            full_prefix
-        };
-        let strip = if self.prefix.is_empty() {
-            0
-        } else {
-            self.prefix.len() + 1
-        };
+        let full_prefix = list_prefix(&self.prefix, prefix);
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         for _ in 0..MAX_PAGES {
@@ -252,7 +242,7 @@ impl Backend for GcsBackend {
                 let Some(name) = item["name"].as_str() else {
                     continue;
                 };
-                if let Some(key) = name.get(strip..).filter(|k| k.starts_with(prefix)) {
+                if let Some(key) = key_of(&self.prefix, name).filter(|k| k.starts_with(prefix)) {
                     out.push(ObjectMeta {
                         key: key.to_string(),
                         size: size_of(item),

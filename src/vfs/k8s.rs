@@ -23,7 +23,7 @@ use super::k8s_diags;
 use super::kubeconfig::{self, KubeAuth, KubeTarget};
 use super::rest;
 use super::runtime::block_on;
-use super::{validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
+use super::{bounded_copy, validate_key, Backend, ObjectMeta, RemoteErrorKind, VfsError};
 use crate::env::Environment;
 use crate::findings::Finding;
 use crate::resolve::url::{Scheme, StoreUrl};
@@ -410,18 +410,7 @@ impl Backend for K8sBackend {
 
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
         validate_key(key)?;
-        let snapshot = self.snapshot()?;
-        let data = snapshot.get(key).ok_or_else(|| VfsError::NotFound {
-            url: self.url_of(key),
-        })?;
-        if data.len() as u64 > max_bytes {
-            return Err(VfsError::TooLarge {
-                url: self.url_of(key),
-                size: data.len() as u64,
-                limit: max_bytes,
-            });
-        }
-        Ok(data.clone())
+        bounded_copy(self.snapshot()?.get(key), self.url_of(key), max_bytes)
     }
 
     fn write(&self, key: &str, _data: &[u8]) -> Result<(), VfsError> {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex, RwLock};
 
-use super::{validate_key, Backend, ObjectMeta, VfsError};
+use super::{bounded_copy, validate_key, Backend, ObjectMeta, VfsError};
 use crate::resolve::url::StoreUrl;
 
 type Objects = Arc<RwLock<BTreeMap<String, Vec<u8>>>>;
@@ -77,19 +77,7 @@ impl Backend for MemBackend {
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
         validate_key(key)?;
         let map = self.read_map();
-        let data = map
-            .get(&self.full_key(key))
-            .ok_or_else(|| VfsError::NotFound {
-                url: self.url_of(key),
-            })?;
-        if data.len() as u64 > max_bytes {
-            return Err(VfsError::TooLarge {
-                url: self.url_of(key),
-                size: data.len() as u64,
-                limit: max_bytes,
-            });
-        }
-        Ok(data.clone())
+        bounded_copy(map.get(&self.full_key(key)), self.url_of(key), max_bytes)
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {

@@ -309,6 +309,25 @@ pub fn prefixed(prefix: &str, key: &str) -> String {
     }
 }
 
+/// The name prefix that lists `prefix` (a key prefix) inside a store's prefix: everything
+/// under the store for an empty `prefix`, never objects that merely start like the store.
+pub fn list_prefix(store_prefix: &str, prefix: &str) -> String {
+    if store_prefix.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{store_prefix}/{prefix}")
+    }
+}
+
+/// The key of a listed object name, relative to the store's prefix (`None` when the name
+/// is not inside it).
+pub fn key_of<'a>(store_prefix: &str, name: &'a str) -> Option<&'a str> {
+    if store_prefix.is_empty() {
+        return Some(name);
+    }
+    name.strip_prefix(store_prefix)?.strip_prefix('/')
+}
+
 /// Confirms a write by reading the object back, for answers that carry no checksum to
 /// compare: success is only reported for content that is really stored.
 pub fn verify_read_back(backend: &dyn Backend, key: &str, data: &[u8]) -> Result<(), VfsError> {
@@ -321,6 +340,24 @@ pub fn verify_read_back(backend: &dyn Backend, key: &str, data: &[u8]) -> Result
             detail: "content read back differs from what was written".into(),
         })
     }
+}
+
+/// An in-memory object's bytes under the read bound (memfs, the k8s snapshot); `url` names
+/// it in errors.
+pub(crate) fn bounded_copy(
+    data: Option<&Vec<u8>>,
+    url: String,
+    max_bytes: u64,
+) -> Result<Vec<u8>, VfsError> {
+    let data = data.ok_or(VfsError::NotFound { url: url.clone() })?;
+    if data.len() as u64 > max_bytes {
+        return Err(VfsError::TooLarge {
+            url,
+            size: data.len() as u64,
+            limit: max_bytes,
+        });
+    }
+    Ok(data.clone())
 }
 
 /// Opens the backend for a store URL.
@@ -358,6 +395,18 @@ pub fn open_with_control(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listing_prefixes_stay_inside_the_store_prefix() {
+        assert_eq!(list_prefix("", "c/"), "c/");
+        assert_eq!(list_prefix("kops", ""), "kops/");
+        assert_eq!(list_prefix("kops", "c/"), "kops/c/");
+        assert_eq!(key_of("kops", "kops/c/config"), Some("c/config"));
+        assert_eq!(key_of("kops", "kops-old/c/config"), None);
+        assert_eq!(key_of("", "c/config"), Some("c/config"));
+        assert_eq!(prefixed("kops", ""), "kops");
+        assert_eq!(prefixed("", "c"), "c");
+    }
 
     #[test]
     fn rejects_escaping_keys() {

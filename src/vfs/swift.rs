@@ -17,8 +17,8 @@ use super::rest::{self, Answer, Bounded};
 use super::runtime::block_on;
 use super::swift_auth::{self, Session, SwiftSettings};
 use super::{
-    prefixed, validate_key, validate_write_key, verify_read_back, Backend, ObjectMeta,
-    RemoteErrorKind, VfsError,
+    key_of, list_prefix, prefixed, validate_key, validate_write_key, verify_read_back, Backend,
+    ObjectMeta, RemoteErrorKind, VfsError,
 };
 use crate::env::Environment;
 use crate::findings::Finding;
@@ -325,16 +325,7 @@ impl Backend for SwiftBackend {
 
     fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
         validate_key(prefix)?;
-        let full_prefix = if self.prefix.is_empty() {
-            prefix.to_string()
-        } else {
-            format!("{}/{prefix}", self.prefix)
-        };
-        let strip = if self.prefix.is_empty() {
-            0
-        } else {
-            self.prefix.len() + 1
-        };
+        let full_prefix = list_prefix(&self.prefix, prefix);
         let container_path = format!("/{}", utf8_percent_encode(&self.container, PATH_SET));
         let mut out = Vec::new();
         let mut marker: Option<String> = None;
@@ -378,7 +369,7 @@ impl Backend for SwiftBackend {
             for item in page {
                 let Some(name) = item.name else { continue };
                 marker = Some(name.clone());
-                if let Some(key) = name.get(strip..) {
+                if let Some(key) = key_of(&self.prefix, &name) {
                     if key.starts_with(prefix) {
                         out.push(ObjectMeta {
                             key: key.to_string(),
