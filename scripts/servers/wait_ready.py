@@ -12,20 +12,12 @@ import time
 import urllib.error
 import urllib.request
 
-if sys.argv[1] == "--line":
-    # wait_ready.py --line FILE PID [SECONDS]: until FILE holds a line (a server printed its
-    # address there), or PID exits. Prints that line.
-    file, pid = sys.argv[2], int(sys.argv[3])
-    seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 30
-    for _ in range(int(seconds * 10)):
-        try:
-            with open(file, encoding="utf-8") as f:
-                line = f.readline().strip()
-            if line:
-                print(line)
-                sys.exit(0)
-        except OSError:
-            pass
+def poll(ready, pid, tries):
+    """Calls ready() every 0.1 s, at most `tries` times, while process `pid` lives; exits 0
+    as soon as it returns True, 1 when the process is gone or the tries are spent."""
+    for _ in range(tries):
+        if ready():
+            sys.exit(0)
         try:
             os.kill(pid, 0)
         except OSError:
@@ -33,19 +25,34 @@ if sys.argv[1] == "--line":
         time.sleep(0.1)
     sys.exit(1)
 
-endpoint, path, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-for _ in range(300):
+
+def printed_line(file):
+    """wait_ready.py --line FILE PID [SECONDS]: FILE holds a line (a server printed its
+    address there); the line is printed."""
     try:
-        opener.open(endpoint + path, timeout=1)
-        sys.exit(0)
+        with open(file, encoding="utf-8") as f:
+            line = f.readline().strip()
+    except OSError:
+        return False
+    if line:
+        print(line)
+    return bool(line)
+
+
+def answers(url):
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        opener.open(url, timeout=1)
+        return True
     except urllib.error.HTTPError:
-        sys.exit(0)  # an error status still means the server listens
+        return True  # an error status still means the server listens
     except OSError:
-        pass
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        sys.exit(1)
-    time.sleep(0.1)
-sys.exit(1)
+        return False
+
+
+if sys.argv[1] == "--line":
+    seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 30
+    poll(lambda: printed_line(sys.argv[2]), int(sys.argv[3]), int(seconds * 10))
+else:
+    endpoint, path, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    poll(lambda: answers(endpoint + path), pid, 300)
