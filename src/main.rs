@@ -11,7 +11,7 @@ use statelint::baseline::Baseline;
 use statelint::check::{self, CheckOptions, Progress};
 use statelint::cli::{
     CheckArgs, Cli, Command, ExplainArgs, FixFormat, FixPolicyArgs, InitArgs, ListFormat,
-    ProbeArgs, ResolveArgs, RulesArgs,
+    ProbeArgs, ResolveArgs, RulesArgs, SeverityArg,
 };
 use statelint::codes;
 use statelint::config::{self, LintConfig};
@@ -76,6 +76,22 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(status as u8)
+}
+
+/// The fail level (`--fail-on`, else `.statelint.yaml`, else `error`) and the findings after
+/// the lint config's severities and suppressions, sorted for every renderer.
+fn settle(
+    fail_on: Option<SeverityArg>,
+    lint_config: &LintConfig,
+    findings: Vec<statelint::findings::Finding>,
+) -> (Severity, config::Applied) {
+    let fail_on = fail_on
+        .map(Severity::from)
+        .or(lint_config.fail_on)
+        .unwrap_or(Severity::Error);
+    let mut applied = config::apply(lint_config, findings, config::today_utc());
+    sort_findings(&mut applied.findings);
+    (fail_on, applied)
 }
 
 /// Renders a run report in `format` and turns it into the exit status.
@@ -169,14 +185,8 @@ fn run_check(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io
         }
     }
 
-    let fail_on = args
-        .fail_on
-        .map(Severity::from)
-        .or(lint_config.fail_on)
-        .unwrap_or(Severity::Error);
-    let applied = config::apply(&lint_config, findings, config::today_utc());
+    let (fail_on, applied) = settle(args.fail_on, &lint_config, findings);
     let mut findings = applied.findings;
-    sort_findings(&mut findings);
 
     let store_root = resolution
         .store
@@ -669,14 +679,8 @@ fn run_policy_lint(
         }
         Err(e) => findings.push(e.into_finding()),
     }
-    let fail_on = args
-        .fail_on
-        .map(Severity::from)
-        .or(lint_config.fail_on)
-        .unwrap_or(Severity::Error);
-    let applied = config::apply(&lint_config, findings, config::today_utc());
-    let mut findings = applied.findings;
-    sort_findings(&mut findings);
+    let (fail_on, applied) = settle(args.fail_on, &lint_config, findings);
+    let findings = applied.findings;
     let report = RunReport {
         suppressed: applied.suppressed,
         ..RunReport::new(None, findings, fail_on)

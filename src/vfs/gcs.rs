@@ -21,6 +21,7 @@ use std::sync::Arc;
 use super::gcs_api::GcsBackend;
 use super::gcs_diags;
 use super::http;
+use super::secret::Secret;
 use super::VfsError;
 use crate::env::Environment;
 use crate::findings::Finding;
@@ -37,21 +38,11 @@ pub enum GcsCredential {
     /// Emulator: nothing is signed.
     Anonymous,
     /// A service-account key file (its JSON is kept, never printed).
-    ServiceAccount { path: PathBuf, json: SecretJson },
+    ServiceAccount { path: PathBuf, json: Secret },
     /// A gcloud `authorized_user` file (refresh token).
     AuthorizedUser { path: PathBuf },
     /// Tokens from the GCE metadata server.
     MetadataServer,
-}
-
-/// Credential file contents that never show in `Debug` output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretJson(String);
-
-impl std::fmt::Debug for SecretJson {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretJson(***)")
-    }
 }
 
 /// Everything needed to build the client, resolved from the URL and the environment.
@@ -194,7 +185,7 @@ fn parse_credentials_file(url: &str, path: &Path, text: String) -> Result<GcsCre
             }
             Ok(GcsCredential::ServiceAccount {
                 path: path.to_path_buf(),
-                json: SecretJson(text),
+                json: Secret::new(text),
             })
         }
         "authorized_user" => {
@@ -255,7 +246,9 @@ pub fn build(
                 bearer: String::new(),
             })))
             .with_skip_signature(true),
-        GcsCredential::ServiceAccount { json, .. } => builder.with_service_account_key(&json.0),
+        GcsCredential::ServiceAccount { json, .. } => {
+            builder.with_service_account_key(json.expose())
+        }
         GcsCredential::AuthorizedUser { path } => {
             builder.with_application_credentials(path.to_string_lossy())
         }

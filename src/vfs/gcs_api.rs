@@ -13,7 +13,6 @@
 
 use base64::Engine as _;
 use object_store::gcp::GcpCredentialProvider;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::{Method, StatusCode};
 
 use super::http::Timeouts;
@@ -33,14 +32,6 @@ pub const GOOGLE_ENDPOINT: &str = "https://storage.googleapis.com";
 const PAGE_SIZE: usize = 1000;
 /// Bound on listing pages (with [`MAX_LISTED_OBJECTS`]).
 const MAX_PAGES: usize = 1 + MAX_LISTED_OBJECTS / PAGE_SIZE;
-
-/// An object name as one path segment: everything but unreserved characters is encoded,
-/// `/` included.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 pub struct GcsBackend {
     root: StoreUrl,
@@ -89,16 +80,12 @@ impl GcsBackend {
         prefixed(&self.prefix, key)
     }
 
-    fn enc(text: &str) -> String {
-        utf8_percent_encode(text, SEGMENT).to_string()
-    }
-
     fn object_url(&self, key: &str) -> String {
         format!(
             "{}/storage/v1/b/{}/o/{}",
             self.base,
-            Self::enc(&self.bucket),
-            Self::enc(&self.object_name(key))
+            rest::encode(&self.bucket),
+            rest::encode(&self.object_name(key))
         )
     }
 
@@ -220,12 +207,12 @@ impl Backend for GcsBackend {
             let mut url = format!(
                 "{}/storage/v1/b/{}/o?prefix={}&maxResults={PAGE_SIZE}",
                 self.base,
-                Self::enc(&self.bucket),
-                Self::enc(&full_prefix)
+                rest::encode(&self.bucket),
+                rest::encode(&full_prefix)
             );
             if let Some(t) = &token {
                 url.push_str("&pageToken=");
-                url.push_str(&Self::enc(t));
+                url.push_str(&rest::encode(t));
             }
             let answer = self.run(prefix, Method::GET, url, None, 64 * 1024 * 1024)?;
             if !answer.status.is_success() {
@@ -285,8 +272,8 @@ impl Backend for GcsBackend {
         let url = format!(
             "{}/upload/storage/v1/b/{}/o?uploadType=media&name={}",
             self.base,
-            Self::enc(&self.bucket),
-            Self::enc(&self.object_name(key))
+            rest::encode(&self.bucket),
+            rest::encode(&self.object_name(key))
         );
         let answer = self.run(key, Method::POST, url, Some(data), 1024 * 1024)?;
         if !answer.status.is_success() {

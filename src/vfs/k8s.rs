@@ -60,17 +60,15 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<K8sBackend, VfsErro
         k8s_diags::kubeconfig_invalid(&redacted, &format!("{what}: {e}"))
     };
     if let Some(pem) = &target.ca_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem)
+        let (trusting, count) = rest::trust_pem(builder, pem)
             .map_err(|e| tls_error("the cluster's certificate authority is not PEM", e))?;
-        if certs.is_empty() {
+        if count == 0 {
             return Err(k8s_diags::kubeconfig_invalid(
                 &redacted,
                 "the cluster's certificate authority holds no PEM certificate",
             ));
         }
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
+        builder = trusting;
     }
     if target.insecure_skip_tls_verify {
         builder = builder.danger_accept_invalid_certs(true);
@@ -145,10 +143,7 @@ impl K8sBackend {
             let mut url = format!("{}{path}?limit={}", self.target.server, self.page_size);
             if let Some(c) = &cont {
                 url.push_str("&continue=");
-                url.push_str(
-                    &percent_encoding::utf8_percent_encode(c, percent_encoding::NON_ALPHANUMERIC)
-                        .to_string(),
-                );
+                url.push_str(&rest::encode(c));
             }
             let mut request = self.client.get(&url).header("Accept", "application/json");
             request = match &self.target.auth {

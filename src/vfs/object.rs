@@ -138,14 +138,7 @@ fn runtime_error(url: String, e: String) -> VfsError {
 
 /// Whether an ETag is the hex MD5 of `data` (quotes ignored).
 fn etag_is_md5_of(etag: &str, data: &[u8]) -> bool {
-    use md5::{Digest, Md5};
-    let tag = etag.trim_matches('"');
-    if tag.len() != 32 {
-        return false;
-    }
-    let digest = Md5::digest(data);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    tag.eq_ignore_ascii_case(&hex)
+    super::rest::etag_matches(Some(etag), &super::rest::md5_hex(data))
 }
 
 impl Backend for ObjectStoreBackend {

@@ -2,6 +2,7 @@
 //! the Kubernetes API): one client configuration, bounded retries with backoff, bounded
 //! bodies, and the mapping of statuses and transport errors to [`RemoteErrorKind`].
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::HeaderMap;
 use reqwest::{RequestBuilder, Response, StatusCode};
 use std::time::Duration;
@@ -17,6 +18,32 @@ pub fn client_builder(timeouts: Timeouts) -> reqwest::ClientBuilder {
         .connect_timeout(timeouts.connect)
         .no_proxy()
         .user_agent(concat!("statelint/", env!("CARGO_PKG_VERSION")))
+}
+
+/// Characters sent as they are in a path segment or a query value: RFC 3986's unreserved
+/// ones. Everything else, `/` included, is percent-encoded.
+pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes one path segment or query value (see [`UNRESERVED`]).
+pub fn encode(text: &str) -> String {
+    utf8_percent_encode(text, UNRESERVED).to_string()
+}
+
+/// Trusts the certificates of a PEM bundle besides the system roots; returns how many.
+pub fn trust_pem(
+    builder: reqwest::ClientBuilder,
+    pem: &[u8],
+) -> Result<(reqwest::ClientBuilder, usize), reqwest::Error> {
+    let certs = reqwest::Certificate::from_pem_bundle(pem)?;
+    let count = certs.len();
+    let builder = certs
+        .into_iter()
+        .fold(builder, |b, cert| b.add_root_certificate(cert));
+    Ok((builder, count))
 }
 
 /// Statuses worth another try: 5xx, 429 and Swift's 498 (rate limited).
@@ -143,6 +170,11 @@ pub fn md5_hex(data: &[u8]) -> String {
         .collect()
 }
 
+/// Whether an ETag is the hex MD5 `md5_hex` (quotes and case ignored).
+pub fn etag_matches(etag: Option<&str>, md5_hex: &str) -> bool {
+    etag.is_some_and(|t| t.trim_matches('"').eq_ignore_ascii_case(md5_hex))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +198,12 @@ mod tests {
         assert!(backoff(0) < backoff(1));
         assert_eq!(backoff(30), Duration::from_secs(5));
         assert_eq!(md5_hex(b"hello"), "5d41402abc4b2a76b9719d911017c592");
+        assert_eq!(encode("a/b c~d_e.f-g?"), "a%2Fb%20c~d_e.f-g%3F");
+        let md5 = md5_hex(b"hello");
+        assert!(etag_matches(
+            Some("\"5D41402ABC4B2A76B9719D911017C592\""),
+            &md5
+        ));
+        assert!(!etag_matches(None, &md5));
     }
 }

@@ -7,7 +7,7 @@
 //! at most [`http::MAX_RETRIES`] times. Writes send the MD5 of the content as `ETag`, so
 //! Swift itself refuses a corrupted upload (422), and the returned `ETag` is compared too.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet};
 use reqwest::{Method, StatusCode};
 use std::sync::{Arc, Mutex};
 
@@ -28,12 +28,7 @@ use crate::resolve::url::StoreUrl;
 const PAGE_SIZE: usize = 10_000;
 
 /// Characters kept as-is in an object path: unreserved ones and `/`.
-const PATH_SET: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~')
-    .remove(b'/');
+const PATH_SET: &AsciiSet = &rest::UNRESERVED.remove(b'/');
 
 pub struct SwiftBackend {
     root: StoreUrl,
@@ -67,15 +62,14 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<SwiftBackend, VfsEr
             ),
             help: "point `OS_CACERT` at the cloud's CA bundle (PEM), or unset it".into(),
         })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| VfsError::Config {
-            url: redacted.clone(),
-            code: &crate::vfs::diags::BAD_CREDENTIALS,
-            message: format!("`OS_CACERT` (`{}`) is not a PEM bundle: {e}", ca.display()),
-            help: "point `OS_CACERT` at the cloud's CA bundle (PEM), or unset it".into(),
-        })?;
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
+        builder = rest::trust_pem(builder, &pem)
+            .map(|(builder, _)| builder)
+            .map_err(|e| VfsError::Config {
+                url: redacted.clone(),
+                code: &crate::vfs::diags::BAD_CREDENTIALS,
+                message: format!("`OS_CACERT` (`{}`) is not a PEM bundle: {e}", ca.display()),
+                help: "point `OS_CACERT` at the cloud's CA bundle (PEM), or unset it".into(),
+            })?;
     }
     let client = builder.build().map_err(|e| VfsError::Remote {
         url: redacted.clone(),
@@ -275,18 +269,11 @@ impl SwiftBackend {
     }
 }
 
-/// Characters kept as-is in a query value: unreserved ones.
-const QUERY_SET: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
 /// `?a=1&b=x%2Fy`, or nothing for no parameters.
 fn query_string(params: &[(&str, String)]) -> String {
     let pairs: Vec<String> = params
         .iter()
-        .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, QUERY_SET)))
+        .map(|(k, v)| format!("{k}={}", rest::encode(v)))
         .collect();
     if pairs.is_empty() {
         String::new()
@@ -301,11 +288,6 @@ fn keystone_message(text: &str) -> String {
         .ok()
         .and_then(|v| v["error"]["message"].as_str().map(|m| format!("({m})")))
         .unwrap_or_default()
-}
-
-/// Whether an ETag is the hex MD5 `expected` (quotes ignored).
-fn etag_matches(etag: Option<&str>, expected: &str) -> bool {
-    etag.is_some_and(|t| t.trim_matches('"').eq_ignore_ascii_case(expected))
 }
 
 #[derive(serde::Deserialize)]
@@ -424,7 +406,7 @@ impl Backend for SwiftBackend {
         };
         let answer = self.run(key, call, 64 * 1024)?;
         match answer.status.as_u16() {
-            201 | 200 if etag_matches(answer.header("ETag"), &md5) => Ok(()),
+            201 | 200 if rest::etag_matches(answer.header("ETag"), &md5) => Ok(()),
             // No or another ETag: verify by reading the object back.
             201 | 200 => verify_read_back(self, key, data),
             404 => Err(self.remote(
@@ -498,15 +480,5 @@ mod tests {
             b.object_path("c.example.com/instancegroup/nodes a?b"),
             "/kops-state/clusters/c.example.com/instancegroup/nodes%20a%3Fb"
         );
-    }
-
-    #[test]
-    fn etags_compare_without_quotes() {
-        let md5 = rest::md5_hex(b"hello");
-        assert!(etag_matches(
-            Some("\"5D41402ABC4B2A76B9719D911017C592\""),
-            &md5
-        ));
-        assert!(!etag_matches(None, &md5));
     }
 }

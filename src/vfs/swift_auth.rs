@@ -161,16 +161,17 @@ pub fn v3_base(store: &str, raw: &str) -> Result<String, VfsError> {
 /// Credentials from the `OS_*` variables, or why they are incomplete.
 fn from_env(env: &dyn Environment) -> Result<(String, Method, Scope), String> {
     let auth_url = var(env, "OS_AUTH_URL").ok_or("`OS_AUTH_URL` is not set")?;
-    let user_domain = first(env, &["OS_USER_DOMAIN_ID"])
-        .map(Domain::Id)
-        .or_else(|| first(env, &["OS_USER_DOMAIN_NAME"]).map(Domain::Name))
-        .or_else(|| first(env, &["OS_DOMAIN_ID"]).map(Domain::Id))
-        .or_else(|| first(env, &["OS_DOMAIN_NAME"]).map(Domain::Name));
-    let project_domain = first(env, &["OS_PROJECT_DOMAIN_ID"])
-        .map(Domain::Id)
-        .or_else(|| first(env, &["OS_PROJECT_DOMAIN_NAME"]).map(Domain::Name))
-        .or_else(|| first(env, &["OS_DOMAIN_ID"]).map(Domain::Id))
-        .or_else(|| first(env, &["OS_DOMAIN_NAME"]).map(Domain::Name));
+    // `OS_DOMAIN_*` is the older spelling for both the user's and the project's domain.
+    let domain = |id: &str, name: &str| {
+        var(env, id)
+            .map(Domain::Id)
+            .or_else(|| var(env, name).map(Domain::Name))
+    };
+    let shared_domain = domain("OS_DOMAIN_ID", "OS_DOMAIN_NAME");
+    let user_domain =
+        domain("OS_USER_DOMAIN_ID", "OS_USER_DOMAIN_NAME").or_else(|| shared_domain.clone());
+    let project_domain =
+        domain("OS_PROJECT_DOMAIN_ID", "OS_PROJECT_DOMAIN_NAME").or_else(|| shared_domain.clone());
     let user = match (var(env, "OS_USERID"), var(env, "OS_USERNAME")) {
         (Some(id), _) => Some(User::Id(id)),
         (None, Some(name)) => Some(User::Name {
@@ -501,6 +502,14 @@ mod tests {
 
     const STORE: &str = "swift://kops-state";
 
+    /// The code and message of a configuration error.
+    fn config_error(err: VfsError) -> (&'static str, String) {
+        match err {
+            VfsError::Config { code, message, .. } => (code.code, message),
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+
     fn openrc() -> MapEnv {
         MapEnv::new()
             .with_var("OS_AUTH_URL", "https://keystone.example.com:5000/v3/")
@@ -560,10 +569,8 @@ mod tests {
             .with_var("OS_PASSWORD", "x")
             .with_home("/nonexistent-home");
         let err = resolve(STORE, &env).expect_err("no domain");
-        let VfsError::Config { code, message, .. } = err else {
-            panic!("config error")
-        };
-        assert_eq!(code.code, "SL060");
+        let (code, message) = config_error(err);
+        assert_eq!(code, "SL060");
         assert!(message.contains("OS_USER_DOMAIN_NAME"), "{message}");
     }
 
@@ -606,10 +613,8 @@ mod tests {
         )
         .expect("write");
         let err = resolve(STORE, &env).expect_err("incomplete file");
-        let VfsError::Config { code, message, .. } = err else {
-            panic!("config error")
-        };
-        assert_eq!(code.code, "SL064");
+        let (code, message) = config_error(err);
+        assert_eq!(code, "SL064");
         assert!(message.contains("`user` and `user_id`"), "{message}");
         assert!(message.contains("OS_AUTH_URL"), "{message}");
     }
@@ -637,10 +642,8 @@ mod tests {
         let env = openrc().with_var("OS_REGION_NAME", "RegionThree");
         let s = resolve(STORE, &env).expect("settings");
         let err = s.storage_url(STORE, &body).expect_err("no such region");
-        let VfsError::Config { code, message, .. } = err else {
-            panic!("config error")
-        };
-        assert_eq!(code.code, "SL062");
+        let (code, message) = config_error(err);
+        assert_eq!(code, "SL062");
         assert!(message.contains("public in `RegionTwo`"), "{message}");
     }
 
