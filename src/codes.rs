@@ -1,36 +1,9 @@
-//! The table of every public code. Codes are a contract: never reuse one, retire with a
-//! status. Each area of statelint owns its slice of the table, declared beside its checks.
+//! The registry of every public code. Codes are a contract: never reuse one, retire with a
+//! status. Each area of statelint declares its codes beside its checks (with
+//! [`crate::findings::code`]); this module only gathers them, so it sits above every area
+//! and nothing below imports it.
 
-use crate::findings::Severity;
-
-/// Metadata of one public code; `doc` is the Markdown printed by `statelint explain`.
-#[derive(Debug)]
-pub struct CodeInfo {
-    /// e.g. `SL101`.
-    pub code: &'static str,
-    /// kebab-case name, e.g. `config-base-mismatch`.
-    pub name: &'static str,
-    pub default_severity: Severity,
-    /// One line: what the code means.
-    pub summary: &'static str,
-    /// Markdown with the sections "What it checks", "Why", "Example", "Fix".
-    pub doc: &'static str,
-}
-
-/// Declares one code: `code!(STATIC, "SL123", "kebab-name", Severity, "summary", "doc")`.
-/// The doc is Markdown with the sections "What it checks", "Why", "Example", "Fix".
-macro_rules! code {
-    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal, $doc:literal) => {
-        pub static $id: $crate::codes::CodeInfo = $crate::codes::CodeInfo {
-            code: $code,
-            name: $name,
-            default_severity: $crate::findings::Severity::$sev,
-            summary: $summary,
-            doc: $doc,
-        };
-    };
-}
-pub(crate) use code;
+use crate::findings::CodeInfo;
 
 /// Every code, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {

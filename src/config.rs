@@ -8,35 +8,35 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use crate::codes::{self, CodeInfo};
+use crate::codes;
 use crate::document::Document;
-use crate::findings::{Finding, Location, Severity};
+use crate::findings::{code, CodeInfo, Finding, Location, Severity};
 use crate::source::SourceDb;
 use crate::yaml;
 
-pub static UNUSED_SUPPRESSION: CodeInfo = CodeInfo {
-    code: "SL900",
-    name: "unused-suppression",
-    default_severity: Severity::Warning,
-    summary: "a suppression in `.statelint.yaml` matches no finding",
-    doc: "## What it checks\nSuppressions that did not hide any finding in this run.\n\n## Why\nA suppression outliving its problem hides the next, real occurrence.\n\n## Example\n```yaml\nsuppress:\n  - code: SL101\n    cluster: fixed.example.com\n    reason: moving buckets\n```\n\n## Fix\nDelete the suppression.\n",
-};
+code!(
+    UNUSED_SUPPRESSION,
+    "SL900",
+    "unused-suppression",
+    Warning,
+    "a suppression in `.statelint.yaml` matches no finding"
+);
 
-pub static INVALID_CONFIG: CodeInfo = CodeInfo {
-    code: "SL901",
-    name: "invalid-lint-config",
-    default_severity: Severity::Error,
-    summary: "`.statelint.yaml` is malformed or names an unknown code",
-    doc: "## What it checks\nThat `.statelint.yaml` matches `schemas/statelint-config.schema.json` and that every code it names exists.\n\n## Why\nA typo in a suppression or override silently does nothing.\n\n## Example\n```yaml\nseverity:\n  SL999: off\n```\n\n## Fix\nUse a code listed by `statelint rules`.\n",
-};
+code!(
+    INVALID_CONFIG,
+    "SL901",
+    "invalid-lint-config",
+    Error,
+    "`.statelint.yaml` is malformed or names an unknown code"
+);
 
-pub static EXPIRED_SUPPRESSION: CodeInfo = CodeInfo {
-    code: "SL902",
-    name: "expired-suppression",
-    default_severity: Severity::Warning,
-    summary: "a suppression's `expires` date has passed; it no longer hides findings",
-    doc: "## What it checks\nSuppressions whose `expires` date is before today.\n\n## Why\nTemporary exceptions must come back for review instead of living forever.\n\n## Example\n```yaml\nsuppress:\n  - code: SL101\n    reason: migration in progress\n    expires: 2025-01-31\n```\n\n## Fix\nFix the finding, or extend the date with a fresh reason.\n",
-};
+code!(
+    EXPIRED_SUPPRESSION,
+    "SL902",
+    "expired-suppression",
+    Warning,
+    "a suppression's `expires` date has passed; it no longer hides findings"
+);
 
 pub static CODES: &[&CodeInfo] = &[&UNUSED_SUPPRESSION, &INVALID_CONFIG, &EXPIRED_SUPPRESSION];
 

@@ -6,8 +6,43 @@
 use serde::Serialize;
 use std::fmt;
 
-use crate::codes::CodeInfo;
 use crate::source::{FileId, Span};
+
+/// Metadata of one public code. The documentation `statelint explain` prints lives in
+/// `docs/codes/<CODE>.md`, with the sections "What it checks", "Why", "Example", "Fix".
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// e.g. `SL101`.
+    pub code: &'static str,
+    /// kebab-case name, e.g. `config-base-mismatch`.
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// One line: what the code means.
+    pub summary: &'static str,
+    /// Markdown, from `docs/codes/<CODE>.md`.
+    pub doc: &'static str,
+}
+
+/// Declares one code: `code!(STATIC, "SL123", "kebab-name", Severity, "summary")`.
+/// Its documentation is compiled in from `docs/codes/SL123.md`, so a code without a doc
+/// file does not build.
+macro_rules! code {
+    ($id:ident, $code:literal, $name:literal, $sev:ident, $summary:literal) => {
+        pub static $id: $crate::findings::CodeInfo = $crate::findings::CodeInfo {
+            code: $code,
+            name: $name,
+            default_severity: $crate::findings::Severity::$sev,
+            summary: $summary,
+            doc: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/docs/codes/",
+                $code,
+                ".md"
+            )),
+        };
+    };
+}
+pub(crate) use code;
 
 /// How bad a finding is. Ordered: `Note < Warning < Error < Critical`.
 #[derive(

@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod codes;
+pub mod commands;
 pub mod config;
 pub mod document;
 pub mod env;

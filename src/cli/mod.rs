@@ -297,9 +297,9 @@ pub struct ResolveArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
-    pub format: ListFormat,
+    /// Output format (`markdown` is the table in `docs/codes/README.md`).
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
 }
 
 #[derive(Debug, Args)]
@@ -332,6 +332,14 @@ pub struct CompletionsArgs {
 pub enum ListFormat {
     Human,
     Json,
+}
+
+/// Formats of `statelint rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 /// `--fail-on` values.

@@ -14,8 +14,7 @@ pub mod s3;
 use serde::Serialize;
 use std::sync::Arc;
 
-use crate::codes::CodeInfo;
-use crate::findings::Finding;
+use crate::findings::{CodeInfo, Finding};
 use crate::store;
 use crate::vfs::{Backend, RemoteErrorKind, VfsError};
 

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use std::io::{self, Write};
 
 use super::{fingerprint, Reporter, RunReport};
-use crate::codes::{self, CodeInfo};
-use crate::findings::{Finding, Location, Severity};
+use crate::codes;
+use crate::findings::{CodeInfo, Finding, Location, Severity};
 use crate::source::SourceDb;
 
 /// The `$schema` of the output.

@@ -1,19 +1,18 @@
 //! SL101: `spec.configBase` does not name where the cluster's files really are.
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding, Severity};
 use crate::resolve::url::{Scheme, StoreUrl};
 
 use super::support::at;
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL101",
-    name: "config-base-mismatch",
-    default_severity: Severity::Error,
-    summary: "`spec.configBase` points somewhere other than the cluster's real location",
-    doc: "## What it checks\nThat `spec.configBase`, when set, names `<store>/<cluster-name>`, the folder the cluster's `config` was read from.\n\n## Why\nkops reads the user objects (`config`, `instancegroup/`) from the store, but keys, secrets, the completed spec and every node's boot configuration from `configBase`. After a store is copied to a new bucket, a stale `configBase` silently keeps new nodes on the old bucket, and deleting the old bucket later breaks the cluster. kops itself does not check this.\n\nA local (`file://`) store is often a copy of a bucket; there a remote `configBase` cannot be verified and the finding is a warning.\n\n## Example\n```yaml\n# in s3://new-kops-state/prod.example.com/config\nspec:\n  configBase: s3://old-kops-state/prod.example.com\n```\n\n## Fix\nSet `spec.configBase` to the real location (or remove it: kops derives it), e.g. `kops edit cluster prod.example.com`, then `kops update cluster --yes` so nodes pick it up.\n",
-};
+code!(
+    INFO,
+    "SL101",
+    "config-base-mismatch",
+    Error,
+    "`spec.configBase` points somewhere other than the cluster's real location"
+);
 
 pub struct ConfigBaseMismatch;
 

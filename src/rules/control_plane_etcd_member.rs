@@ -1,18 +1,17 @@
 //! SL112: a control-plane group is not a member of every etcd cluster.
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
 use super::support::{at, etcd_clusters, ig_name, is_control_plane};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL112",
-    name: "control-plane-not-etcd-member",
-    default_severity: Severity::Error,
-    summary: "a control-plane instance group is missing from an etcd cluster",
-    doc: "## What it checks\nThat every InstanceGroup with role `ControlPlane` (or `Master`) hosts a member of every etcd cluster (`main`, `events`, ...).\n\n## Why\nkops runs one member of each etcd cluster on each control-plane group; a group left out of one cluster runs an API server without a local etcd member, and kops validation rejects the spec.\n\n## Example\nThree control-plane groups, but `events` lists members for only two of them.\n\n## Fix\nAdd an `etcdMembers` entry for the group to every etcd cluster, or remove the group.\n",
-};
+code!(
+    INFO,
+    "SL112",
+    "control-plane-not-etcd-member",
+    Error,
+    "a control-plane instance group is missing from an etcd cluster"
+);
 
 pub struct ControlPlaneEtcdMember;
 

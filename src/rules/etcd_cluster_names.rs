@@ -2,20 +2,19 @@
 
 use std::collections::HashSet;
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::suggest::did_you_mean;
 
 use super::support::{at, etcd_clusters, quoted_list};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL116",
-    name: "etcd-cluster-names",
-    default_severity: Severity::Error,
-    summary: "an etcd cluster name is unknown or repeated, or a member name is repeated",
-    doc: "## What it checks\nThat `spec.etcdClusters[].name` is one of `main`, `events`, `cilium`, `leases`, each at most once, and that member names are unique within an etcd cluster.\n\n## Why\nkops validation only accepts those etcd clusters; a repeated name or member makes two etcd-manager instances fight over the same volume and backups.\n\n## Example\n```yaml\netcdClusters:\n- name: main\n- name: main\n```\n\n## Fix\nKeep one entry per etcd cluster and give each member a distinct name (usually the zone letter).\n",
-};
+code!(
+    INFO,
+    "SL116",
+    "etcd-cluster-names",
+    Error,
+    "an etcd cluster name is unknown or repeated, or a member name is repeated"
+);
 
 pub struct EtcdClusterNames;
 

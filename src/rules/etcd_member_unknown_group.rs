@@ -1,19 +1,18 @@
 //! SL108: an etcd member refers to an instance group that does not exist.
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::suggest::did_you_mean;
 
 use super::support::{at, at_key, etcd_clusters, ig_name, quoted_list};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL108",
-    name: "etcd-member-unknown-group",
-    default_severity: Severity::Error,
-    summary: "an etcd member's `instanceGroup` is missing or names no instance group",
-    doc: "## What it checks\nThat every `etcdMembers[].instanceGroup` is set and names an InstanceGroup of the cluster.\n\n## Why\nEach etcd member runs on its control-plane group; a member pointing at a renamed or deleted group never starts, and the etcd cluster loses quorum.\n\n## Example\n```yaml\netcdMembers:\n- name: a\n  instanceGroup: master-us-east-1a   # the group is now control-plane-us-east-1a\n```\n\n## Fix\nName the existing control-plane group that should host the member.\n",
-};
+code!(
+    INFO,
+    "SL108",
+    "etcd-member-unknown-group",
+    Error,
+    "an etcd member's `instanceGroup` is missing or names no instance group"
+);
 
 pub struct EtcdMemberUnknownGroup;
 

@@ -1,19 +1,18 @@
 //! SL105: an instance group names a subnet the cluster does not have.
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::suggest::did_you_mean;
 
 use super::support::{at, quoted_list, strings, subnets};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL105",
-    name: "ig-unknown-subnet",
-    default_severity: Severity::Error,
-    summary: "an instance group uses a subnet that is not in the Cluster's `spec.subnets`",
-    doc: "## What it checks\nThat every name in an InstanceGroup's `spec.subnets` is the `name` of one of the Cluster's `spec.subnets`.\n\n## Why\nkops refuses to build the group (`InstanceGroup ... subnet ... not found`); it usually follows a zone being removed from the cluster or a copy of a group from another cluster.\n\n## Example\n```yaml\n# instancegroup/nodes, in a cluster with subnets us-east-1a and us-east-1b\nspec:\n  subnets:\n  - us-east-1c\n```\n\n## Fix\nUse one of the cluster's subnet names, or add the subnet to the Cluster first.\n",
-};
+code!(
+    INFO,
+    "SL105",
+    "ig-unknown-subnet",
+    Error,
+    "an instance group uses a subnet that is not in the Cluster's `spec.subnets`"
+);
 
 pub struct IgUnknownSubnet;
 

@@ -1,18 +1,17 @@
 //! SL106: an instance group names a zone none of the cluster's subnets is in.
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
 use super::support::{at, ig_name, quoted_list, strings, subnets};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL106",
-    name: "ig-unknown-zone",
-    default_severity: Severity::Error,
-    summary: "an instance group uses a zone that no cluster subnet is in",
-    doc: "## What it checks\nThat every entry of an InstanceGroup's `spec.zones` is the `zone` of one of the Cluster's subnets.\n\n## Why\nInstances are placed in the group's subnets; a zone with no subnet cannot host any, and kops rejects the group.\n\n## Example\n```yaml\nspec:\n  zones:\n  - eu-west-1d\n```\n\n## Fix\nUse a zone the cluster has a subnet in, or add a subnet in that zone to the Cluster.\n",
-};
+code!(
+    INFO,
+    "SL106",
+    "ig-unknown-zone",
+    Error,
+    "an instance group uses a zone that no cluster subnet is in"
+);
 
 pub struct IgUnknownZone;
 

@@ -2,19 +2,18 @@
 
 use serde_json::Value;
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
 use super::support::{at, ig_name};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL114",
-    name: "instance-group-size",
-    default_severity: Severity::Error,
-    summary: "an instance group has `minSize` greater than `maxSize`, or a negative size",
-    doc: "## What it checks\nThat `spec.minSize` and `spec.maxSize` are not negative and that `minSize <= maxSize`.\n\n## Why\nThe cloud's autoscaling group rejects such bounds, so `kops update cluster` fails; it usually comes from raising one bound and forgetting the other.\n\n## Example\n```yaml\nspec:\n  minSize: 3\n  maxSize: 1\n```\n\n## Fix\nRaise `maxSize` (or lower `minSize`) so `minSize <= maxSize`.\n",
-};
+code!(
+    INFO,
+    "SL114",
+    "instance-group-size",
+    Error,
+    "an instance group has `minSize` greater than `maxSize`, or a negative size"
+);
 
 pub struct InstanceGroupSize;
 

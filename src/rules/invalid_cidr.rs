@@ -2,19 +2,18 @@
 
 use ipnet::IpNet;
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
 use super::support::{at, strings, subnets};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL115",
-    name: "invalid-cidr",
-    default_severity: Severity::Error,
-    summary: "a CIDR of the cluster is malformed or has host bits set",
-    doc: "## What it checks\n`spec.networkCIDR`, `spec.additionalNetworkCIDRs`, `spec.nonMasqueradeCIDR`, `spec.podCIDR`, `spec.serviceClusterIPRange` and every `spec.subnets[].cidr`: each must parse as a CIDR whose address is the network address.\n\n## Why\nkops rejects malformed ranges; `172.20.32.5/19` is almost always a typo for `172.20.32.0/19`, and tools disagree on what it means.\n\n## Example\n```yaml\nsubnets:\n- name: us-east-1a\n  cidr: 172.20.32.5/19\n```\n\n## Fix\nWrite the network address: the message shows it.\n",
-};
+code!(
+    INFO,
+    "SL115",
+    "invalid-cidr",
+    Error,
+    "a CIDR of the cluster is malformed or has host bits set"
+);
 
 pub struct InvalidCidr;
 

@@ -2,19 +2,18 @@
 
 use serde_json::Value;
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
 use super::support::{at, at_key};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL109",
-    name: "invalid-kubernetes-version",
-    default_severity: Severity::Error,
-    summary: "`spec.kubernetesVersion` is missing or not a semantic version",
-    doc: "## What it checks\nThat `spec.kubernetesVersion` is set and is a semantic version with an optional `v` (`1.30.2`, `v1.31.0-rc.1`), or an `http(s)` URL to release binaries whose path names such a version (`.../v1.30.2/`).\n\n## Why\nkops requires it and refuses to proceed otherwise. Unquoted `1.30` is a YAML number, not the version `1.30.0`; and a misspelt key (see SL121) leaves the version unset.\n\n## Example\n```yaml\nspec:\n  kubernetesVersion: 1.30\n```\n\n## Fix\nWrite the full version as a string: `kubernetesVersion: 1.30.2`.\n",
-};
+code!(
+    INFO,
+    "SL109",
+    "invalid-kubernetes-version",
+    Error,
+    "`spec.kubernetesVersion` is missing or not a semantic version"
+);
 
 pub struct KubernetesVersion;
 

@@ -1,18 +1,17 @@
 //! SL113: the cluster has no control-plane group, or no node group.
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
 use super::support::{at_key, is_control_plane, is_node};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL113",
-    name: "missing-role-groups",
-    default_severity: Severity::Error,
-    summary: "the cluster has no control-plane instance group, or no node group",
-    doc: "## What it checks\nThat among the cluster's InstanceGroups at least one has role `ControlPlane` (or `Master`) and at least one has role `Node`.\n\n## Why\nWithout a control plane there is no cluster; without nodes no workload can be scheduled. A store copied without all of `instancegroup/` is the usual cause.\n\n## Example\n`instancegroup/` containing only `nodes`.\n\n## Fix\nRestore the missing group files from the original store, or create the group with `kops create ig`.\n",
-};
+code!(
+    INFO,
+    "SL113",
+    "missing-role-groups",
+    Error,
+    "the cluster has no control-plane instance group, or no node group"
+);
 
 pub struct MissingRoleGroups;
 

@@ -24,9 +24,8 @@ pub mod support;
 
 use std::path::Path;
 
-use crate::codes::CodeInfo;
 use crate::document::Document;
-use crate::findings::Finding;
+use crate::findings::{CodeInfo, Finding};
 use crate::resolve::url::StoreUrl;
 
 /// One instance group as found in the store.

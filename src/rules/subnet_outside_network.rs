@@ -2,19 +2,18 @@
 
 use ipnet::IpNet;
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
 use super::support::{at, strings, subnets};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL103",
-    name: "subnet-outside-network",
-    default_severity: Severity::Error,
-    summary: "a subnet CIDR is not inside `networkCIDR` or `additionalNetworkCIDRs`",
-    doc: "## What it checks\nThat every `spec.subnets[].cidr` lies inside `spec.networkCIDR` or one of `spec.additionalNetworkCIDRs` (skipped when no `networkCIDR` is set, e.g. a shared VPC).\n\n## Why\nkops rejects the cluster (`Subnet ... had a CIDR that was not a subnet of the NetworkCIDR`), and the cloud cannot create such a subnet in the VPC.\n\n## Example\n```yaml\nspec:\n  networkCIDR: 172.20.0.0/16\n  subnets:\n  - name: us-east-1a\n    cidr: 10.0.32.0/19\n```\n\n## Fix\nPick a subnet CIDR inside the network, or add the range to `additionalNetworkCIDRs` (and to the VPC).\n",
-};
+code!(
+    INFO,
+    "SL103",
+    "subnet-outside-network",
+    Error,
+    "a subnet CIDR is not inside `networkCIDR` or `additionalNetworkCIDRs`"
+);
 
 pub struct SubnetOutsideNetwork;
 

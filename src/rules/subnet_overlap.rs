@@ -2,19 +2,18 @@
 
 use ipnet::IpNet;
 
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
 use super::support::{at, subnets};
 use super::{ClusterContext, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL104",
-    name: "subnet-overlap",
-    default_severity: Severity::Error,
-    summary: "two subnets of the cluster have overlapping CIDRs",
-    doc: "## What it checks\nThat no two `spec.subnets[].cidr` ranges overlap.\n\n## Why\nThe cloud refuses to create the second subnet (`InvalidSubnet.Conflict` on AWS), so `kops update cluster` fails half-way; a hand-edited copy of a subnet block is the usual cause.\n\n## Example\n```yaml\nsubnets:\n- {name: eu-west-1a, cidr: 172.20.32.0/19, zone: eu-west-1a}\n- {name: eu-west-1b, cidr: 172.20.48.0/20, zone: eu-west-1b}\n```\n\n## Fix\nGive each subnet its own range (for a /16 network, /19 blocks starting at .32, .64, .96 ...).\n",
-};
+code!(
+    INFO,
+    "SL104",
+    "subnet-overlap",
+    Error,
+    "two subnets of the cluster have overlapping CIDRs"
+);
 
 pub struct SubnetOverlap;
 

@@ -5,9 +5,8 @@
 use serde_json::Value;
 
 use super::{ClusterContext, InstanceGroup};
-use crate::codes::CodeInfo;
 use crate::document::Document;
-use crate::findings::Finding;
+use crate::findings::{CodeInfo, Finding};
 
 /// A finding at the value of `pointer` in `doc`, carrying the pointer.
 pub fn at(info: &'static CodeInfo, doc: &Document, pointer: &str, message: String) -> Finding {

@@ -1,21 +1,35 @@
 //! Codes and typed constructors for JSON Schema findings (SL100, SL120-SL122).
 
-use crate::codes::code;
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location};
+use crate::findings::{code, CodeInfo, Finding, Location};
 
-code!(SCHEMA_VIOLATION, "SL100", "schema-violation", Error,
-    "a field has the wrong type or shape for kops.k8s.io/v1alpha2",
-    "## What it checks\nEvery Cluster and InstanceGroup document against the JSON Schema in `schemas/` (generated from the kops CRDs): types, integer-or-string quantities, patterns, array and object shapes.\n\n## Why\nkops refuses to load a document whose fields do not decode, and the error it prints names neither the file nor the line.\n\n## Example\n```yaml\nspec:\n  maxSize: \"three\"\n```\n\n## Fix\nGive the field a value of the type the message names; `kops edit` shows the expected form.\n");
-code!(MISSING_REQUIRED_FIELD, "SL120", "missing-required-field", Error,
-    "a required field is missing",
-    "## What it checks\nFields the kops API requires: `apiVersion`, `kind`, `metadata.name`, `spec`, and required fields of nested objects.\n\n## Why\nWithout them kops cannot identify or build the object; a truncated copy of the store often looks like this.\n\n## Example\n```yaml\napiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nspec: {}\n```\n\n## Fix\nAdd the field; restore the document from a backup or the bucket's object versions if it was truncated.\n");
-code!(UNKNOWN_FIELD, "SL121", "unknown-field", Error,
-    "a field that the kops API does not define (often a typo)",
-    "## What it checks\nKeys that are not part of the kops.k8s.io/v1alpha2 schema at their position.\n\n## Why\nkops ignores unknown fields when it reads the store, so a misspelt setting silently has no effect: `kubernetesVersoin: 1.30.0` leaves the version unset.\n\n## Example\n```yaml\nspec:\n  kubernetesVersoin: 1.30.0\n```\n\n## Fix\nRename the key to the suggested field, or remove it.\n");
-code!(INVALID_ENUM_VALUE, "SL122", "invalid-enum-value", Error,
-    "a field holds a value outside the set kops accepts",
-    "## What it checks\nFields with a closed set of values, such as an InstanceGroup `role`, a subnet `type`, the `apiVersion`, or `topology.dns.type`.\n\n## Why\nkops rejects such documents, or, for some fields, treats the unknown value as a default you did not intend.\n\n## Example\n```yaml\nspec:\n  role: Worker\n```\n\n## Fix\nUse one of the values the message lists (they are case-sensitive).\n");
+code!(
+    SCHEMA_VIOLATION,
+    "SL100",
+    "schema-violation",
+    Error,
+    "a field has the wrong type or shape for kops.k8s.io/v1alpha2"
+);
+code!(
+    MISSING_REQUIRED_FIELD,
+    "SL120",
+    "missing-required-field",
+    Error,
+    "a required field is missing"
+);
+code!(
+    UNKNOWN_FIELD,
+    "SL121",
+    "unknown-field",
+    Error,
+    "a field that the kops API does not define (often a typo)"
+);
+code!(
+    INVALID_ENUM_VALUE,
+    "SL122",
+    "invalid-enum-value",
+    Error,
+    "a field holds a value outside the set kops accepts"
+);
 
 /// Every code of this module.
 pub static CODES: &[&CodeInfo] = &[

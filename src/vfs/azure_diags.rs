@@ -2,26 +2,34 @@
 //! environment configures the Azure backend, and where that differs from what current kops
 //! (1.36 and later) does with the same environment.
 
-use crate::codes::code;
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Location};
+use crate::findings::{code, CodeInfo, Finding, Location};
 use crate::vfs::VfsError;
 
-code!(STORAGE_ACCOUNT_SET, "SL050", "azure-storage-account-set", Error,
-    "`AZURE_STORAGE_ACCOUNT` is set, which current kops rejects for `azureblob://` stores",
-    "## What it checks\nWhether `AZURE_STORAGE_ACCOUNT` is set while the state store is an `azureblob://` URL.\n\n## Why\nkops up to 1.35 took the storage account from `AZURE_STORAGE_ACCOUNT` and the container from the URL host (`azureblob://<container>/<key>`). Since 1.36 the account is part of the URL (`azureblob://<account>/<container>/<key>`) and kops stops with an error when the variable is still set, so that an old environment cannot silently point at another account. statelint reads the store with the account from the URL and reports the variable.\n\n## Example\n```sh\nexport AZURE_STORAGE_ACCOUNT=kopsstate\nstatelint check --state azureblob://kopsstate/state/kops\n```\n\n## Fix\n`unset AZURE_STORAGE_ACCOUNT`, and make sure the store URL names the account first: `azureblob://<account>/<container>/<prefix>`.\n");
-code!(LEGACY_URL, "SL051", "azure-legacy-url", Error,
-    "the `azureblob://` URL looks like the legacy `azureblob://<container>/<key>` form",
-    "## What it checks\nThat the first part of an `azureblob://` URL is a storage account name (3 to 24 lowercase letters and digits), and that it agrees with a leftover `AZURE_STORAGE_ACCOUNT`.\n\n## Why\nkops 1.35 and older read `azureblob://<container>/<key>` with the account from `AZURE_STORAGE_ACCOUNT`. Current kops reads the host as the account, so an old URL sends every request to a storage account named like the container (usually a DNS failure or someone else's account).\n\n## Example\n```sh\nAZURE_STORAGE_ACCOUNT=kopsstate statelint check --state azureblob://kops-state/clusters\n```\n\n## Fix\nWrite the URL as `azureblob://<account>/<container>/<prefix>`, e.g. `azureblob://kopsstate/kops-state/clusters`.\n");
+code!(
+    STORAGE_ACCOUNT_SET,
+    "SL050",
+    "azure-storage-account-set",
+    Error,
+    "`AZURE_STORAGE_ACCOUNT` is set, which current kops rejects for `azureblob://` stores"
+);
+code!(
+    LEGACY_URL,
+    "SL051",
+    "azure-legacy-url",
+    Error,
+    "the `azureblob://` URL looks like the legacy `azureblob://<container>/<key>` form"
+);
 code!(KEY_CREDENTIALS, "SL052", "azure-key-credentials", Warning,
-    "an account key or SAS token authenticates statelint, but kops authenticates through Microsoft Entra ID",
-    "## What it checks\nWhether the Azure credentials statelint uses come from an account key (`AZURE_STORAGE_KEY`, `AZURE_STORAGE_ACCOUNT_KEY`, `AZURE_STORAGE_ACCESS_KEY`) or a SAS token (`AZURE_STORAGE_SAS_TOKEN`, `AZURE_STORAGE_SAS_KEY`).\n\n## Why\nCurrent kops builds its blob client from the Azure default credential chain (service principal variables, workload identity, managed identity, Azure CLI). A check that passes with a key proves that the store is readable, not that kops can read it with the same environment.\n\n## Example\n```sh\nAZURE_STORAGE_KEY=... statelint check --state azureblob://kopsstate/state/kops\n```\n\n## Fix\nAlso run the check without the key, with the identity kops will use (`AZURE_CLIENT_ID`/`AZURE_TENANT_ID`/`AZURE_CLIENT_SECRET`, or a managed identity), or suppress this code when the key is intended.\n");
-code!(INCOMPLETE_SERVICE_PRINCIPAL, "SL053", "azure-incomplete-service-principal", Warning,
-    "some but not all of the service principal variables are set",
-    "## What it checks\nThat `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET` (or `AZURE_FEDERATED_TOKEN_FILE` for workload identity) are set together.\n\n## Why\nThe Azure default credential chain skips the environment credential when one of them is missing and falls through to managed identity, which only answers on an Azure VM: the resulting error names the metadata endpoint, not the missing variable.\n\n## Example\n```sh\nexport AZURE_TENANT_ID=... AZURE_CLIENT_ID=...   # AZURE_CLIENT_SECRET forgotten\n```\n\n## Fix\nExport the missing variable, or unset the others to use a managed identity on purpose (`AZURE_CLIENT_ID` alone selects a user-assigned identity).\n");
+    "an account key or SAS token authenticates statelint, but kops authenticates through Microsoft Entra ID");
+code!(
+    INCOMPLETE_SERVICE_PRINCIPAL,
+    "SL053",
+    "azure-incomplete-service-principal",
+    Warning,
+    "some but not all of the service principal variables are set"
+);
 code!(ENDPOINT_OVERRIDE, "SL054", "azure-endpoint-override", Note,
-    "`STATELINT_AZURE_ENDPOINT` redirects Azure requests away from `https://<account>.blob.core.windows.net`",
-    "## What it checks\nWhether `STATELINT_AZURE_ENDPOINT` is set, and that it is an `http://` or `https://` URL.\n\n## Why\nThe override exists for local emulators (azurite) and sovereign clouds. kops has no such variable and always talks to `https://<account>.blob.core.windows.net/`, so a check against another endpoint says nothing about what kops will see. An unparsable value stops the backend.\n\n## Example\n```sh\nSTATELINT_AZURE_ENDPOINT=http://127.0.0.1:10000/devstoreaccount1 statelint check --state azureblob://devstoreaccount1/state\n```\n\n## Fix\nUnset `STATELINT_AZURE_ENDPOINT` to check the real account, or correct its value.\n");
+    "`STATELINT_AZURE_ENDPOINT` redirects Azure requests away from `https://<account>.blob.core.windows.net`");
 
 pub static CODES: &[&CodeInfo] = &[
     &STORAGE_ACCOUNT_SET,

@@ -29,9 +29,8 @@ pub mod swift_diags;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::codes::CodeInfo;
 use crate::env::Environment;
-use crate::findings::Finding;
+use crate::findings::{CodeInfo, Finding};
 use crate::resolve::url::{Scheme, StoreUrl};
 
 /// Default bound on one object read (kops documents are a few KiB).

@@ -1,16 +1,10 @@
 //! SL302: object actions on bucket ARNs, or bucket actions on object ARNs (they never match).
 
 use super::{entries, is_bucket_arn, is_object_action, is_object_arn, PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL302",
-    name: "action-resource-mismatch",
-    default_severity: Severity::Error,
-    summary: "a statement pairs object actions with bucket ARNs (or bucket actions with object ARNs), so it never matches",
-    doc: "## What it checks\nStatements whose object-level actions (`s3:GetObject`, `s3:PutObject`, ...) only name bucket ARNs (`arn:aws:s3:::bucket`), or whose bucket-level actions (`s3:ListBucket`, `s3:GetBucketLocation`, ...) only name object ARNs (`arn:aws:s3:::bucket/*`).\n\n## Why\nObject actions only match `bucket/key` resources and bucket actions only match the bucket itself: such a statement grants nothing, which is the most common reason a \"correct\" policy still ends in AccessDenied.\n\n## Example\n```json\n{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::kops-state\"}\n```\n\n## Fix\nSplit the statement: bucket actions on `arn:aws:s3:::bucket`, object actions on `arn:aws:s3:::bucket/prefix/*`.\n",
-};
+code!(INFO, "SL302", "action-resource-mismatch", Error,
+    "a statement pairs object actions with bucket ARNs (or bucket actions with object ARNs), so it never matches");
 
 pub struct ActionResourceMismatch;
 pub static RULE: ActionResourceMismatch = ActionResourceMismatch;

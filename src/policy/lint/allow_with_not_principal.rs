@@ -1,17 +1,16 @@
 //! SL305: `Allow` with `NotPrincipal`.
 
 use super::{PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::model::Effect;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL305",
-    name: "allow-with-not-principal",
-    default_severity: Severity::Error,
-    summary: "an `Allow` statement uses `NotPrincipal`, granting everyone not listed",
-    doc: "## What it checks\nStatements combining `\"Effect\": \"Allow\"` with `NotPrincipal`.\n\n## Why\nAWS advises against it: it allows every principal except the listed ones, anonymous users included, which is almost never what was meant.\n\n## Example\n```json\n{\"Effect\": \"Allow\", \"NotPrincipal\": {\"AWS\": \"arn:aws:iam::111122223333:user/eve\"}, \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::kops-state/*\"}\n```\n\n## Fix\nUse `Principal` with the principals to allow; keep `NotPrincipal` for `Deny` statements only.\n",
-};
+code!(
+    INFO,
+    "SL305",
+    "allow-with-not-principal",
+    Error,
+    "an `Allow` statement uses `NotPrincipal`, granting everyone not listed"
+);
 
 pub struct AllowWithNotPrincipal;
 pub static RULE: AllowWithNotPrincipal = AllowWithNotPrincipal;

@@ -3,18 +3,17 @@
 use serde_json::Value;
 
 use super::{PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::evaluate::is_known_operator;
 use crate::yaml::escape_pointer_token;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL312",
-    name: "condition-type-mismatch",
-    default_severity: Severity::Error,
-    summary: "a condition uses an unknown operator, or values of the wrong type for it",
-    doc: "## What it checks\nCondition operators are ones IAM knows; `IpAddress` values are IPs or CIDRs, `Numeric*` values numbers, `Bool` values `true`/`false`, `Date*` values ISO 8601 dates or epoch seconds; `aws:SecureTransport` is compared with `Bool`.\n\n## Why\nA mistyped condition never matches: on an Allow it grants nothing, on a Deny it protects nothing (a `StringEquals` on `aws:SecureTransport` is a classic).\n\n## Example\n```json\n{\"Condition\": {\"IpAddress\": {\"aws:SourceIp\": \"10.0.0.0/33\"}, \"StringEquals\": {\"aws:SecureTransport\": \"false\"}}}\n```\n\n## Fix\nUse the operator family that matches the key's type, and valid values.\n",
-};
+code!(
+    INFO,
+    "SL312",
+    "condition-type-mismatch",
+    Error,
+    "a condition uses an unknown operator, or values of the wrong type for it"
+);
 
 pub struct ConditionTypeMismatch;
 pub static RULE: ConditionTypeMismatch = ConditionTypeMismatch;

@@ -1,19 +1,18 @@
 //! SL304: a principal of another account gets the store but not `s3:GetBucketLocation`.
 
 use super::{aws_principals, entries, PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::arn::is_account_id;
 use crate::policy::evaluate::action_matches;
 use crate::policy::model::Effect;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL304",
-    name: "cross-account-missing-location",
-    default_severity: Severity::Error,
-    summary: "a principal is granted the store but not `s3:GetBucketLocation`",
-    doc: "## What it checks\nFor every AWS principal (outside the bucket owner's account, when it is known) that an Allow grants object or listing access, that some Allow also grants it (or `*`) `s3:GetBucketLocation`.\n\n## Why\nkops looks the bucket's region up with GetBucketLocation first; a cross-account caller needs an explicit grant for it. kops before 1.36 then fails with \"Could not retrieve location for AWS bucket\" although every object permission is in place.\n\n## Example\n```json\n{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::222222222222:role/ci\"}, \"Action\": [\"s3:ListBucket\"], \"Resource\": \"arn:aws:s3:::kops-state\"}\n```\n\n## Fix\nAdd `s3:GetBucketLocation` on `arn:aws:s3:::<bucket>` for that principal (`statelint fix-policy` does it).\n",
-};
+code!(
+    INFO,
+    "SL304",
+    "cross-account-missing-location",
+    Error,
+    "a principal is granted the store but not `s3:GetBucketLocation`"
+);
 
 pub struct CrossAccountMissingLocation;
 pub static RULE: CrossAccountMissingLocation = CrossAccountMissingLocation;

@@ -1,16 +1,15 @@
 //! SL310: two statements with the same `Sid`.
 
 use super::{PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL310",
-    name: "duplicate-sid",
-    default_severity: Severity::Error,
-    summary: "two statements share a `Sid`",
-    doc: "## What it checks\nThat every `Sid` in the policy is unique.\n\n## Why\nS3 rejects bucket policies with duplicate statement ids (`MalformedPolicy`), and tools that update statements by `Sid` (including `statelint fix-policy`) would change the wrong one.\n\n## Example\nTwo statements both with `\"Sid\": \"KopsState\"`.\n\n## Fix\nRename one of them.\n",
-};
+code!(
+    INFO,
+    "SL310",
+    "duplicate-sid",
+    Error,
+    "two statements share a `Sid`"
+);
 
 pub struct DuplicateSid;
 pub static RULE: DuplicateSid = DuplicateSid;

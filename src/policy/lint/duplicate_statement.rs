@@ -3,16 +3,15 @@
 use serde_json::Value;
 
 use super::{PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL309",
-    name: "duplicate-statement",
-    default_severity: Severity::Warning,
-    summary: "a statement repeats an earlier one (apart from its `Sid` and the order of lists)",
-    doc: "## What it checks\nStatements equal to an earlier statement once `Sid` is ignored, single values are read as one-element lists, and lists are compared as sets.\n\n## Why\nDuplicates do nothing but use up the 20 KB policy limit, and make a later edit to one copy ineffective.\n\n## Example\nThe same cross-account grant pasted twice under different `Sid`s.\n\n## Fix\nDelete the repeated statement.\n",
-};
+code!(
+    INFO,
+    "SL309",
+    "duplicate-statement",
+    Warning,
+    "a statement repeats an earlier one (apart from its `Sid` and the order of lists)"
+);
 
 pub struct DuplicateStatement;
 pub static RULE: DuplicateStatement = DuplicateStatement;

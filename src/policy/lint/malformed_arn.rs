@@ -1,17 +1,16 @@
 //! SL307: resources or principals that are not well-formed ARNs or account ids.
 
 use super::{aws_principals, entries, PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::arn::is_account_id;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL307",
-    name: "malformed-arn",
-    default_severity: Severity::Error,
-    summary: "a `Resource` or `Principal` is not a well-formed ARN or 12-digit account id",
-    doc: "## What it checks\n`Resource`/`NotResource` entries are `*` or ARNs; S3 ARNs have empty region and account (`arn:aws:s3:::bucket/key`); `AWS` principals are `*`, a 12-digit account id, or an IAM/STS ARN with a 12-digit account.\n\n## Why\nS3 rejects some of these (`MalformedPolicy`, `Invalid principal`), and accepts others that then match nothing, such as an S3 ARN with a region.\n\n## Example\n```json\n{\"Principal\": {\"AWS\": \"arn:aws:iam::12345:role/ci\"}, \"Resource\": \"arn:aws:s3:us-east-1::kops-state/*\"}\n```\n\n## Fix\nWrite the full 12-digit account id, and S3 ARNs as `arn:aws:s3:::bucket/key`.\n",
-};
+code!(
+    INFO,
+    "SL307",
+    "malformed-arn",
+    Error,
+    "a `Resource` or `Principal` is not a well-formed ARN or 12-digit account id"
+);
 
 pub struct MalformedArn;
 pub static RULE: MalformedArn = MalformedArn;

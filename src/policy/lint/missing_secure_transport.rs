@@ -3,17 +3,16 @@
 use serde_json::Value;
 
 use super::{PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::model::Effect;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL308",
-    name: "missing-secure-transport",
-    default_severity: Severity::Warning,
-    summary: "the policy does not deny requests made without TLS (`aws:SecureTransport`)",
-    doc: "## What it checks\nThat some `Deny` statement has the condition `\"Bool\": {\"aws:SecureTransport\": \"false\"}`.\n\n## Why\nThe store holds private keys and secrets; without the Deny, a misconfigured client may send or fetch them over plain HTTP.\n\n## Example\nA policy with only Allow statements.\n\n## Fix\nAdd `{\"Sid\": \"DenyInsecureTransport\", \"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", \"Resource\": [\"arn:aws:s3:::bucket\", \"arn:aws:s3:::bucket/*\"], \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}}`.\n",
-};
+code!(
+    INFO,
+    "SL308",
+    "missing-secure-transport",
+    Warning,
+    "the policy does not deny requests made without TLS (`aws:SecureTransport`)"
+);
 
 pub struct MissingSecureTransport;
 pub static RULE: MissingSecureTransport = MissingSecureTransport;

@@ -15,8 +15,7 @@ mod policy_too_large;
 mod public_principal;
 mod unknown_action;
 
-use crate::codes::CodeInfo;
-use crate::findings::Finding;
+use crate::findings::{CodeInfo, Finding};
 use crate::policy::model::{OneOrMany, PrincipalKind, Statement};
 use crate::policy::parse::ParsedPolicy;
 

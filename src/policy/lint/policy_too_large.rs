@@ -1,16 +1,15 @@
 //! SL311: the policy is over S3's 20 KB bucket-policy limit.
 
 use super::{PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL311",
-    name: "policy-too-large",
-    default_severity: Severity::Error,
-    summary: "the bucket policy is larger than S3's 20 KB limit",
-    doc: "## What it checks\nThe policy's size without whitespace against the 20,480-byte limit of S3 bucket policies.\n\n## Why\n`put-bucket-policy` refuses larger policies (`PolicyTooLarge`), so a fix that adds statements would fail to apply.\n\n## Example\nOne statement per team prefix, for hundreds of teams.\n\n## Fix\nMerge statements that differ only in their resources or principals, use wildcards in resource paths, or move per-team grants into the teams' identity policies.\n",
-};
+code!(
+    INFO,
+    "SL311",
+    "policy-too-large",
+    Error,
+    "the bucket policy is larger than S3's 20 KB limit"
+);
 
 pub struct PolicyTooLarge;
 pub static RULE: PolicyTooLarge = PolicyTooLarge;

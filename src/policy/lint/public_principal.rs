@@ -1,17 +1,16 @@
 //! SL301: a grant to everyone on a bucket that holds cluster secrets.
 
 use super::{PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::model::Effect;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL301",
-    name: "public-principal",
-    default_severity: Severity::Critical,
-    summary: "an `Allow` to `Principal: \"*\"` without a condition that narrows it",
-    doc: "## What it checks\nAllow statements whose principal is `\"*\"` or `{\"AWS\": \"*\"}` and whose conditions do not restrict the caller (`aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceVpce`, `aws:SourceVpc`, `aws:SourceIp`, `aws:SourceArn`, `aws:SourceAccount`, `aws:userid`).\n\n## Why\nThe state store holds the cluster CA private keys and secrets: anyone on the internet who can read them owns the cluster.\n\n## Example\n```json\n{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::kops-state/*\"}\n```\n\n## Fix\nName the principals (`{\"AWS\": \"arn:aws:iam::111122223333:role/kops\"}`), or add a condition such as `aws:PrincipalOrgID`; keep the bucket's public-access block on.\n",
-};
+code!(
+    INFO,
+    "SL301",
+    "public-principal",
+    Critical,
+    "an `Allow` to `Principal: \"*\"` without a condition that narrows it"
+);
 
 pub struct PublicPrincipal;
 pub static RULE: PublicPrincipal = PublicPrincipal;

@@ -1,18 +1,17 @@
 //! SL306: an `s3:` action that does not exist.
 
 use super::{entries, known_s3_actions, PolicyContext, PolicyRule};
-use crate::codes::CodeInfo;
-use crate::findings::{Finding, Severity};
+use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::evaluate::action_matches;
 use crate::suggest::did_you_mean;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "SL306",
-    name: "unknown-action",
-    default_severity: Severity::Error,
-    summary: "an `s3:` action name that S3 does not have (or a wildcard matching none)",
-    doc: "## What it checks\nEvery `s3:` entry of `Action` and `NotAction` against the list of S3 action names bundled with statelint (`src/policy/lint/s3_actions.txt`); wildcards must match at least one of them.\n\n## Why\nIAM accepts unknown action names silently, so a typo such as `s3:GetObjects` grants nothing and the AccessDenied that follows is hard to explain.\n\n## Example\n```json\n{\"Action\": [\"s3:GetObjects\", \"s3:ListBuckets\"]}\n```\n\n## Fix\nUse the suggested name; the names are case-insensitive but must exist.\n",
-};
+code!(
+    INFO,
+    "SL306",
+    "unknown-action",
+    Error,
+    "an `s3:` action name that S3 does not have (or a wildcard matching none)"
+);
 
 pub struct UnknownAction;
 pub static RULE: UnknownAction = UnknownAction;

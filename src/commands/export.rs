@@ -1,0 +1,57 @@
+//! `statelint export`: a store, verbatim, into a folder with a manifest of hashes.
+
+use std::io::{self, Write};
+
+use crate::env::Environment;
+use crate::source::SourceDb;
+use crate::vfs;
+
+use super::transfer::{open, print_plan};
+use super::{fail, Status};
+use crate::cli::ExportArgs;
+use crate::migrate::{self, Manifest};
+
+pub fn run(args: &ExportArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
+    let sources = SourceDb::new();
+    let resolution = args.store.resolve(env, &sources);
+    let Some(url) = resolution.store else {
+        return fail("no state store: use --state or KOPS_STATE_STORE");
+    };
+    let from = match vfs::open(&url, env) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = std::fs::create_dir_all(&args.to) {
+        return fail(format!("cannot create `{}`: {e}", args.to.display()));
+    }
+    let to = match open(&args.to.display().to_string(), env) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let plan = match migrate::plan_verbatim(from.as_ref(), to.as_ref(), &args.clusters) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let outcome = migrate::execute(&plan, to.as_ref(), args.force, None);
+    if !outcome.complete() {
+        print_plan(&plan, args.force, out)?;
+        return fail("the export is incomplete (conflicting or failed files above)");
+    }
+    let manifest = Manifest::of(&plan);
+    let text = serde_json::to_string_pretty(&manifest).map_err(io::Error::other)?;
+    super::write_file_verified(
+        &args.to.join(migrate::MANIFEST),
+        format!("{text}\n").as_bytes(),
+    )?;
+    writeln!(
+        out,
+        "exported {} file(s) of {} cluster(s) to {} ({} new, {} unchanged); hashes in {}",
+        plan.items.len(),
+        plan.clusters.len(),
+        args.to.display(),
+        outcome.copied.len(),
+        outcome.skipped_identical,
+        migrate::MANIFEST
+    )?;
+    Ok(Status::Clean)
+}

@@ -1,0 +1,199 @@
+//! `statelint fix-policy` (also `statelint --fix-policy`): plan, and with `--apply` write,
+//! the smallest bucket-policy change that grants a principal what kops needs.
+
+use std::io::{self, IsTerminal, Write};
+
+use crate::cli::{FixFormat, FixPolicyArgs};
+use crate::env::Environment;
+use crate::findings::Severity;
+use crate::report::{self, Format, HumanOptions, RunReport};
+use crate::source::SourceDb;
+use crate::vfs;
+
+use super::{fail, write_file_verified, Status};
+
+/// `statelint fix-policy`: plan (and with `--apply`, write) the bucket-policy fix.
+pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
+    use crate::policy::fix::{self, FixInput};
+    use crate::policy::model::PolicyDocument;
+
+    // The live bucket, unless everything needed is given offline.
+    let offline =
+        args.policy.is_some() && args.bucket.is_some() && args.principal.is_some() && !args.apply;
+    let mut s3_store = None;
+    if !offline {
+        let sources = SourceDb::new();
+        let resolution = args.store.resolve(env, &sources);
+        let Some(url) = resolution.store.filter(|u| u.scheme.is_s3_family()) else {
+            return fail("without --policy, --bucket and --principal, fix-policy needs an S3 state store (--state s3://...)");
+        };
+        match vfs::open_with_control(&url, env) {
+            Ok((_, Some(store))) => s3_store = Some(store),
+            Ok((_, None)) => return fail(format!("`{}` is not an S3 store", url.redacted())),
+            Err(e) => return fail(e.to_string()),
+        }
+    }
+    let bucket = match (&args.bucket, &s3_store) {
+        (Some(b), _) => b.clone(),
+        (None, Some(store)) => store.settings.bucket.clone(),
+        (None, None) => return fail("--bucket is required"),
+    };
+    let prefix = match (&args.prefix, &s3_store) {
+        (Some(p), _) => p.clone(),
+        (None, Some(store)) => store.settings.prefix.clone(),
+        (None, None) => String::new(),
+    };
+    let principal = match (&args.principal, &s3_store) {
+        (Some(p), _) => p.clone(),
+        (None, Some(store)) => match store.caller_arn() {
+            // A role session is granted as its role.
+            Ok(arn) => crate::policy::arn::session_to_role_arn(&arn).unwrap_or(arn),
+            Err(e) => {
+                return fail(format!(
+                    "--principal not given and the caller is unknown: {e}"
+                ))
+            }
+        },
+        (None, None) => return fail("--principal is required"),
+    };
+    let current_text = match (&args.policy, &s3_store) {
+        (Some(path), _) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            io::Read::read_to_string(&mut io::stdin(), &mut text)?;
+            Some(text)
+        }
+        (Some(path), _) => Some(std::fs::read_to_string(path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot read policy `{}`: {e}", path.display()),
+            )
+        })?),
+        (None, Some(store)) => match store.bucket_policy() {
+            Ok(text) => text,
+            Err(e) => return fail(format!("cannot read the bucket policy: {e}")),
+        },
+        (None, None) => None,
+    };
+    let current: Option<PolicyDocument> = match &current_text {
+        Some(text) => {
+            let sources = SourceDb::new();
+            let name = args
+                .policy
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| format!("s3://{bucket} (bucket policy)"));
+            match crate::policy::parse::parse(&name, text, &sources) {
+                Ok(parsed) => Some(parsed.policy),
+                Err(e) => {
+                    let finding = e.into_finding();
+                    let report = RunReport::new(None, vec![finding], Severity::Error);
+                    report::reporter(Format::Human, HumanOptions::default())
+                        .render(&report, &sources, out)?;
+                    return Ok(Status::ToolError);
+                }
+            }
+        }
+        None => None,
+    };
+    let plan = match fix::plan(&FixInput {
+        existing: current.as_ref(),
+        template: args.template,
+        principal: &principal,
+        bucket: &bucket,
+        prefix: &prefix,
+    }) {
+        Ok(plan) => plan,
+        Err(e) => return fail(e.to_string()),
+    };
+    let old_json = current
+        .as_ref()
+        .map(|p| p.to_json_pretty())
+        .unwrap_or_default();
+    let new_json = plan.policy.to_json_pretty();
+    let diff = fix::diff(&old_json, &new_json);
+    match args.format {
+        FixFormat::Json => {
+            let value = serde_json::json!({
+                "bucket": bucket,
+                "principal": principal,
+                "template": format!("{:?}", args.template),
+                "changed": plan.changed(),
+                "policy": plan.policy,
+                "added": plan.added,
+                "missing": plan.missing.iter().map(|(a, r)| serde_json::json!({"action": a, "resource": r})).collect::<Vec<_>>(),
+                "blocked": plan.blocked.iter().map(|b| serde_json::json!({"action": b.action, "resource": b.resource, "denied_by": b.by.to_string()})).collect::<Vec<_>>(),
+                "diff": diff,
+                "command": fix::apply_command(&bucket),
+            });
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+            writeln!(out)?;
+        }
+        FixFormat::Terraform => {
+            write!(out, "{}", fix::terraform(&plan.policy, "kops_state_bucket"))?
+        }
+        FixFormat::Human => {
+            if plan.changed() {
+                writeln!(
+                    out,
+                    "bucket policy of `{bucket}`: grants to add for `{principal}`\n"
+                )?;
+                write!(out, "{diff}")?;
+                writeln!(out, "\nthe complete policy:\n{new_json}\n")?;
+                writeln!(out, "apply it with:\n  {}", fix::apply_command(&bucket))?;
+            } else {
+                writeln!(out, "bucket policy of `{bucket}` already grants `{principal}` what the template needs; nothing to change")?;
+            }
+            for b in &plan.blocked {
+                writeln!(
+                    out,
+                    "note: `{}` on `{}` stays denied by {}; remove that Deny if it is unintended",
+                    b.action, b.resource, b.by
+                )?;
+            }
+        }
+    }
+    if args.apply && plan.changed() {
+        let Some(store) = &s3_store else {
+            return fail("--apply needs the live bucket (an S3 --state)");
+        };
+        if !args.yes {
+            if !io::stdin().is_terminal() {
+                return fail("--apply without --yes needs a terminal to confirm; add --yes");
+            }
+            eprint!("write this policy to `{bucket}`? [y/N] ");
+            let mut answer = String::new();
+            io::stdin().read_line(&mut answer)?;
+            if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                eprintln!("statelint: not applied");
+                return Ok(Status::Clean);
+            }
+        }
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let backup = env
+            .current_dir()
+            .unwrap_or_default()
+            .join(format!("statelint-policy-backup-{bucket}-{stamp}.json"));
+        write_file_verified(
+            &backup,
+            current_text.unwrap_or_else(|| "{}".into()).as_bytes(),
+        )?;
+        if let Err(e) = store.put_bucket_policy(&new_json) {
+            return fail(format!(
+                "the policy was not applied: {e} (the old policy is saved in `{}`)",
+                backup.display()
+            ));
+        }
+        eprintln!(
+            "statelint: applied; the previous policy is saved in `{}`",
+            backup.display()
+        );
+    }
+    Ok(if plan.blocked.is_empty() {
+        Status::Clean
+    } else {
+        Status::Findings
+    })
+}

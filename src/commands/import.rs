@@ -1,0 +1,66 @@
+//! `statelint import`: a folder written by `export`, verified against its manifest, into a store.
+
+use std::io::{self, Write};
+
+use crate::env::Environment;
+
+use super::transfer::{confirm, open, open_destination, print_plan};
+use super::{fail, Status};
+use crate::cli::ImportArgs;
+use crate::migrate::{self, Manifest};
+
+pub fn run(args: &ImportArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
+    let manifest_path = args.from.join(migrate::MANIFEST);
+    let manifest: Manifest = match std::fs::read_to_string(&manifest_path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
+        Ok(m) => m,
+        Err(e) => {
+            return fail(format!(
+                "`{}` is not a statelint export: {e}",
+                manifest_path.display()
+            ))
+        }
+    };
+    let from = match open(&args.from.display().to_string(), env) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let damaged = manifest.verify(from.as_ref());
+    if !damaged.is_empty() {
+        for key in &damaged {
+            writeln!(out, "changed or missing: {key}")?;
+        }
+        return fail(format!(
+            "{} file(s) do not match {}; refusing to import",
+            damaged.len(),
+            migrate::MANIFEST
+        ));
+    }
+    let to = match open_destination(&args.to, env) {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
+    let plan = match migrate::plan_verbatim(from.as_ref(), to.as_ref(), &[]) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    print_plan(&plan, args.force, out)?;
+    out.flush()?;
+    if let Err(why) = confirm(&format!("import into {}?", plan.to), args.yes)? {
+        return fail(why);
+    }
+    let outcome = migrate::execute(&plan, to.as_ref(), args.force, None);
+    writeln!(
+        out,
+        "imported {} object(s), {} already identical",
+        outcome.copied.len(),
+        outcome.skipped_identical
+    )?;
+    Ok(if outcome.complete() {
+        Status::Clean
+    } else {
+        Status::Findings
+    })
+}
