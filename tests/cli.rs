@@ -109,7 +109,7 @@ fn tool_errors_exit_2() {
 }
 
 #[test]
-fn a_missing_store_is_a_finding_not_a_crash() {
+fn a_missing_store_is_a_coded_tool_error_not_a_crash() {
     let home = TempDir::new().expect("tempdir");
     let missing = home.path().join("nope");
     let (code, stdout, stderr) = run(statelint(home.path())
@@ -117,7 +117,7 @@ fn a_missing_store_is_a_finding_not_a_crash() {
         .arg("--state")
         .arg(&missing)
         .args(["--format", "json"]));
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 2, "nothing could be checked: {stderr}");
     assert!(
         codes_of(&json(&stdout)).contains(&"SL010".to_string()),
         "{stdout}"
