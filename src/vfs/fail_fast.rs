@@ -2,7 +2,8 @@
 //! it (connection refused or reset, timeout, lasting 5xx: SL034/SL035/SL036), every later
 //! call on the same store fails at once with the same kind of error instead of waiting
 //! out its own timeout. A whole run against a dead endpoint then costs about one request
-//! timeout, not one per step.
+//! timeout, not one per step. Deletes are the exception: they only ever remove statelint's
+//! own probe object, which must not be left behind.
 
 use std::sync::Mutex;
 
@@ -79,8 +80,10 @@ impl<B: Backend> Backend for FailFast<B> {
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
         self.guard(key, || self.inner.write(key, data))
     }
+    /// Always tried: statelint deletes only its own probe object, and leaving it behind
+    /// because an earlier request failed would be worse than one more wait.
     fn delete(&self, key: &str) -> Result<(), VfsError> {
-        self.guard(key, || self.inner.delete(key))
+        self.inner.delete(key)
     }
     fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
         self.guard(key, || self.inner.stat(key))
@@ -158,6 +161,9 @@ mod tests {
         }
         assert!(store.write("a/x", b"x").is_err());
         assert_eq!(store.inner.calls.load(Ordering::SeqCst), 1);
+        // Cleaning up a probe object is still tried.
+        assert!(store.delete("a/.statelint-probe-x").is_err());
+        assert_eq!(store.inner.calls.load(Ordering::SeqCst), 2);
         assert!(store.unreachable().is_some());
     }
 }
