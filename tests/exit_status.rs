@@ -5,20 +5,11 @@
 mod common;
 
 use assert_cmd::Command;
+use common::statelint;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use tempfile::TempDir;
-
-fn statelint(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("statelint").expect("binary is built by cargo test");
-    cmd.env_clear()
-        .env("HOME", home)
-        .env("NO_COLOR", "1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .current_dir(home);
-    cmd
-}
 
 fn status(cmd: &mut Command) -> (i32, String) {
     let out = cmd.output().expect("statelint runs");

@@ -7,6 +7,7 @@
 mod common;
 
 use assert_cmd::Command;
+use common::{run, statelint};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -15,26 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
-
-/// The binary with an empty environment (HOME in `home`), so nothing of the machine leaks in.
-fn statelint(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("statelint").expect("binary is built by cargo test");
-    cmd.env_clear()
-        .env("HOME", home)
-        .env("NO_COLOR", "1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .current_dir(home);
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().expect("statelint runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
@@ -225,8 +206,9 @@ fn check_on_the_s3_server_leaves_no_trace() {
         aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "test"),
     );
     let client = statelint::vfs::s3::control_client(&settings, creds, "us-east-1");
-    let rt = |f| statelint::vfs::runtime::block_on(f).expect("runtime");
-    rt(client.create_bucket().bucket(&bucket).send()).expect("create bucket");
+    statelint::vfs::runtime::block_on(client.create_bucket().bucket(&bucket).send())
+        .expect("runtime")
+        .expect("create bucket");
     let versioning = aws_sdk_s3::types::VersioningConfiguration::builder()
         .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
         .build();

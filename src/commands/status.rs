@@ -79,7 +79,7 @@ mod tests {
         let denied = finding(&crate::vfs::diags::ACCESS_DENIED);
         assert_eq!(of_findings(&[], Severity::Error), Status::Clean);
         assert_eq!(
-            of_findings(&[denied.clone()], Severity::Error),
+            of_findings(std::slice::from_ref(&denied), Severity::Error),
             Status::Findings
         );
         assert_eq!(
