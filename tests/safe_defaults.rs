@@ -353,22 +353,39 @@ impl Silent {
     }
 }
 
-#[test]
-fn a_store_that_never_answers_is_given_up_after_one_request_timeout() {
-    const TIMEOUT: u64 = 3;
+/// Runs `args` against a listener that never answers: the exit status, the report, stderr,
+/// how long it took and when each connection arrived, relative to the first.
+fn against_silent_store(
+    args: &[&str],
+    timeout_secs: u64,
+) -> (i32, Value, String, Duration, Vec<Duration>) {
     let silent = Silent::start();
     let home = TempDir::new().expect("home");
     let mut cmd = statelint(home.path());
-    s3_env(&mut cmd, &silent.endpoint, TIMEOUT);
+    s3_env(&mut cmd, &silent.endpoint, timeout_secs);
     let started = Instant::now();
-    let (code, stdout, stderr) = run(cmd.args([
-        "check",
-        "--state",
-        "s3://kops-state/kops",
-        "--format",
-        "json",
-    ]));
+    let (code, stdout, stderr) = run(cmd.args(args));
     let took = started.elapsed();
+    let accepted = silent.accepted.lock().expect("lock").clone();
+    let first = accepted.first().copied().unwrap_or(started);
+    let offsets = accepted.iter().map(|t| t.duration_since(first)).collect();
+    (code, json(&stdout), stderr, took, offsets)
+}
+
+#[test]
+fn a_store_that_never_answers_is_given_up_after_one_request_timeout() {
+    const TIMEOUT: u64 = 3;
+    let (code, report, stderr, took, accepted) = against_silent_store(
+        &[
+            "check",
+            "--state",
+            "s3://kops-state/kops",
+            "--format",
+            "json",
+        ],
+        TIMEOUT,
+    );
+    let stdout = report.to_string();
     assert_eq!(code, 2, "an unreachable store is exit 2: {stdout}{stderr}");
     assert!(
         codes(&findings(&json(&stdout))).contains(&"SL035".to_string()),
@@ -380,20 +397,39 @@ fn a_store_that_never_answers_is_given_up_after_one_request_timeout() {
         took < timeout + Duration::from_secs(2),
         "about one request timeout, not a multiple: {took:?}"
     );
-    let accepted = silent.accepted.lock().expect("lock").clone();
     assert!(!accepted.is_empty(), "the listing reached the listener");
-    let first = accepted[0];
     assert!(
-        accepted.iter().all(|t| t.duration_since(first) < timeout),
-        "a request started after the first timeout: {:?}",
-        accepted
-            .iter()
-            .map(|t| t.duration_since(first))
-            .collect::<Vec<_>>()
+        accepted.iter().all(|t| *t < timeout),
+        "a request started after the first timeout: {accepted:?}"
     );
     assert!(
         stderr.is_empty() || !stderr.contains('\u{1b}'),
         "no status line off a terminal: {stderr:?}"
+    );
+}
+
+/// `probe` too: once the listing timed out, no bucket-level or per-cluster probe is sent.
+#[test]
+fn probe_of_a_store_that_never_answers_stops_after_the_first_timeout() {
+    const TIMEOUT: u64 = 3;
+    let (code, report, stderr, took, accepted) = against_silent_store(
+        &[
+            "probe",
+            "--state",
+            "s3://kops-state/kops",
+            "--format",
+            "json",
+        ],
+        TIMEOUT,
+    );
+    let timeout = Duration::from_secs(TIMEOUT);
+    assert_eq!(code, 2, "{report}{stderr}");
+    assert!(took < timeout + Duration::from_secs(2), "{took:?}");
+    assert!(accepted.iter().all(|t| *t < timeout), "{accepted:?}");
+    let probes = report["probes"].as_array().cloned().unwrap_or_default();
+    assert!(
+        probes.iter().all(|p| p["outcome"] != "pass"),
+        "nothing passes on a silent store: {probes:?}"
     );
 }
 

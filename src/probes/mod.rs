@@ -81,7 +81,8 @@ impl ProbeRun {
     }
 
     /// Records a failed call: a denial is a Fail with its finding, anything else
-    /// (timeouts, 5xx, connection errors) is Inconclusive.
+    /// (timeouts, 5xx, connection errors) is Inconclusive; a store that did not answer at
+    /// all is reported with its own code (SL034-SL036), which makes the run exit 2.
     fn error(
         &mut self,
         action: &str,
@@ -91,11 +92,17 @@ impl ProbeRun {
         cluster: Option<&str>,
     ) {
         let detail = err.to_string();
+        let unreachable = crate::vfs::fail_fast::is_unreachable(err)
+            .then(|| crate::vfs::diags::remote_finding(err))
+            .flatten();
         let (outcome, finding) = if is_denial(err) {
             (
                 Outcome::Fail,
                 diags::denied(denied, action, target, &detail),
             )
+        } else if let Some(finding) = unreachable {
+            // The store itself did not answer (SL034-SL036): the run could not do its job.
+            (Outcome::Inconclusive, finding)
         } else {
             (
                 Outcome::Inconclusive,
