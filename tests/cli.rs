@@ -462,7 +462,11 @@ fn init_writes_a_config_that_check_accepts_and_never_overwrites() {
         .arg(&store));
     assert_eq!(code, 0, "{stderr}");
     let text = std::fs::read_to_string(home.path().join(".statelint.yaml")).expect("written");
-    assert!(text.contains("staging.example.com"));
+    // Short: one example suppression (with a real cluster name), not one per cluster.
+    assert!(text.contains("dev.example.com"), "{text}");
+    assert!(!text.contains("staging.example.com"), "{text}");
+    assert!(text.lines().count() <= 25, "{text}");
+    assert!(text.contains("# state: "), "{text}");
     // The written file is read by `check` without SL901.
     let (_, stdout, _) = check_example(home.path(), &["--format", "json"]);
     assert!(!codes_of(&json(&stdout)).contains(&"SL901".to_string()));
@@ -475,6 +479,60 @@ fn init_writes_a_config_that_check_accepts_and_never_overwrites() {
     assert_eq!(code, 2);
     let after = std::fs::read_to_string(home.path().join(".statelint.yaml")).expect("still there");
     assert_eq!(after, "fail-on: note\n", "user edits are never lost");
+}
+
+#[test]
+fn a_config_in_a_parent_folder_names_the_store_and_applies_in_subfolders() {
+    let home = TempDir::new().expect("tempdir");
+    let store = example_store();
+    std::fs::write(
+        home.path().join(".statelint.yaml"),
+        format!("state: {}\nfail-on: critical\n", store.display()),
+    )
+    .expect("write config");
+    let sub = home.path().join("ci").join("jobs");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+
+    // `resolve` explains it between KOPS_STATE_STORE and the kops config files.
+    let (code, stdout, stderr) = run(statelint(home.path())
+        .current_dir(&sub)
+        .args(["resolve", "--format", "json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let report = json(&stdout);
+    let kinds: Vec<&str> = report["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .filter_map(|c| c["source"]["kind"].as_str())
+        .collect();
+    assert_eq!(kinds[..3], ["flag", "env", "lint-config"], "{stdout}");
+    assert_eq!(report["source"], "lint-config", "{stdout}");
+    assert_eq!(report["candidates"][2]["outcome"], "won", "{stdout}");
+
+    // `check` from the subfolder checks that store with that fail level: the example store's
+    // worst findings are errors, so `fail-on: critical` lets it pass.
+    let (code, stdout, stderr) = run(statelint(home.path()).current_dir(&sub).args([
+        "check",
+        "--offline",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["store"]["source"], "lint-config", "{stdout}");
+    assert!(
+        !codes_of(&report).is_empty(),
+        "the store was really checked"
+    );
+
+    // KOPS_STATE_STORE still wins over it, as the priority says.
+    let (_, stdout, _) = run(statelint(home.path())
+        .current_dir(&sub)
+        .env("KOPS_STATE_STORE", "memfs://elsewhere")
+        .args(["resolve", "--format", "json"]));
+    let report = json(&stdout);
+    assert_eq!(report["source"], "env", "{stdout}");
+    assert_eq!(report["candidates"][2]["outcome"], "shadowed", "{stdout}");
 }
 
 #[test]

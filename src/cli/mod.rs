@@ -94,16 +94,37 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
-    /// Resolves the store from these flags and the environment, the way kops does.
+    /// Resolves the store from these flags and the environment, the way kops does, with the
+    /// `state:` of the nearest `.statelint.yaml` (if any) between `KOPS_STATE_STORE` and the
+    /// kops config files.
     pub fn resolve(
         &self,
         env: &dyn crate::env::Environment,
         sources: &crate::source::SourceDb,
     ) -> crate::resolve::Resolution {
+        let discovered = env
+            .current_dir()
+            .and_then(|cwd| crate::config::discover(&cwd))
+            .and_then(|path| {
+                let text = std::fs::read_to_string(&path).ok()?;
+                let url = format!("file://{}", path.display());
+                crate::config::parse(&url, &text, sources).0.state
+            });
+        self.resolve_with(env, sources, discovered.as_ref())
+    }
+
+    /// Like [`StoreArgs::resolve`], for a command that has already loaded its lint config.
+    pub fn resolve_with(
+        &self,
+        env: &dyn crate::env::Environment,
+        sources: &crate::source::SourceDb,
+        lint_state: Option<&crate::config::StateSetting>,
+    ) -> crate::resolve::Resolution {
         crate::resolve::resolve(
             &crate::resolve::ResolveInput {
                 flag: self.state.as_deref(),
                 config_file: self.config.as_deref(),
+                lint_state,
             },
             env,
             sources,
@@ -138,7 +159,7 @@ pub struct CheckArgs {
     /// Lowest severity that makes the run fail (exit 1). Default: error, or `fail-on` in .statelint.yaml.
     #[arg(long, value_enum)]
     pub fail_on: Option<SeverityArg>,
-    /// statelint's own config file (default: ./.statelint.yaml when present).
+    /// statelint's own config file (default: the nearest .statelint.yaml in this folder or a parent).
     #[arg(long, value_name = "FILE")]
     pub lint_config: Option<PathBuf>,
     /// Largest object read, in bytes (default 4 MiB).

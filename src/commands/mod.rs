@@ -121,9 +121,7 @@ pub fn load_lint_config(
 ) -> io::Result<(LintConfig, Vec<crate::findings::Finding>)> {
     let path: Option<PathBuf> = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => cwd
-            .map(|c| c.join(".statelint.yaml"))
-            .filter(|p| p.is_file()),
+        None => cwd.and_then(config::discover),
     };
     let Some(path) = path else {
         return Ok((LintConfig::default(), Vec::new()));
