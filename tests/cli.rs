@@ -446,10 +446,53 @@ fn completions_and_man_page_are_generated() {
     }
     let (code, stdout, _) = run(statelint(home.path()).arg("man"));
     assert_eq!(code, 0);
+    assert!(stdout.contains(".TH statelint 1"), "{stdout}");
+    let (code, stdout, _) = run(statelint(home.path()).args(["man", "probe"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains(".TH statelint-probe 1"), "{stdout}");
+    let (code, _, stderr) = run(statelint(home.path()).args(["man", "chek"]));
+    assert_eq!(code, 2, "an unknown command is a usage error");
+    assert!(stderr.contains("no command `chek`"), "{stderr}");
+}
+
+#[test]
+fn man_out_dir_writes_one_page_per_command() {
+    let home = TempDir::new().expect("tempdir");
+    let dir = home.path().join("man1");
+    let (code, _, stderr) = run(statelint(home.path()).args(["man", "--out-dir"]).arg(&dir));
+    assert_eq!(code, 0, "{stderr}");
+    let mut pages: Vec<String> = std::fs::read_dir(&dir)
+        .expect("pages written")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    pages.sort();
+    for expected in [
+        "statelint.1",
+        "statelint-check.1",
+        "statelint-probe.1",
+        "statelint-fix-policy.1",
+    ] {
+        assert!(
+            pages.iter().any(|p| p == expected),
+            "{expected} missing: {pages:?}"
+        );
+    }
+    let check = std::fs::read_to_string(dir.join("statelint-check.1")).expect("readable");
+    assert!(check.contains(".SH \"EXIT STATUS\""), "{check}");
+    assert!(check.contains(".SH ENVIRONMENT"), "{check}");
+}
+
+#[test]
+fn version_names_the_commit_and_the_kops_source() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = run(statelint(home.path()).arg("--version"));
+    assert_eq!(code, 0);
     assert!(
-        stdout.starts_with(".ie") || stdout.contains(".TH statelint"),
+        stdout.starts_with(&format!("statelint {}", env!("CARGO_PKG_VERSION"))),
         "{stdout}"
     );
+    assert!(stdout.contains("(commit "), "{stdout}");
+    assert!(stdout.contains("kubernetes/kops@268927e2"), "{stdout}");
 }
 
 #[test]

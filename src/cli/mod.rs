@@ -7,10 +7,19 @@ use std::path::PathBuf;
 use crate::findings::Severity;
 use crate::report::Format;
 
+/// `statelint --version`: the build's commit and where the kops knowledge comes from.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("STATELINT_COMMIT"),
+    ")\nkops schemas and rules: kubernetes/kops@268927e2 (kops.k8s.io/v1alpha2, v1.37.0-alpha.1 line; newest release v1.36.2)"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "statelint",
     version,
+    long_version = LONG_VERSION,
     about = "Pre-flight checks for kops state stores: resolve, read, validate and report",
     long_about = "statelint finds the kops state store the way kops does, reads every cluster in it, \
 validates each Cluster and InstanceGroup against JSON Schemas and semantic rules, and reports \
@@ -72,9 +81,11 @@ pub enum Command {
         after_help = "Examples:\n  statelint completions bash > /etc/bash_completion.d/statelint\n  statelint completions zsh > \"${fpath[1]}/_statelint\""
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) generated from these definitions.
-    #[command(after_help = "Examples:\n  statelint man > statelint.1 && man ./statelint.1")]
-    Man,
+    /// Print a man page (roff): statelint(1), or statelint-<command>(1) for one command.
+    #[command(
+        after_help = "Examples:\n  statelint man > statelint.1 && man ./statelint.1\n  statelint man check | man -l -\n  statelint man --out-dir /usr/local/share/man/man1"
+    )]
+    Man(ManArgs),
     /// Print the documentation of one code.
     #[command(
         after_help = "Examples:\n  statelint explain SL101\n  statelint explain config-base-mismatch"
@@ -339,6 +350,16 @@ pub struct InitArgs {
     /// Replace an existing file.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (e.g. `check`); without it, statelint(1).
+    #[arg(value_name = "COMMAND", conflicts_with = "out_dir")]
+    pub command: Option<String>,
+    /// Write every page (statelint.1 and statelint-<command>.1) into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ mod export;
 mod fix_policy;
 mod import;
 mod init;
+mod man;
 mod migrate;
 mod probe;
 mod resolve;
@@ -55,9 +56,7 @@ pub fn dispatch(
             clap_complete::generate(args.shell, &mut Cli::command(), "statelint", &mut out);
             Ok(Status::Clean)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(out)
-            .map(|()| Status::Clean),
+        Command::Man(args) => man::run(&args, out),
     }
 }
 
