@@ -149,6 +149,12 @@ pub fn check_store(
                     };
                     findings.extend(rules::check_cluster(&cx));
                 }
+                let documents: Vec<&crate::document::Document> = loaded
+                    .cluster
+                    .iter()
+                    .chain(loaded.instance_groups.iter().map(|ig| &ig.doc))
+                    .collect();
+                crate::typos::fold_missing_into_typos(&mut findings, &documents);
                 let summary = CheckedCluster {
                     name: entry.name.clone(),
                     url,

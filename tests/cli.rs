@@ -76,6 +76,71 @@ fn example_store_has_findings_and_exits_1() {
 }
 
 #[test]
+fn concise_format_is_one_line_per_finding_with_path_line_col() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = check_example(home.path(), &["--format", "concise"]);
+    assert_eq!(code, 1, "the exit status is the same as in every format");
+    let (_, json_out, _) = check_example(home.path(), &["--format", "json"]);
+    let findings = json(&json_out)["findings"]
+        .as_array()
+        .expect("findings")
+        .len();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), findings, "{stdout}");
+    let typo = lines
+        .iter()
+        .find(|l| l.contains("SL121"))
+        .unwrap_or_else(|| panic!("no SL121 line:\n{stdout}"));
+    // `<path>:<line>:<col>: SL121 [error] <message>`
+    let (place, rest) = typo.split_once(": ").expect("place then message");
+    let mut parts = place.rsplitn(3, ':');
+    let col: usize = parts.next().and_then(|c| c.parse().ok()).expect("column");
+    let line: usize = parts.next().and_then(|l| l.parse().ok()).expect("line");
+    assert!(
+        parts
+            .next()
+            .is_some_and(|p| p.ends_with("staging.example.com/config")),
+        "{typo}"
+    );
+    assert!((line, col) > (0, 0));
+    assert!(
+        rest.starts_with("SL121 [error] unknown field `kubernetesVersoin`"),
+        "{typo}"
+    );
+}
+
+#[test]
+fn statistics_count_findings_per_code() {
+    let home = TempDir::new().expect("tempdir");
+    let (_, json_out, _) = check_example(home.path(), &["--format", "json"]);
+    let report = json(&json_out);
+    let (code, stdout, _) = check_example(home.path(), &["--statistics", "--format", "json"]);
+    assert_eq!(code, 1);
+    let rows = json(&stdout);
+    let rows = rows.as_array().expect("an array of rows");
+    let total: u64 = rows.iter().filter_map(|r| r["count"].as_u64()).sum();
+    assert_eq!(
+        total as usize,
+        report["findings"].as_array().expect("findings").len()
+    );
+    let counts: Vec<u64> = rows.iter().filter_map(|r| r["count"].as_u64()).collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most frequent first: {counts:?}"
+    );
+    let sl107 = rows
+        .iter()
+        .find(|r| r["code"] == "SL107")
+        .expect("SL107 row");
+    let expected = codes_of(&report).iter().filter(|c| *c == "SL107").count();
+    assert_eq!(sl107["count"].as_u64(), Some(expected as u64));
+    // The text table has one row per code and no finding text.
+    let (_, text, _) = check_example(home.path(), &["--statistics"]);
+    assert_eq!(text.lines().count(), rows.len(), "{text}");
+    assert!(!text.contains("kubernetesVersoin"), "{text}");
+}
+
+#[test]
 fn a_clean_cluster_exits_0() {
     let home = TempDir::new().expect("tempdir");
     let (code, stdout, stderr) = check_example(home.path(), &["--cluster", "dev.example.com"]);

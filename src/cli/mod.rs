@@ -155,6 +155,9 @@ pub struct OutputArgs {
     /// More detail (e.g. every candidate, every cluster).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Print how many findings of each code instead of the findings (JSON with --format json).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Args)]

@@ -100,7 +100,15 @@ pub fn render(
         quiet: output.quiet,
         base_dir,
     };
-    report::reporter(format, options).render(report, sources, out)?;
+    if output.statistics {
+        let rows = report::statistics::count(report);
+        match format {
+            Format::Json => report::statistics::render_json(&rows, out)?,
+            _ => report::statistics::render_text(&rows, out)?,
+        }
+    } else {
+        report::reporter(format, options).render(report, sources, out)?;
+    }
     Ok(if report.fails() {
         Status::Findings
     } else {

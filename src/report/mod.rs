@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use crate::findings::{Finding, Severity};
 use crate::source::SourceDb;
 
+mod concise;
 mod github;
 mod gitlab;
 mod human;
@@ -14,7 +15,9 @@ mod junit;
 pub mod listing;
 pub mod progress;
 mod sarif;
+pub mod statistics;
 
+pub use concise::ConciseReporter;
 pub use github::{escape_data, escape_property, github_path, GithubReporter};
 pub use gitlab::GitlabReporter;
 pub use human::HumanReporter;
@@ -138,6 +141,8 @@ pub enum Format {
     /// Snippets with labels for people, then a summary.
     #[default]
     Human,
+    /// One line per finding: `path:line:col: CODE [severity] message`.
+    Concise,
     /// The versioned JSON contract (`schemas/report.schema.json`).
     Json,
     /// SARIF 2.1.0, for code-scanning tools.
@@ -168,6 +173,7 @@ pub struct HumanOptions {
 pub fn reporter(format: Format, options: HumanOptions) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(HumanReporter::new(options)),
+        Format::Concise => Box::new(ConciseReporter::new(options.base_dir)),
         Format::Json => Box::new(JsonReporter),
         Format::Sarif => Box::new(SarifReporter),
         Format::Junit => Box::new(JunitReporter),
