@@ -141,6 +141,55 @@ fn statistics_count_findings_per_code() {
 }
 
 #[test]
+fn near_miss_urls_and_cluster_names_get_a_did_you_mean() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = run(statelint(home.path()).args([
+        "check",
+        "--offline",
+        "--state",
+        "s3:/kops-state/kops",
+        "--format",
+        "json",
+    ]));
+    assert_ne!(code, 0, "{stdout}");
+    let report = json(&stdout);
+    let mistyped = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "SL028")
+        .unwrap_or_else(|| panic!("no SL028:\n{stdout}"));
+    assert_eq!(
+        mistyped["help"]
+            .as_str()
+            .map(|h| h.starts_with("did you mean `s3://kops-state/kops`?")),
+        Some(true),
+        "{mistyped}"
+    );
+
+    let (_, stdout, _) =
+        run(statelint(home.path()).args(["resolve", "--state", "gcs://kops-state"]));
+    assert!(
+        stdout.contains("did you mean `gs://kops-state`?"),
+        "{stdout}"
+    );
+
+    let (code, stdout, _) = check_example(
+        home.path(),
+        &["--cluster", "prod.exmaple.com", "--format", "json"],
+    );
+    assert_eq!(code, 1);
+    let report = json(&stdout);
+    let missing = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "SL012")
+        .unwrap_or_else(|| panic!("no SL012:\n{stdout}"));
+    assert_eq!(missing["help"], "did you mean `prod.example.com`?");
+}
+
+#[test]
 fn a_clean_cluster_exits_0() {
     let home = TempDir::new().expect("tempdir");
     let (code, stdout, stderr) = check_example(home.path(), &["--cluster", "dev.example.com"]);

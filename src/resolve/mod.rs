@@ -7,6 +7,7 @@
 //! case-insensitively.
 
 pub mod diags;
+pub mod near_miss;
 pub mod url;
 
 use serde::Serialize;
@@ -311,6 +312,17 @@ impl Resolver {
         match StoreUrl::parse(&value) {
             Ok(store) => {
                 let redacted = store.redacted();
+                if store.bare_path {
+                    if let Some(meant) = near_miss::url_for_path(value.trim()) {
+                        let typed = url::redact_raw(value.trim());
+                        let meant = url::redact_raw(&meant);
+                        self.findings.push(diags::mistyped_store_url(
+                            &typed,
+                            &meant,
+                            location.clone(),
+                        ));
+                    }
+                }
                 match store.scheme {
                     Scheme::Oss => self.findings.push(diags::oss_removed(&redacted, location)),
                     Scheme::Memfs => self.findings.push(diags::memfs_store(&redacted, location)),
