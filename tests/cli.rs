@@ -877,7 +877,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn human_output_ends_with_a_summary_table_and_quiet_with_one_line() {
+fn human_output_ends_with_a_summary_table_and_quiet_prints_only_findings() {
     let home = TempDir::new().expect("tempdir");
     let (_, stdout, _) = check_example(home.path(), &[]);
     let tail: Vec<&str> = stdout.lines().rev().take(8).collect();
@@ -894,9 +894,46 @@ fn human_output_ends_with_a_summary_table_and_quiet_with_one_line() {
         !quiet.contains("SL009"),
         "notes are hidden with --quiet:\n{quiet}"
     );
-    assert_eq!(
-        quiet.lines().filter(|l| l.starts_with("failed: ")).count(),
-        1,
-        "{quiet}"
+    assert!(quiet.contains("SL121"), "errors are shown:\n{quiet}");
+    assert!(
+        !quiet.contains("summary") && !quiet.contains("failed") && !quiet.contains("store:"),
+        "only findings with --quiet:\n{quiet}"
     );
+}
+
+#[test]
+fn the_summary_counts_what_was_checked_whatever_the_fail_level() {
+    let home = TempDir::new().expect("tempdir");
+    let clusters_line = |args: &[&str]| -> String {
+        let (_, stdout, _) = check_example(home.path(), args);
+        stdout
+            .lines()
+            .find(|l| l.starts_with("  clusters  "))
+            .unwrap_or_else(|| panic!("no clusters line:\n{stdout}"))
+            .to_string()
+    };
+    let default = clusters_line(&[]);
+    assert_eq!(default, "  clusters  3 checked: 1 valid, 2 invalid");
+    assert_eq!(
+        clusters_line(&["--fail-on", "critical"]),
+        default,
+        "--fail-on changes the exit only"
+    );
+    assert_eq!(
+        clusters_line(&["--cluster", "dev.example.com"]),
+        "  clusters  1 checked: 1 valid; 2 skipped"
+    );
+    // A policy lint has no clusters.
+    let policy = home.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+    )
+    .expect("write policy");
+    let (_, stdout, _) = run(statelint(home.path())
+        .arg("check")
+        .arg("--policy")
+        .arg(&policy));
+    assert!(stdout.contains("summary"), "{stdout}");
+    assert!(!stdout.contains("clusters"), "{stdout}");
 }

@@ -149,7 +149,7 @@ pub struct OutputArgs {
     /// Never colour output (NO_COLOR is also honoured).
     #[arg(long)]
     pub no_color: bool,
-    /// Only findings at or above --fail-on, and a one-line summary.
+    /// Only the findings at or above --fail-on: no header, probe table or summary.
     #[arg(long, short)]
     pub quiet: bool,
     /// More detail (e.g. every candidate, every cluster).

@@ -111,7 +111,8 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
         baselined = absorbed;
     }
     let report = RunReport {
-        clusters: check::summarize(&checked, &findings, fail_on),
+        clusters: check::summarize(&checked, &findings),
+        checks_clusters: true,
         suppressed: applied.suppressed,
         baselined,
         probes: probe_results,

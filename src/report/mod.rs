@@ -32,9 +32,10 @@ pub const REPORT_VERSION: &str = "1.0.0";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClusterStatus {
-    /// Loaded and checked; no finding at or above the fail level.
+    /// Loaded and checked; no error-level finding (kops would accept it as far as we know).
     Valid,
-    /// Loaded and checked; has findings at or above the fail level.
+    /// Loaded and checked; has an error-level (or critical) finding. Independent of
+    /// `--fail-on`, which decides the exit status, not what the cluster is.
     Invalid,
     /// Could not be loaded or checked.
     Error,
@@ -80,6 +81,10 @@ pub struct RunReport {
     pub probes: Vec<crate::probes::ProbeResult>,
     /// The level at or above which findings fail the run.
     pub fail_on: Severity,
+    /// Whether this run checks clusters (a store check), so the summary counts them; a probe,
+    /// a policy lint or a resolution has no clusters line.
+    #[serde(skip)]
+    pub checks_clusters: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,6 +120,7 @@ impl RunReport {
             baselined: 0,
             probes: Vec::new(),
             fail_on,
+            checks_clusters: false,
         }
     }
 
