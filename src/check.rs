@@ -159,6 +159,12 @@ pub fn check_store(
                     };
                     findings.extend(rules::check_cluster(&cx));
                 }
+                let documents: Vec<&crate::document::Document> = loaded
+                    .cluster
+                    .iter()
+                    .chain(loaded.instance_groups.iter().map(|ig| &ig.doc))
+                    .collect();
+                crate::typos::fold_missing_into_typos(&mut findings, &documents);
                 let summary = CheckedCluster {
                     name: entry.name.clone(),
                     url,
@@ -197,11 +203,7 @@ pub fn check_store(
 }
 
 /// Per-cluster status once the final findings (after overrides and suppressions) are known.
-pub fn summarize(
-    clusters: &[CheckedCluster],
-    findings: &[Finding],
-    fail_on: Severity,
-) -> Vec<ClusterSummary> {
+pub fn summarize(clusters: &[CheckedCluster], findings: &[Finding]) -> Vec<ClusterSummary> {
     clusters
         .iter()
         .map(|c| {
@@ -209,10 +211,9 @@ pub fn summarize(
                 ClusterStatus::Skipped
             } else if !c.loaded {
                 ClusterStatus::Error
-            } else if findings
-                .iter()
-                .any(|f| f.cluster.as_deref() == Some(c.name.as_str()) && f.severity >= fail_on)
-            {
+            } else if findings.iter().any(|f| {
+                f.cluster.as_deref() == Some(c.name.as_str()) && f.severity >= Severity::Error
+            }) {
                 ClusterStatus::Invalid
             } else {
                 ClusterStatus::Valid
@@ -302,11 +303,21 @@ mod tests {
             .findings
             .iter()
             .any(|f| f.code == "SL012" && f.message.contains("typo.example.com")));
-        let summary = summarize(&outcome.clusters, &outcome.findings, Severity::Error);
+        let summary = summarize(&outcome.clusters, &outcome.findings);
         let status = |n: &str| summary.iter().find(|c| c.name == n).map(|c| c.status);
         assert_eq!(status("a.example.com"), Some(ClusterStatus::Skipped));
         assert_eq!(status("b.example.com"), Some(ClusterStatus::Invalid));
-        let lenient = summarize(&outcome.clusters, &outcome.findings, Severity::Critical);
+        // A warning-only cluster is valid: what a cluster is does not follow `--fail-on`.
+        let warned: Vec<Finding> = outcome
+            .findings
+            .iter()
+            .cloned()
+            .map(|mut f| {
+                f.severity = Severity::Warning;
+                f
+            })
+            .collect();
+        let lenient = summarize(&outcome.clusters, &warned);
         assert!(lenient
             .iter()
             .any(|c| c.name == "b.example.com" && c.status == ClusterStatus::Valid));

@@ -20,5 +20,6 @@ pub mod schema;
 pub mod source;
 pub mod store;
 pub mod suggest;
+pub mod typos;
 pub mod vfs;
 pub mod yaml;

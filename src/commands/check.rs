@@ -116,7 +116,9 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     let (lint_config, mut findings) =
         load_lint_config(args.lint_config.as_deref(), cwd.as_deref(), &sources)?;
 
-    let resolution = args.store.resolve(env, &sources);
+    let resolution = args
+        .store
+        .resolve_with(env, &sources, lint_config.state.as_ref());
     findings.extend(resolution.findings.iter().cloned());
     let store = resolution.store.as_ref().map(|url| StoreSummary {
         url: url.redacted(),
@@ -177,7 +179,8 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
         baselined = absorbed;
     }
     let report = RunReport {
-        clusters: check::summarize(&checked, &findings, fail_on),
+        clusters: check::summarize(&checked, &findings),
+        checks_clusters: true,
         suppressed: applied.suppressed,
         baselined,
         probes: probe_results,

@@ -9,6 +9,7 @@ mod export;
 mod fix_policy;
 mod import;
 mod init;
+mod man;
 mod migrate;
 mod probe;
 mod resolve;
@@ -59,9 +60,7 @@ pub fn dispatch(
             clap_complete::generate(args.shell, &mut Cli::command(), "statelint", &mut out);
             Ok(Status::Clean)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(out)
-            .map(|()| Status::Clean),
+        Command::Man(args) => man::run(&args, out),
     }
 }
 
@@ -97,7 +96,15 @@ pub fn render(
         quiet: output.quiet,
         base_dir,
     };
-    report::reporter(format, options).render(report, sources, out)?;
+    if output.statistics {
+        let rows = report::statistics::count(report);
+        match format {
+            Format::Json => report::statistics::render_json(&rows, out)?,
+            _ => report::statistics::render_text(&rows, out)?,
+        }
+    } else {
+        report::reporter(format, options).render(report, sources, out)?;
+    }
     Ok(status::of_findings(&report.findings, report.fail_on))
 }
 
@@ -113,9 +120,7 @@ pub fn load_lint_config(
 ) -> io::Result<(LintConfig, Vec<crate::findings::Finding>)> {
     let path: Option<PathBuf> = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => cwd
-            .map(|c| c.join(".statelint.yaml"))
-            .filter(|p| p.is_file()),
+        None => cwd.and_then(config::discover),
     };
     let Some(path) = path else {
         return Ok((LintConfig::default(), Vec::new()));
