@@ -50,6 +50,18 @@ pub fn check_url(
     sources: &SourceDb,
     options: &StoreCheckOptions,
 ) -> StoreCheck {
+    check_url_through(url, env, sources, options, &|backend| backend)
+}
+
+/// As [`check_url`], every call going through `through(backend)` (`migrate` answers reads of
+/// what it just wrote and verified from memory; everything else is the same).
+pub fn check_url_through(
+    url: &StoreUrl,
+    env: &dyn Environment,
+    sources: &SourceDb,
+    options: &StoreCheckOptions,
+    through: &dyn Fn(Arc<dyn vfs::Backend>) -> Arc<dyn vfs::Backend>,
+) -> StoreCheck {
     let cwd = env.current_dir();
     let mut result = StoreCheck::default();
     if let Some(finding) = crate::store::hint::manifest_file(url, cwd.as_deref()) {
@@ -57,7 +69,7 @@ pub fn check_url(
         return result;
     }
     let (backend, s3_store) = match vfs::open_with_control(url, env) {
-        Ok(opened) => opened,
+        Ok((backend, s3_store)) => (through(backend), s3_store),
         Err(e) => {
             result
                 .findings
