@@ -137,34 +137,13 @@ pub fn check_store(
                 }
                 let loaded = store::load_cluster(backend, entry, &options.load, sources);
                 let mut findings = loaded.findings;
-                for ig in &loaded.instance_groups {
-                    findings.extend(schema::validate(
-                        schema::Kind::InstanceGroup,
-                        &ig.doc,
-                        Some(&entry.name),
-                    ));
-                }
-                if let Some(cluster) = &loaded.cluster {
-                    findings.extend(schema::validate(
-                        schema::Kind::Cluster,
-                        cluster,
-                        Some(&entry.name),
-                    ));
-                    let cx = ClusterContext {
-                        name: &entry.name,
-                        store: backend.root(),
-                        cwd,
-                        cluster,
-                        instance_groups: &loaded.instance_groups,
-                    };
-                    findings.extend(rules::check_cluster(&cx));
-                }
-                let documents: Vec<&crate::document::Document> = loaded
-                    .cluster
-                    .iter()
-                    .chain(loaded.instance_groups.iter().map(|ig| &ig.doc))
-                    .collect();
-                crate::typos::fold_missing_into_typos(&mut findings, &documents);
+                findings.extend(check_documents(
+                    &entry.name,
+                    backend.root(),
+                    cwd,
+                    loaded.cluster.as_ref(),
+                    &loaded.instance_groups,
+                ));
                 let summary = CheckedCluster {
                     name: entry.name.clone(),
                     url,
@@ -200,6 +179,42 @@ pub fn check_store(
     }
     sort_findings(&mut outcome.findings);
     outcome
+}
+
+/// Schemas, rules and the one-typo-one-finding fold over one cluster's documents, wherever
+/// they were read from (a store, or files given on the command line).
+pub fn check_documents(
+    name: &str,
+    store: &crate::resolve::url::StoreUrl,
+    cwd: Option<&std::path::Path>,
+    cluster: Option<&crate::document::Document>,
+    instance_groups: &[rules::InstanceGroup],
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for ig in instance_groups {
+        findings.extend(schema::validate(
+            schema::Kind::InstanceGroup,
+            &ig.doc,
+            Some(name),
+        ));
+    }
+    if let Some(cluster) = cluster {
+        findings.extend(schema::validate(schema::Kind::Cluster, cluster, Some(name)));
+        let cx = ClusterContext {
+            name,
+            store,
+            cwd,
+            cluster,
+            instance_groups,
+        };
+        findings.extend(rules::check_cluster(&cx));
+    }
+    let documents: Vec<&crate::document::Document> = cluster
+        .into_iter()
+        .chain(instance_groups.iter().map(|ig| &ig.doc))
+        .collect();
+    crate::typos::fold_missing_into_typos(&mut findings, &documents);
+    findings
 }
 
 /// Per-cluster status once the final findings (after overrides and suppressions) are known.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod document;
 pub mod env;
 pub mod findings;
+pub mod input;
 pub mod migrate;
 pub mod policy;
 pub mod probes;

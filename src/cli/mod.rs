@@ -165,6 +165,10 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// kops manifests to check instead of a store: YAML files, folders of them, or `-` for
+    /// standard input (e.g. `kops get --full -o yaml | statelint check -`).
+    #[arg(value_name = "PATH", conflicts_with_all = ["state", "policy"])]
+    pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Check only this cluster (repeatable).

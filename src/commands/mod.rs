@@ -3,6 +3,7 @@
 //! `main.rs` only parses and dispatches; the shared steps of the handlers live here.
 
 mod check;
+mod check_files;
 mod check_policy;
 mod explain;
 mod export;
@@ -45,6 +46,7 @@ pub fn dispatch(
 ) -> io::Result<Status> {
     match command {
         Command::Check(args) if args.policy.is_some() => check_policy::run(&args, env, out),
+        Command::Check(args) if !args.inputs.is_empty() => check_files::run(&args, env, out),
         Command::Check(args) => check::run(&args, env, out),
         Command::Resolve(args) => resolve::run(&args, env, out),
         Command::Rules(args) => rules::run(&args, out),
