@@ -31,6 +31,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
 
     let mut checked = Vec::new();
     let mut probe_results = Vec::new();
+    let mut handoff = None;
     if let Some(url) = &resolution.store {
         match vfs::open_with_control(url, env) {
             Ok((backend, s3_store)) => {
@@ -60,16 +61,22 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
                 }
                 checked = outcome.clusters;
                 if !args.offline {
+                    let options = crate::probes::ProbeOptions {
+                        clusters: args.clusters.clone(),
+                        read_only: args.read_only,
+                        verbose: args.output.verbose,
+                        ..Default::default()
+                    };
                     let run = super::probe::run_probes(
                         &backend,
                         s3_store.as_ref(),
                         &sources,
-                        &args.clusters,
-                        args.read_only,
+                        &options,
                         cwd.as_deref(),
                     );
                     findings.extend(run.findings);
                     probe_results = run.results;
+                    handoff = run.handoff;
                 }
             }
             Err(e) => findings.push(store_diags::store_unreachable(&url.redacted(), &e)),
@@ -113,6 +120,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
         suppressed: applied.suppressed,
         baselined,
         probes: probe_results,
+        handoff,
         ..RunReport::new(store, findings, fail_on)
     };
     render(
