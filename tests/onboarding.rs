@@ -139,6 +139,28 @@ fn seed_bucket(mode: Mode, endpoint: &str, owner: &Identity, bucket: &str) -> St
     format!("s3://{bucket}/kops")
 }
 
+/// One scenario: the owner's freshly seeded store, the caller, and a home folder.
+struct Scene {
+    owner: Identity,
+    caller: Identity,
+    home: tempfile::TempDir,
+    bucket: String,
+    store: String,
+}
+
+fn scene(mode: Mode, endpoint: &str, keys: &Value, caller: &str, tag: &str) -> Scene {
+    let owner = Identity::from(keys, "owner");
+    let bucket = unique(tag);
+    let store = seed_bucket(mode, endpoint, &owner, &bucket);
+    Scene {
+        owner,
+        caller: Identity::from(keys, caller),
+        home: tempfile::TempDir::new().expect("tempdir"),
+        bucket,
+        store,
+    }
+}
+
 fn findings(report: &Value) -> Vec<Value> {
     report["findings"].as_array().cloned().unwrap_or_default()
 }
@@ -217,10 +239,12 @@ fn nothing_granted_names_both_sides_and_claims_nothing_unread() {
     let Some((endpoint, keys, _, _)) = moto() else {
         return;
     };
-    let owner = Identity::from(&keys, "owner");
-    let ci = Identity::from(&keys, "ci");
-    let home = tempfile::TempDir::new().expect("tempdir");
-    let store = seed_bucket(Mode::Aws, &endpoint, &owner, &unique("none"));
+    let Scene {
+        caller: ci,
+        home,
+        store,
+        ..
+    } = scene(Mode::Aws, &endpoint, &keys, "ci", "none");
 
     // moto lets the CI user list its own (empty) bucket list and read its own IAM policies
     // and the bucket's missing policy, so both sides are stated from what was read.
@@ -316,12 +340,14 @@ fn only_the_bucket_policy_then_both_sides_granted() {
     let Some((endpoint, keys, keys_path, python)) = moto() else {
         return;
     };
-    let owner = Identity::from(&keys, "owner");
     let ci_admin = "ci-admin";
-    let ci = Identity::from(&keys, "ci");
-    let home = tempfile::TempDir::new().expect("tempdir");
-    let bucket = unique("bucket-only");
-    let store = seed_bucket(Mode::Aws, &endpoint, &owner, &bucket);
+    let Scene {
+        owner,
+        caller: ci,
+        home,
+        bucket,
+        store,
+    } = scene(Mode::Aws, &endpoint, &keys, "ci", "bucket-only");
     // The owner grants in the bucket policy exactly what fix-policy plans for the CI user.
     let (code, planned) = statelint(
         Mode::Aws,
@@ -429,10 +455,12 @@ fn the_same_account_gets_same_account_advice() {
     let Some((endpoint, keys, keys_path, python)) = moto() else {
         return;
     };
-    let owner = Identity::from(&keys, "owner");
-    let local = Identity::from(&keys, "local-ci");
-    let home = tempfile::TempDir::new().expect("tempdir");
-    let store = seed_bucket(Mode::Aws, &endpoint, &owner, &unique("same"));
+    let Scene {
+        caller: local,
+        home,
+        store,
+        ..
+    } = scene(Mode::Aws, &endpoint, &keys, "local-ci", "same");
     attach(
         &python,
         &endpoint,
@@ -487,11 +515,13 @@ fn only_the_callers_policy_granted_then_the_owner_runs_the_printed_command() {
     let Some((endpoint, keys)) = rgw() else {
         return;
     };
-    let owner = Identity::from(&keys, "owner");
-    let ci = Identity::from(&keys, "ci");
-    let home = tempfile::TempDir::new().expect("tempdir");
-    let bucket = unique("rgw-loop");
-    let store = seed_bucket(Mode::S3Endpoint, &endpoint, &owner, &bucket);
+    let Scene {
+        owner,
+        caller: ci,
+        home,
+        bucket,
+        store,
+    } = scene(Mode::S3Endpoint, &endpoint, &keys, "ci", "rgw-loop");
 
     // Without --caller: the probe still runs, says the caller is unknown, passes nothing.
     let (code, report) = probe_json(

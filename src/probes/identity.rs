@@ -149,47 +149,165 @@ pub async fn read_from_iam(client: &aws_sdk_iam::Client, caller_arn: &str) -> Id
     }
 }
 
+/// Who holds the policies being read.
+#[derive(Clone, Copy)]
+enum Kind {
+    User,
+    Group,
+    Role,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::User => "user",
+            Kind::Group => "group",
+            Kind::Role => "role",
+        }
+    }
+}
+
+/// The inline policies of a user, group or role: the names, then each document.
+async fn inline_policies(
+    client: &aws_sdk_iam::Client,
+    kind: Kind,
+    name: &str,
+) -> Result<Vec<NamedPolicy>, String> {
+    let names: Vec<String> = match kind {
+        Kind::User => client
+            .list_user_policies()
+            .user_name(name)
+            .send()
+            .await
+            .map_err(|e| iam_error("ListUserPolicies", &e))?
+            .policy_names
+            .clone(),
+        Kind::Group => client
+            .list_group_policies()
+            .group_name(name)
+            .send()
+            .await
+            .map_err(|e| iam_error("ListGroupPolicies", &e))?
+            .policy_names
+            .clone(),
+        Kind::Role => client
+            .list_role_policies()
+            .role_name(name)
+            .send()
+            .await
+            .map_err(|e| iam_error("ListRolePolicies", &e))?
+            .policy_names
+            .clone(),
+    };
+    let mut out = Vec::new();
+    for policy in names {
+        let document = match kind {
+            Kind::User => {
+                client
+                    .get_user_policy()
+                    .user_name(name)
+                    .policy_name(&policy)
+                    .send()
+                    .await
+                    .map_err(|e| iam_error("GetUserPolicy", &e))?
+                    .policy_document
+            }
+            Kind::Group => {
+                client
+                    .get_group_policy()
+                    .group_name(name)
+                    .policy_name(&policy)
+                    .send()
+                    .await
+                    .map_err(|e| iam_error("GetGroupPolicy", &e))?
+                    .policy_document
+            }
+            Kind::Role => {
+                client
+                    .get_role_policy()
+                    .role_name(name)
+                    .policy_name(&policy)
+                    .send()
+                    .await
+                    .map_err(|e| iam_error("GetRolePolicy", &e))?
+                    .policy_document
+            }
+        };
+        let label = format!("inline policy `{policy}` of {} `{name}`", kind.noun());
+        out.push(decode_document(&label, &document)?);
+    }
+    Ok(out)
+}
+
+/// The managed policies attached to a user, group or role.
+async fn attached_policies(
+    client: &aws_sdk_iam::Client,
+    kind: Kind,
+    name: &str,
+) -> Result<Vec<NamedPolicy>, String> {
+    let attached = match kind {
+        Kind::User => {
+            client
+                .list_attached_user_policies()
+                .user_name(name)
+                .send()
+                .await
+                .map_err(|e| iam_error("ListAttachedUserPolicies", &e))?
+                .attached_policies
+        }
+        Kind::Group => {
+            client
+                .list_attached_group_policies()
+                .group_name(name)
+                .send()
+                .await
+                .map_err(|e| iam_error("ListAttachedGroupPolicies", &e))?
+                .attached_policies
+        }
+        Kind::Role => {
+            client
+                .list_attached_role_policies()
+                .role_name(name)
+                .send()
+                .await
+                .map_err(|e| iam_error("ListAttachedRolePolicies", &e))?
+                .attached_policies
+        }
+    };
+    let mut out = Vec::new();
+    for arn in attached
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.policy_arn())
+    {
+        out.push(managed(client, arn).await?);
+    }
+    Ok(out)
+}
+
+/// Every policy of one holder: inline and attached.
+async fn policies_of(
+    client: &aws_sdk_iam::Client,
+    kind: Kind,
+    name: &str,
+) -> Result<Vec<NamedPolicy>, String> {
+    let mut out = inline_policies(client, kind, name).await?;
+    out.extend(attached_policies(client, kind, name).await?);
+    Ok(out)
+}
+
 async fn read_all(
     client: &aws_sdk_iam::Client,
     caller_arn: &str,
 ) -> Result<Vec<NamedPolicy>, String> {
-    let mut out = Vec::new();
     match holder(caller_arn) {
-        None => {
-            return Err(format!(
-                "`{caller_arn}` is not an IAM user, role or role session"
-            ))
-        }
-        Some(Holder::Root) => return Ok(out),
+        None => Err(format!(
+            "`{caller_arn}` is not an IAM user, role or role session"
+        )),
+        Some(Holder::Root) => Ok(Vec::new()),
+        Some(Holder::Role(role)) => policies_of(client, Kind::Role, &role).await,
         Some(Holder::User(user)) => {
-            let names = client
-                .list_user_policies()
-                .user_name(&user)
-                .send()
-                .await
-                .map_err(|e| iam_error("ListUserPolicies", &e))?;
-            for name in names.policy_names() {
-                let got = client
-                    .get_user_policy()
-                    .user_name(&user)
-                    .policy_name(name)
-                    .send()
-                    .await
-                    .map_err(|e| iam_error("GetUserPolicy", &e))?;
-                out.push(decode_document(
-                    &format!("inline policy `{name}` of user `{user}`"),
-                    got.policy_document(),
-                )?);
-            }
-            let attached = client
-                .list_attached_user_policies()
-                .user_name(&user)
-                .send()
-                .await
-                .map_err(|e| iam_error("ListAttachedUserPolicies", &e))?;
-            for p in attached.attached_policies() {
-                out.push(managed(client, p.policy_arn().unwrap_or_default()).await?);
-            }
+            let mut out = policies_of(client, Kind::User, &user).await?;
             let groups = client
                 .list_groups_for_user()
                 .user_name(&user)
@@ -197,69 +315,11 @@ async fn read_all(
                 .await
                 .map_err(|e| iam_error("ListGroupsForUser", &e))?;
             for group in groups.groups() {
-                let g = group.group_name();
-                let names = client
-                    .list_group_policies()
-                    .group_name(g)
-                    .send()
-                    .await
-                    .map_err(|e| iam_error("ListGroupPolicies", &e))?;
-                for name in names.policy_names() {
-                    let got = client
-                        .get_group_policy()
-                        .group_name(g)
-                        .policy_name(name)
-                        .send()
-                        .await
-                        .map_err(|e| iam_error("GetGroupPolicy", &e))?;
-                    out.push(decode_document(
-                        &format!("inline policy `{name}` of group `{g}`"),
-                        got.policy_document(),
-                    )?);
-                }
-                let attached = client
-                    .list_attached_group_policies()
-                    .group_name(g)
-                    .send()
-                    .await
-                    .map_err(|e| iam_error("ListAttachedGroupPolicies", &e))?;
-                for p in attached.attached_policies() {
-                    out.push(managed(client, p.policy_arn().unwrap_or_default()).await?);
-                }
+                out.extend(policies_of(client, Kind::Group, group.group_name()).await?);
             }
-        }
-        Some(Holder::Role(role)) => {
-            let names = client
-                .list_role_policies()
-                .role_name(&role)
-                .send()
-                .await
-                .map_err(|e| iam_error("ListRolePolicies", &e))?;
-            for name in names.policy_names() {
-                let got = client
-                    .get_role_policy()
-                    .role_name(&role)
-                    .policy_name(name)
-                    .send()
-                    .await
-                    .map_err(|e| iam_error("GetRolePolicy", &e))?;
-                out.push(decode_document(
-                    &format!("inline policy `{name}` of role `{role}`"),
-                    got.policy_document(),
-                )?);
-            }
-            let attached = client
-                .list_attached_role_policies()
-                .role_name(&role)
-                .send()
-                .await
-                .map_err(|e| iam_error("ListAttachedRolePolicies", &e))?;
-            for p in attached.attached_policies() {
-                out.push(managed(client, p.policy_arn().unwrap_or_default()).await?);
-            }
+            Ok(out)
         }
     }
-    Ok(out)
 }
 
 /// The default version of a managed policy.

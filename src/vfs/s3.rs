@@ -378,7 +378,9 @@ where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
 {
     use aws_sdk_s3::error::ProvideErrorMetadata;
-    let text = match (err.code(), err.message()) {
+    // Some servers (Ceph RGW) send an empty `<Message/>`: no message then.
+    let message = err.message().filter(|m| !m.trim().is_empty());
+    let text = match (err.code(), message) {
         (Some(code), Some(message)) => format!("{code}: {message}"),
         (Some(code), None) => code.to_string(),
         (None, Some(message)) => message.to_string(),

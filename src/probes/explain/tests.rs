@@ -4,6 +4,22 @@ use crate::probes::identity::NamedPolicy;
 const CI: &str = "arn:aws:iam::222222222222:user/ci";
 const BUCKET: &str = "arn:aws:s3:::state-a";
 
+fn says(v: &Verdict, text: &str) {
+    assert!(
+        v.explanation.contains(text),
+        "`{text}` missing: {}",
+        v.explanation
+    );
+}
+
+fn never_says(v: &Verdict, text: &str) {
+    assert!(
+        !v.explanation.contains(text),
+        "`{text}` present: {}",
+        v.explanation
+    );
+}
+
 fn doc(json: &str) -> PolicyDocument {
     serde_json::from_str(json).expect("policy")
 }
@@ -31,21 +47,9 @@ fn an_unreadable_bucket_policy_is_never_said_to_lack_a_grant() {
     let v = explain(&knowledge(Relation::CrossAccount), "s3:ListBucket", BUCKET);
     assert_eq!(v.bucket_policy, SideState::Unknown);
     assert_eq!(v.identity, SideState::Unknown);
-    assert!(
-        !v.explanation.contains("no bucket-policy grant"),
-        "{}",
-        v.explanation
-    );
-    assert!(
-        v.explanation.contains("`s3:GetBucketPolicy` was denied"),
-        "{}",
-        v.explanation
-    );
-    assert!(
-        v.explanation.contains("account 111111111111"),
-        "{}",
-        v.explanation
-    );
+    never_says(&v, "no bucket-policy grant");
+    says(&v, "`s3:GetBucketPolicy` was denied");
+    says(&v, "account 111111111111");
     // Both statements that would grant it, each naming the right side.
     assert!(v
         .explanation
@@ -75,22 +79,9 @@ fn a_read_bucket_grant_leaves_only_the_identity_side() {
         (v.identity, v.bucket_policy),
         (SideState::Missing, SideState::Allows)
     );
-    assert!(
-        v.explanation
-            .contains("statement `Ci` of the bucket policy allows it"),
-        "{}",
-        v.explanation
-    );
-    assert!(
-        v.explanation.contains("your IAM policy needs"),
-        "{}",
-        v.explanation
-    );
-    assert!(
-        !v.explanation.contains("owner's bucket policy needs"),
-        "{}",
-        v.explanation
-    );
+    says(&v, "statement `Ci` of the bucket policy allows it");
+    says(&v, "your IAM policy needs");
+    never_says(&v, "owner's bucket policy needs");
 }
 
 #[test]
@@ -99,31 +90,15 @@ fn the_same_account_needs_only_the_iam_policy() {
     k.bucket_policy = BucketPolicy::Read(None);
     let v = explain(&k, "s3:GetObject", "arn:aws:s3:::state-a/kops/c/config");
     assert_eq!(v.bucket_policy, SideState::NotNeeded);
-    assert!(
-        v.explanation.contains("in your account"),
-        "{}",
-        v.explanation
-    );
-    assert!(
-        !v.explanation.contains("bucket policy needs"),
-        "{}",
-        v.explanation
-    );
+    says(&v, "in your account");
+    never_says(&v, "bucket policy needs");
 }
 
 #[test]
 fn an_unknown_owner_covers_both_cases() {
     let v = explain(&knowledge(Relation::Unknown), "s3:ListBucket", BUCKET);
-    assert!(
-        v.explanation.contains("if it is your account"),
-        "{}",
-        v.explanation
-    );
-    assert!(
-        v.explanation.contains("if it is another account"),
-        "{}",
-        v.explanation
-    );
+    says(&v, "if it is your account");
+    says(&v, "if it is another account");
 }
 
 #[test]
@@ -134,12 +109,7 @@ fn an_explicit_deny_is_named_and_never_overridden() {
     )))));
     let v = explain(&k, "s3:ListBucket", BUCKET);
     assert_eq!(v.bucket_policy, SideState::Denies);
-    assert!(
-        v.explanation
-            .contains("statement `NoList` of the bucket policy"),
-        "{}",
-        v.explanation
-    );
+    says(&v, "statement `NoList` of the bucket policy");
 }
 
 #[test]
@@ -148,5 +118,5 @@ fn an_unknown_caller_says_so() {
     k.caller_arn = None;
     k.caller_unknown = "the endpoint has no STS".into();
     let v = explain(&k, "s3:ListBucket", BUCKET);
-    assert!(v.explanation.contains("--caller ARN"), "{}", v.explanation);
+    says(&v, "--caller ARN");
 }
