@@ -181,8 +181,22 @@ fn failed_probes(report: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The report, hand-off included, follows `schemas/report.schema.json`.
+fn assert_schema(report: &Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
 /// Every message is one clean sentence: no raw XML body, no Rust error chain.
 fn assert_clean(report: &Value) {
+    assert_schema(report);
     for f in findings(report) {
         let message = f["message"].as_str().unwrap_or_default();
         for raw in ["<?xml", "<Error>", "Error performing", "Generic S3 error"] {

@@ -278,8 +278,11 @@ pub fn probe(
     bucket_run.results.append(&mut run.results);
     bucket_run.findings.append(&mut run.findings);
     let mut run = bucket_run;
-    if let (Some(facts), Some(store)) = (&facts, s3_store) {
-        explain_s3_denials(&mut run, facts, store);
+    if let (Some(mut facts), Some(store)) = (facts, s3_store) {
+        if run.failed() {
+            s3::read_identity_policies(store, &mut facts);
+        }
+        explain_s3_denials(&mut run, &facts, store);
     }
     if let Some(root) = backend.root().local_path(cwd) {
         let clusters: Vec<String> = run

@@ -99,6 +99,23 @@ async fn identify(
     }
 }
 
+/// Reads the caller's identity policies through IAM, unless they were given or the caller
+/// is unknown. Called only when something was denied: a passing probe needs no IAM calls.
+pub fn read_identity_policies(store: &S3Store, facts: &mut BucketFacts) {
+    let Some(arn) = facts.knowledge.caller_arn.clone() else {
+        return;
+    };
+    if facts.knowledge.identity.is_some() {
+        return;
+    }
+    let iam = iam_client(&store.settings, store.credentials.clone());
+    facts.knowledge.identity = Some(
+        block_on(identity::read_from_iam(&iam, &arn)).unwrap_or_else(|e| {
+            identity::IdentityPolicies::Unknown(format!("IAM could not be asked ({e})"))
+        }),
+    );
+}
+
 /// Runs the bucket-level probes; results and findings are added to `run`.
 pub fn probe_bucket(store: &S3Store, options: &ProbeOptions, run: &mut ProbeRun) -> BucketFacts {
     let settings = &store.settings;
@@ -118,15 +135,8 @@ pub fn probe_bucket(store: &S3Store, options: &ProbeOptions, run: &mut ProbeRun)
             Ok(arn) => facts.knowledge.caller_arn = Some(arn.clone()),
             Err(why) => facts.knowledge.caller_unknown = why.clone(),
         }
-        // The caller's own policies: given, or read through IAM when it may.
-        facts.knowledge.identity = match (&options.identity_policies, &caller) {
-            (Some(given), _) => Some(given.clone()),
-            (None, Ok(arn)) => {
-                let iam = iam_client(settings, store.credentials.clone());
-                Some(identity::read_from_iam(&iam, arn).await)
-            }
-            (None, Err(_)) => None,
-        };
+        // The caller's own policies when given; IAM is asked only after a denial.
+        facts.knowledge.identity = options.identity_policies.clone();
 
         // Every bucket-level call at once: one round trip of latency, not eight.
         // ExpectedBucketOwner only means something on AWS: RGW and others ignore it.
