@@ -580,6 +580,17 @@ fn only_the_callers_policy_granted_then_the_owner_runs_the_printed_command() {
         );
     }
 
+    // A caller that is not an ARN is a usage error, not a guess.
+    let (code, out) = statelint(
+        Mode::S3Endpoint,
+        &endpoint,
+        &ci,
+        home.path(),
+        &["probe", "--state", &store, "--caller", "ci"],
+    );
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("is not an IAM ARN"), "{out}");
+
     let identity = home.path().join("ci-policy.json");
     let ci_policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "s3:*", "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")]}

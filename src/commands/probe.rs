@@ -52,6 +52,11 @@ pub fn run(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     let mut findings = resolution.findings.clone();
     let mut results = Vec::new();
     let mut handoff = None;
+    if let Some(arn) = &args.caller {
+        if let Err(e) = crate::policy::evaluate::Caller::from_arn(arn) {
+            return super::fail(format!("`--caller {arn}` is not an IAM ARN: {e}"));
+        }
+    }
     let identity_policies = if args.identity_policies.is_empty() {
         None
     } else {
