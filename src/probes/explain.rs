@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use super::identity::{IdentityPolicies, SideState};
+use super::identity::IdentityPolicies;
 use super::owner::{Ownership, Relation};
 use crate::policy::evaluate::{
     evaluate, Caller, Decision, IdentityGrant, PolicySet, PolicySource, Request, ResourceGrant,
@@ -38,6 +38,17 @@ pub struct Knowledge {
     pub ownership: Ownership,
     pub identity: Option<IdentityPolicies>,
     pub bucket_policy: BucketPolicy,
+}
+
+/// How one side (the caller's IAM policies, or the bucket policy) stands for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SideState {
+    Allows,
+    Missing,
+    Denies,
+    Unknown,
+    NotNeeded,
 }
 
 /// The explanation of one denied request.

@@ -4,8 +4,7 @@
 
 use serde::Serialize;
 
-use super::explain::{BucketPolicy, Knowledge, Verdict};
-use super::identity::SideState;
+use super::explain::{BucketPolicy, Knowledge, SideState, Verdict};
 use super::owner::{Ownership, Relation};
 use crate::policy::fix::{self, FixInput, Template};
 use crate::policy::model::{PolicyDocument, Statement};

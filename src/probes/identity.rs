@@ -6,7 +6,6 @@
 //! explanation never assumes a policy it has not seen.
 
 use aws_sdk_iam::error::ProvideErrorMetadata;
-use serde::Serialize;
 
 use crate::policy::arn::PrincipalArn;
 use crate::policy::model::PolicyDocument;
@@ -30,17 +29,6 @@ pub enum IdentityPolicies {
     },
     /// Not read; the reason, e.g. "`iam:ListUserPolicies` was denied (HTTP 403)".
     Unknown(String),
-}
-
-/// How the identity side stands for one request, for reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SideState {
-    Allows,
-    Missing,
-    Denies,
-    Unknown,
-    NotNeeded,
 }
 
 impl IdentityPolicies {
