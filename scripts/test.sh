@@ -52,6 +52,16 @@ export STATELINT_TEST_MOTO_PYTHON="$root/.tools/moto-venv/bin/python"
 export STATELINT_TEST_S3_AUTH_ACCOUNTS="$tools/moto-accounts.json"
 "$STATELINT_TEST_MOTO_PYTHON" scripts/servers/moto_accounts.py "$STATELINT_TEST_S3_AUTH_ENDPOINT" \
   >"$STATELINT_TEST_S3_AUTH_ACCOUNTS" || { echo "test.sh: could not create moto identities" >&2; exit 2; }
+# Two AWS accounts on one IAM-enforcing server, for onboarding a cross-account caller
+# (tests/onboarding.rs): the bucket owner 111111111111 and the CI account 222222222222.
+start_server STATELINT_TEST_S3_ACCOUNTS_ENDPOINT scripts/servers/moto.sh --accounts
+export STATELINT_TEST_S3_ACCOUNTS_KEYS="$tools/moto-two-accounts.json"
+"$STATELINT_TEST_MOTO_PYTHON" scripts/servers/moto_accounts.py "$STATELINT_TEST_S3_ACCOUNTS_ENDPOINT" two-accounts \
+  >"$STATELINT_TEST_S3_ACCOUNTS_KEYS" || { echo "test.sh: could not create the two moto accounts" >&2; exit 2; }
+# Ceph RGW, which evaluates bucket policies (tests/rgw.rs, tests/onboarding.rs); its users'
+# keys go to the JSON file.
+export STATELINT_TEST_RGW_KEYS="$tools/rgw-keys.json"
+start_server STATELINT_TEST_RGW_ENDPOINT scripts/servers/rgw.sh "$STATELINT_TEST_RGW_KEYS"
 start_server STATELINT_TEST_AZURITE_ENDPOINT scripts/servers/azurite.sh
 # OpenStack Swift behind a real Keystone v3 (the endpoint is Keystone's v3 URL).
 start_server STATELINT_TEST_SWIFT_AUTH_URL scripts/servers/swift.sh

@@ -363,6 +363,7 @@ fn a_failing_delete_never_passes_and_the_probe_object_is_still_removed() {
     let options = statelint::probes::ProbeOptions {
         clusters: vec!["dev.example.com".into()],
         read_only: false,
+        ..Default::default()
     };
     let run = statelint::probes::probe(&backend, None, &options, None);
     let delete = run

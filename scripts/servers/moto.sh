@@ -5,13 +5,17 @@
 # answers; exits non-zero (and stops the server) if it does not answer within 30 s.
 # The caller stops it with `kill PID`.
 #
-# Usage: moto.sh [--auth]   --auth enforces IAM authentication after 3 requests (see
-#                           moto_accounts.py, which spends them creating an admin user).
+# Usage: moto.sh [--auth|--accounts]
+#   --auth      enforces IAM authentication after 3 requests (see moto_accounts.py, which
+#               spends them creating an admin user).
+#   --accounts  the same after 6 requests: an admin in each of two accounts
+#               (`moto_accounts.py ENDPOINT two-accounts`).
 set -euo pipefail
 auth_count=""
-if [ "${1:-}" = "--auth" ]; then
-  auth_count=3
-fi
+case "${1:-}" in
+  --auth) auth_count=3 ;;
+  --accounts) auth_count=6 ;;
+esac
 
 MOTO_VERSION=5.2.5
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -27,7 +31,7 @@ if ! "$venv/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOT
 fi
 
 port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-log="$log_dir/moto${auth_count:+-auth}.log"
+log="$log_dir/moto${auth_count:+-auth$auth_count}.log"
 if [ -n "$auth_count" ]; then
   INITIAL_NO_AUTH_ACTION_COUNT=$auth_count "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 else

@@ -43,7 +43,7 @@ delete probes run only in `statelint probe`, or here with --write-probes.",
     Check(CheckArgs),
     /// Probe what the current identity can really do on the store (list, read, write, delete).
     #[command(
-        after_help = "Examples:\n  statelint probe --state s3://bucket/kops\n  statelint probe --cluster prod.example.com --read-only --format json\n\nWrites touch only a throw-away `<cluster>/.statelint-probe-<random>` object, removed afterwards\n(also on errors and Ctrl-C). Exit status: 0 all needed permissions present, 1 some missing, 2 tool error."
+        after_help = "Examples:\n  statelint probe --state s3://bucket/kops\n  statelint probe --cluster prod.example.com --read-only --format json\n  statelint probe --state s3://state-a/kops --bucket-owner 111111111111 --identity-policy ci-policy.json\n  S3_ENDPOINT=http://rgw:7480 statelint probe --state s3://state-a --caller arn:aws:iam:::user/ci\n\nAfter a denial the probe says who owns the bucket, which side (your IAM policy, the bucket policy)\nlacks the grant as far as it could read them, and the next steps for you and for the owner.\nWrites touch only a throw-away `<cluster>/.statelint-probe-<random>` object, removed afterwards\n(also on errors and Ctrl-C). Exit status: 0 all needed permissions present, 1 some missing, 2 tool error."
     )]
     Probe(ProbeArgs),
     /// Print the smallest bucket-policy change that grants a principal what kops needs.
@@ -225,6 +225,15 @@ pub struct ProbeArgs {
     /// Never write the throw-away probe object.
     #[arg(long)]
     pub read_only: bool,
+    /// The caller's IAM ARN, for providers without STS GetCallerIdentity (e.g. Ceph RGW).
+    #[arg(long, value_name = "ARN")]
+    pub caller: Option<String>,
+    /// The account that owns the bucket, when you know it (else the probe finds out or says it cannot).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub bucket_owner: Option<String>,
+    /// The caller's identity policy (JSON), when IAM cannot be read (repeatable).
+    #[arg(long = "identity-policy", value_name = "FILE")]
+    pub identity_policies: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

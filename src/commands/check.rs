@@ -32,6 +32,8 @@ pub struct StoreCheckOptions {
     pub max_file_size: Option<u64>,
     /// Show a progress bar and what is being waited for (terminal only).
     pub show_progress: bool,
+    /// Keep the servers' raw answers in probe messages (`--verbose`).
+    pub verbose: bool,
 }
 
 /// What checking one store found, before the lint config is applied.
@@ -40,6 +42,8 @@ pub struct StoreCheck {
     pub findings: Vec<Finding>,
     pub clusters: Vec<CheckedCluster>,
     pub probes: Vec<ProbeResult>,
+    /// What a denied caller can do alone and what to ask the bucket owner for.
+    pub handoff: Option<crate::probes::handoff::Handoff>,
 }
 
 /// Checks the store at `url` the way `statelint check` does: its clusters, then (unless
@@ -108,16 +112,22 @@ pub fn check_url_through(
         let _waiting = options
             .show_progress
             .then(|| StatusLine::show(format!("probing permissions on {}", url.redacted())));
+        let probe_options = crate::probes::ProbeOptions {
+            clusters: options.clusters.clone(),
+            read_only: !options.write_probes,
+            verbose: options.verbose,
+            ..Default::default()
+        };
         let run = super::probe::run_probes(
             &backend,
             s3_store.as_ref(),
             sources,
-            &options.clusters,
-            !options.write_probes,
+            &probe_options,
             cwd.as_deref(),
         );
         result.findings.extend(run.findings);
         result.probes = run.results;
+        result.handoff = run.handoff;
     }
     result
 }
@@ -139,6 +149,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
 
     let mut checked = Vec::new();
     let mut probe_results = Vec::new();
+    let mut handoff = None;
     if let Some(url) = &resolution.store {
         let options = StoreCheckOptions {
             clusters: args.clusters.clone(),
@@ -147,11 +158,13 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
             jobs: args.jobs,
             max_file_size: args.max_file_size.or(lint_config.max_file_size),
             show_progress: !args.output.quiet,
+            verbose: args.output.verbose,
         };
         let result = check_url(url, env, &sources, &options);
         findings.extend(result.findings);
         checked = result.clusters;
         probe_results = result.probes;
+        handoff = result.handoff;
     }
 
     let (fail_on, applied) = settle(args.fail_on, &lint_config, findings);
@@ -196,6 +209,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
         suppressed: applied.suppressed,
         baselined,
         probes: probe_results,
+        handoff,
         ..RunReport::new(store, findings, fail_on)
     };
     render(

@@ -181,10 +181,27 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
             current_text.unwrap_or_else(|| "{}".into()).as_bytes(),
         )?;
         if let Err(e) = store.put_bucket_policy(&new_json) {
-            return fail(format!(
-                "the policy was not applied: {e} (the old policy is saved in `{}`)",
-                backup.display()
-            ));
+            // An S3-compatible server may reject an action AWS documents: retry once
+            // without those (only in what this fix added), and say so.
+            let (trimmed, removed) = fix::without_added_actions(
+                &plan.policy,
+                &plan.added,
+                fix::ACTIONS_SOME_PROVIDERS_REJECT,
+            );
+            let retried = (!store.settings.is_aws && removed && e.to_string().contains("HTTP 400"))
+                .then(|| store.put_bucket_policy(&trimmed.to_json_pretty()));
+            match retried {
+                Some(Ok(())) => eprintln!(
+                    "statelint: the server rejected the policy ({e}); applied it without `{}`, which this provider does not accept",
+                    fix::ACTIONS_SOME_PROVIDERS_REJECT.join("`, `")
+                ),
+                _ => {
+                    return fail(format!(
+                        "the policy was not applied: {e} (the old policy is saved in `{}`)",
+                        backup.display()
+                    ))
+                }
+            }
         }
         eprintln!(
             "statelint: applied; the previous policy is saved in `{}`",

@@ -22,8 +22,7 @@ pub fn run_probes(
     backend: &Arc<dyn crate::vfs::Backend>,
     s3_store: Option<&crate::vfs::s3::S3Store>,
     sources: &SourceDb,
-    clusters: &[String],
-    read_only: bool,
+    options: &probes::ProbeOptions,
     cwd: Option<&Path>,
 ) -> probes::ProbeRun {
     probes::guard::install_interrupt_cleanup(|left| {
@@ -31,11 +30,7 @@ pub fn run_probes(
             eprintln!("statelint: interrupted; {left} probe object(s) could not be removed");
         }
     });
-    let options = probes::ProbeOptions {
-        clusters: clusters.to_vec(),
-        read_only,
-    };
-    let mut run = probes::probe(backend, s3_store, &options, cwd);
+    let mut run = probes::probe(backend, s3_store, options, cwd);
     // The live bucket policy goes through the same linter as `check --policy`.
     if let (Some((text, owner)), Some(store)) = (run.bucket_policy.take(), s3_store) {
         use crate::policy::lint::{self as policy_lint, PolicyContext};
@@ -58,6 +53,28 @@ pub fn run(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     let resolution = args.store.resolve(env, &sources);
     let mut findings = resolution.findings.clone();
     let mut results = Vec::new();
+    let mut handoff = None;
+    if let Some(arn) = &args.caller {
+        if let Err(e) = crate::policy::evaluate::Caller::from_arn(arn) {
+            return super::fail(format!("`--caller {arn}` is not an IAM ARN: {e}"));
+        }
+    }
+    let identity_policies = if args.identity_policies.is_empty() {
+        None
+    } else {
+        match probes::identity::from_files(&args.identity_policies) {
+            Ok(given) => Some(given),
+            Err(e) => return super::fail(e),
+        }
+    };
+    let options = probes::ProbeOptions {
+        clusters: args.clusters.clone(),
+        read_only: args.read_only,
+        caller: args.caller.clone(),
+        bucket_owner: args.bucket_owner.clone(),
+        identity_policies,
+        verbose: args.output.verbose,
+    };
     if let Some(url) = &resolution.store {
         match vfs::open_with_control(url, env) {
             Ok((backend, s3_store)) => {
@@ -68,10 +85,10 @@ pub fn run(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
                     &backend,
                     s3_store.as_ref(),
                     &sources,
-                    &args.clusters,
-                    args.read_only,
+                    &options,
                     cwd.as_deref(),
                 );
+                handoff = run.handoff;
                 // How the store was opened (region lookup, configuration) matters here too.
                 findings.extend(backend.open_findings());
                 findings.extend(run.findings);
@@ -87,6 +104,7 @@ pub fn run(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     });
     let report = RunReport {
         probes: results,
+        handoff,
         ..RunReport::new(store, findings, Severity::Error)
     };
     render(

@@ -96,8 +96,10 @@ fn partition(principal: &str) -> Option<&str> {
     principal.strip_prefix("arn:")?.split(':').next()
 }
 
+/// The principal's account; empty for Ceph RGW users without a tenant
+/// (`arn:aws:iam:::user/NAME`), which are valid principals there.
 fn account(principal: &str) -> Option<&str> {
-    principal.split(':').nth(4).filter(|a| !a.is_empty())
+    principal.split(':').nth(4)
 }
 
 fn substitute(text: &str, input: &FixInput<'_>, partition: &str) -> String {
@@ -111,6 +113,86 @@ fn substitute(text: &str, input: &FixInput<'_>, partition: &str) -> String {
         .replace("${bucket}", input.bucket)
         .replace("${prefix}", &prefix)
         .replace("${principal}", input.principal)
+}
+
+/// The template's grants as an identity policy for the principal itself (no `Principal`),
+/// ready to attach to its IAM user or role: a cross-account caller needs these on its own
+/// side as well as the bucket policy's.
+pub fn identity_policy(
+    template: Template,
+    partition: &str,
+    bucket: &str,
+    prefix: &str,
+) -> PolicyDocument {
+    let input = FixInput {
+        existing: None,
+        template,
+        principal: "",
+        bucket,
+        prefix,
+    };
+    let text = substitute(template.text(), &input, partition);
+    let statements: Vec<Statement> = serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|t| serde_json::from_value(t["statements"].clone()).ok())
+        .unwrap_or_default();
+    PolicyDocument::new(
+        statements
+            .into_iter()
+            .map(|mut s| {
+                s.principal = None;
+                s
+            })
+            .collect(),
+    )
+}
+
+/// Actions AWS documents but some S3-compatible servers reject in a bucket policy (Ceph
+/// RGW 16 answers `400 InvalidArgument` to `s3:GetEncryptionConfiguration`). kops only
+/// reads the encryption setting and falls back to AES256 headers without it.
+pub const ACTIONS_SOME_PROVIDERS_REJECT: &[&str] = &["s3:GetEncryptionConfiguration"];
+
+/// `policy` with `actions` removed from the statements this fix added (never from the
+/// owner's own statements); statements left without actions are dropped. Returns the
+/// policy and whether anything was removed.
+pub fn without_added_actions(
+    policy: &PolicyDocument,
+    added: &[Statement],
+    actions: &[&str],
+) -> (PolicyDocument, bool) {
+    let ours = |s: &Statement| added.iter().any(|a| a.sid.is_some() && a.sid == s.sid);
+    let mut removed = false;
+    let statements = policy
+        .statements()
+        .iter()
+        .filter_map(|s| {
+            if !ours(s) {
+                return Some(s.clone());
+            }
+            let kept: Vec<String> = strings(&s.action)
+                .into_iter()
+                .filter(|a| {
+                    let drop = actions.iter().any(|x| x.eq_ignore_ascii_case(a));
+                    removed |= drop;
+                    !drop
+                })
+                .collect();
+            if kept.is_empty() {
+                return None;
+            }
+            let mut s = s.clone();
+            s.action = Some(OneOrMany::Many(kept));
+            Some(s)
+        })
+        .collect();
+    (
+        PolicyDocument {
+            version: policy.version.clone(),
+            id: policy.id.clone(),
+            statements: OneOrMany::Many(statements),
+        },
+        removed,
+    )
 }
 
 /// A concrete resource a pattern matches, to evaluate it: wildcards become a letter.

@@ -1,4 +1,4 @@
-//! Codes for permission probes (SL200-SL219).
+//! Codes for permission probes (SL200-SL219, and SL220-SL229 for onboarding a caller).
 
 use crate::findings::{code, CodeInfo, Finding, Location};
 
@@ -94,6 +94,20 @@ code!(
     Note,
     "the caller is in another AWS account than the state bucket"
 );
+code!(
+    OWNER_UNKNOWN,
+    "SL220",
+    "bucket-owner-unknown",
+    Note,
+    "nothing the caller may call reveals which account owns the state bucket"
+);
+code!(
+    IDENTITY_POLICIES_UNKNOWN,
+    "SL221",
+    "caller-policies-unreadable",
+    Note,
+    "the caller's own IAM policies could not be read, so a denial's identity side is unknown"
+);
 
 /// Every code of this module.
 pub static CODES: &[&CodeInfo] = &[
@@ -110,7 +124,25 @@ pub static CODES: &[&CodeInfo] = &[
     &VERSIONING_DISABLED,
     &PUBLIC_ACCESS_BLOCK,
     &CROSS_ACCOUNT,
+    &OWNER_UNKNOWN,
+    &IDENTITY_POLICIES_UNKNOWN,
 ];
+
+/// The codes of a denied list, read, write or delete (explained by `explain`).
+pub fn is_denial_code(code: &str) -> bool {
+    [&LIST_DENIED, &READ_DENIED, &WRITE_DENIED, &DELETE_DENIED]
+        .iter()
+        .any(|c| c.code == code)
+}
+
+pub fn identity_policies_unknown(bucket_url: &str, caller: &str, why: &str) -> Finding {
+    Finding::new(
+        &IDENTITY_POLICIES_UNKNOWN,
+        format!("the IAM policies of `{caller}` could not be read: {why}"),
+        Location::resource(bucket_url),
+    )
+    .with_help("pass them with `--identity-policy FILE` (repeatable) so each denial is explained from both sides")
+}
 
 /// A finding about a bucket-level setting, at the bucket.
 pub fn bucket_finding(
@@ -125,7 +157,7 @@ pub fn bucket_finding(
 pub fn denied(info: &'static CodeInfo, action: &str, url: &str, detail: &str) -> Finding {
     Finding::new(
         info,
-        format!("`{action}` is denied on `{url}`: {detail}"),
+        format!("`{action}` is denied on `{url}` ({detail})"),
         Location::resource(url),
     )
 }
@@ -142,7 +174,7 @@ pub fn left_behind(url: &str, detail: &str) -> Finding {
 pub fn inconclusive(action: &str, url: &str, detail: &str) -> Finding {
     Finding::new(
         &INCONCLUSIVE,
-        format!("`{action}` on `{url}` could not be determined: {detail}"),
+        format!("`{action}` on `{url}` could not be determined ({detail})"),
         Location::resource(url),
     )
     .with_help("re-run the probe; an unanswered probe is never counted as a pass")

@@ -7,8 +7,12 @@
 //! policies, caller identity) add to the generic matrix here.
 
 pub mod diags;
+pub mod explain;
 pub mod guard;
+pub mod handoff;
+pub mod identity;
 pub mod local;
+pub mod owner;
 pub mod s3;
 
 use serde::Serialize;
@@ -50,6 +54,14 @@ pub struct ProbeOptions {
     pub clusters: Vec<String>,
     /// Skip every write (and delete).
     pub read_only: bool,
+    /// The caller's ARN when the provider has no STS (`--caller`).
+    pub caller: Option<String>,
+    /// The bucket owner's account, when the user knows it (`--bucket-owner`).
+    pub bucket_owner: Option<String>,
+    /// The caller's identity policies, when given (`--identity-policy`).
+    pub identity_policies: Option<identity::IdentityPolicies>,
+    /// Keep the servers' raw answers in messages (`--verbose`).
+    pub verbose: bool,
 }
 
 /// Results and the findings explaining the failures.
@@ -60,6 +72,10 @@ pub struct ProbeRun {
     /// The bucket's policy as read (S3 family), for the policy linter, with the bucket's
     /// owner account when the probes established it.
     pub bucket_policy: Option<(String, Option<String>)>,
+    /// What the caller and the bucket's owner can do about the denials (S3 family).
+    pub handoff: Option<handoff::Handoff>,
+    /// Raw server answers in messages (`--verbose`).
+    verbose: bool,
 }
 
 impl ProbeRun {
@@ -91,7 +107,12 @@ impl ProbeRun {
         err: &VfsError,
         cluster: Option<&str>,
     ) {
-        let detail = err.to_string();
+        // One short reason ("HTTP 403 AccessDenied"); the raw answer only with --verbose.
+        let detail = if self.verbose {
+            format!("{}: {err}", brief(err))
+        } else {
+            brief(err)
+        };
         let unreachable = crate::vfs::fail_fast::is_unreachable(err)
             .then(|| crate::vfs::diags::remote_finding(err))
             .flatten();
@@ -137,6 +158,39 @@ pub fn is_denial(err: &VfsError) -> bool {
     }
 }
 
+/// An error in a few words: the HTTP status and the service's error code when the answer
+/// carried them (`HTTP 403 AccessDenied`), else the kind of failure.
+pub fn brief(err: &VfsError) -> String {
+    let VfsError::Remote { kind, detail, .. } = err else {
+        return err.to_string();
+    };
+    let status = http_status(detail);
+    let code = detail
+        .split_once("<Code>")
+        .and_then(|(_, rest)| rest.split_once("</Code>"))
+        .map(|(code, _)| code.trim().to_string())
+        .filter(|c| !c.is_empty() && c.len() < 64);
+    match (status, code) {
+        (Some(s), Some(c)) => format!("HTTP {s} {c}"),
+        (Some(s), None) => format!("HTTP {s}, {kind}"),
+        (None, Some(c)) => format!("{kind}, {c}"),
+        (None, None) => kind.to_string(),
+    }
+}
+
+/// The first HTTP status in an error text (`status code: 403`, `HTTP 403`).
+fn http_status(text: &str) -> Option<u16> {
+    ["status code: ", "HTTP "].iter().find_map(|marker| {
+        text.match_indices(marker).find_map(|(at, m)| {
+            let digits: String = text[at + m.len()..].chars().take(3).collect();
+            digits
+                .parse::<u16>()
+                .ok()
+                .filter(|s| (100..600).contains(s) && digits.len() == 3)
+        })
+    })
+}
+
 /// The action names a backend uses, so results read in its own vocabulary.
 fn action_names(backend: &dyn Backend) -> [&'static str; 4] {
     if backend.root().scheme.is_s3_family() {
@@ -156,7 +210,10 @@ fn action_names(backend: &dyn Backend) -> [&'static str; 4] {
 pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeRun {
     let backend_ref: &dyn Backend = backend.as_ref();
     let [list, read, write, delete] = action_names(backend_ref);
-    let mut run = ProbeRun::default();
+    let mut run = ProbeRun {
+        verbose: options.verbose,
+        ..ProbeRun::default()
+    };
     let root = backend.root().redacted();
     let objects = match backend.list("") {
         Ok(objects) => {
@@ -221,9 +278,12 @@ pub fn probe(
     // The generic matrix first: its listing tells whether the store answers at all, and
     // the bucket-level probes are not tried on a store that does not.
     let mut run = probe_store(backend, options);
-    let mut bucket_run = ProbeRun::default();
+    let mut bucket_run = ProbeRun {
+        verbose: options.verbose,
+        ..ProbeRun::default()
+    };
     let facts = match (s3_store, backend.unreachable()) {
-        (Some(store), None) => Some(s3::probe_bucket(store, &mut bucket_run)),
+        (Some(store), None) => Some(s3::probe_bucket(store, options, &mut bucket_run)),
         (Some(store), Some(why)) => {
             bucket_run.skip(
                 "s3:HeadBucket",
@@ -235,18 +295,20 @@ pub fn probe(
         (None, _) => None,
     };
     if let Some(facts) = &facts {
-        let owner = match facts.cross_account {
-            Some(false) => facts.caller_account.clone(),
-            _ => None,
-        };
-        bucket_run.bucket_policy = facts.policy_text.clone().map(|text| (text, owner));
-    }
-    if let (Some(facts), Some(store)) = (&facts, s3_store) {
-        explain_s3_denials(&mut run, facts, store);
+        bucket_run.bucket_policy = facts
+            .policy_text
+            .clone()
+            .map(|text| (text, facts.owner_account()));
     }
     bucket_run.results.append(&mut run.results);
     bucket_run.findings.append(&mut run.findings);
     let mut run = bucket_run;
+    if let (Some(mut facts), Some(store)) = (facts, s3_store) {
+        if run.failed() {
+            s3::read_identity_policies(store, &mut facts);
+        }
+        explain_s3_denials(&mut run, &facts, store);
+    }
     if let Some(root) = backend.root().local_path(cwd) {
         let clusters: Vec<String> = run
             .results
@@ -281,40 +343,65 @@ pub fn probe(
     run
 }
 
-/// Adds to each S3 denial the reason our evaluator finds in the bucket policy.
+/// Explains each S3 denial from what was seen (see `explain`), and adds the hand-off.
 fn explain_s3_denials(
     run: &mut ProbeRun,
     facts: &s3::BucketFacts,
     store: &crate::vfs::s3::S3Store,
 ) {
-    let partition = facts
+    let k = &facts.knowledge;
+    let partition = k
         .caller_arn
         .as_deref()
         .and_then(|a| a.split(':').nth(1))
         .unwrap_or("aws")
         .to_string();
-    let scheme_prefix = format!("{}://{}", store.settings.scheme, store.settings.bucket);
+    let bucket = store.settings.bucket.as_str();
+    let bucket_url = store.settings.bucket_url();
+    let mut verdicts: Vec<explain::Verdict> = Vec::new();
     for result in run.results.iter().filter(|r| r.outcome == Outcome::Fail) {
-        let Some(key) = result.target.strip_prefix(&scheme_prefix) else {
+        let Some(key) = result.target.strip_prefix(&bucket_url) else {
             continue;
         };
         let key = key.trim_start_matches('/');
-        let resource = if result.action == "s3:ListBucket" {
-            format!("arn:{partition}:s3:::{}", store.settings.bucket)
+        // HeadBucket is authorized as s3:ListBucket.
+        let action = match result.action.as_str() {
+            "s3:HeadBucket" => "s3:ListBucket",
+            a if a.starts_with("s3:") => a,
+            _ => continue,
+        };
+        let resource = if key.is_empty() || action == "s3:ListBucket" {
+            format!("arn:{partition}:s3:::{bucket}")
         } else {
-            format!("arn:{partition}:s3:::{}/{key}", store.settings.bucket)
+            format!("arn:{partition}:s3:::{bucket}/{key}")
         };
-        let Some(why) = s3::explain_denial(facts, &result.action, &resource) else {
-            continue;
-        };
+        let verdict = explain::explain(k, action, &resource);
         for f in run
             .findings
             .iter_mut()
-            .filter(|f| f.location.uri() == result.target)
+            .filter(|f| f.location.uri() == result.target && diags::is_denial_code(f.code))
         {
-            f.help = Some(why.clone());
+            f.help = Some(verdict.explanation.clone());
+        }
+        if !verdicts
+            .iter()
+            .any(|v| v.action == verdict.action && v.resource == verdict.resource)
+        {
+            verdicts.push(verdict);
         }
     }
+    if verdicts.is_empty() {
+        return;
+    }
+    if let (Some(arn), Some(identity::IdentityPolicies::Unknown(why))) =
+        (&k.caller_arn, &k.identity)
+    {
+        run.findings
+            .push(diags::identity_policies_unknown(&bucket_url, arn, why));
+    }
+    let store_url = store.settings.prefix.is_empty().then(|| bucket_url.clone());
+    let store_url = store_url.unwrap_or_else(|| format!("{bucket_url}/{}", store.settings.prefix));
+    run.handoff = handoff::build(k, &store_url, bucket, &store.settings.prefix, verdicts);
 }
 
 /// Write, read back and delete one throw-away object under the cluster's folder.

@@ -273,3 +273,19 @@ fn kops_modes_are_clean_and_an_others_writable_folder_is_reported() {
         .message
         .contains("file:///s/c.example.com/pki/private/ca"));
 }
+
+#[test]
+fn a_denial_is_brief_without_the_raw_answer() {
+    let err = VfsError::Remote {
+        url: "s3://state-a".into(),
+        kind: crate::vfs::RemoteErrorKind::AccessDenied,
+        detail: "Generic S3 error: Error performing GET http://127.0.0.1:1/state-a?list-type=2 in 5.33ms - Server returned non-2xx status code: 403 Forbidden: <?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>".into(),
+    };
+    assert_eq!(super::brief(&err), "HTTP 403 AccessDenied");
+    let bare = VfsError::Remote {
+        url: "s3://state-a".into(),
+        kind: crate::vfs::RemoteErrorKind::Timeout,
+        detail: "operation timed out".into(),
+    };
+    assert_eq!(super::brief(&bare), "timed out");
+}

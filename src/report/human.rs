@@ -243,6 +243,10 @@ impl Reporter for HumanReporter {
             }
             writeln!(out)?;
         }
+        if let Some(handoff) = report.handoff.as_ref().filter(|_| !self.options.quiet) {
+            write!(out, "{}", crate::probes::handoff::render(handoff))?;
+            writeln!(out)?;
+        }
         if self.options.verbose {
             writeln!(out, "clusters:")?;
             for c in &report.clusters {

@@ -26,7 +26,7 @@ pub use junit::{xml_escape, JunitReporter};
 pub use sarif::{SarifReporter, SARIF_SCHEMA_URI};
 
 /// Version of the `--format json` contract (`schemas/report.schema.json`).
-pub const REPORT_VERSION: &str = "1.0.0";
+pub const REPORT_VERSION: &str = "1.1.0";
 
 /// Outcome of one cluster, kept apart like kubeconform does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -79,6 +79,10 @@ pub struct RunReport {
     /// Permission probes run against the store (empty with `--offline`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<crate::probes::ProbeResult>,
+    /// After denied S3 probes: who owns the bucket and what the caller and the owner can
+    /// each do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<crate::probes::handoff::Handoff>,
     /// The level at or above which findings fail the run.
     pub fail_on: Severity,
     /// Whether this run checks clusters (a store check), so the summary counts them; a probe,
@@ -119,6 +123,7 @@ impl RunReport {
             suppressed: 0,
             baselined: 0,
             probes: Vec::new(),
+            handoff: None,
             fail_on,
             checks_clusters: false,
         }

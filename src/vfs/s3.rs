@@ -81,8 +81,12 @@ pub struct S3Settings {
     /// Whether this is AWS itself (standard mode) rather than kops's `S3_ENDPOINT` mode
     /// for another provider: only AWS has STS and IAM policies.
     pub is_aws: bool,
-    /// STS endpoint override (`AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`).
+    /// STS endpoint override (`AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`; in
+    /// `S3_ENDPOINT` mode the S3 endpoint itself, which some providers serve STS on).
     pub sts_endpoint: Option<String>,
+    /// IAM endpoint override (`AWS_ENDPOINT_URL_IAM`, else `AWS_ENDPOINT_URL`; in
+    /// `S3_ENDPOINT` mode the S3 endpoint), for reading the caller's own policies.
+    pub iam_endpoint: Option<String>,
     pub timeouts: http::Timeouts,
     /// Findings about this configuration, reported once per run.
     pub findings: Vec<Finding>,
@@ -136,6 +140,7 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
                 acl: acl.clone(),
                 is_aws: false,
                 sts_endpoint: None,
+                iam_endpoint: None,
                 timeouts: http::Timeouts::from_env(env),
                 findings: Vec::new(),
             }
@@ -155,8 +160,9 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
             return Err(diags::endpoint_credentials(&shown, &missing));
         };
         let region = var(env, "S3_REGION");
-        base(
-            Some(normalize_endpoint(&endpoint)),
+        let endpoint = normalize_endpoint(&endpoint);
+        let mut compatible = base(
+            Some(endpoint.clone()),
             region.clone().unwrap_or_else(|| DEFAULT_REGION.into()),
             region.is_some(),
             false,
@@ -166,7 +172,12 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
                 secret,
                 token: None,
             },
-        )
+        );
+        // Tried, never required: a provider without STS/IAM answers with an error that
+        // the probe reports as "caller unknown".
+        compatible.sts_endpoint = Some(endpoint.clone());
+        compatible.iam_endpoint = Some(endpoint);
+        compatible
     } else {
         let endpoint = var(env, "AWS_ENDPOINT_URL_S3")
             .or_else(|| var(env, "AWS_ENDPOINT_URL"))
@@ -194,6 +205,9 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
         );
         standard.is_aws = true;
         standard.sts_endpoint = var(env, "AWS_ENDPOINT_URL_STS")
+            .or_else(|| var(env, "AWS_ENDPOINT_URL"))
+            .map(|e| normalize_endpoint(&e));
+        standard.iam_endpoint = var(env, "AWS_ENDPOINT_URL_IAM")
             .or_else(|| var(env, "AWS_ENDPOINT_URL"))
             .map(|e| normalize_endpoint(&e));
         standard
@@ -281,6 +295,31 @@ pub fn sts_client(
     aws_sdk_sts::Client::from_conf(config.build())
 }
 
+/// An IAM client (the caller's own policies) with the same credentials. IAM is global:
+/// requests are signed for us-east-1.
+pub fn iam_client(
+    settings: &S3Settings,
+    credentials: SharedCredentialsProvider,
+) -> aws_sdk_iam::Client {
+    let timeouts = aws_sdk_iam::config::timeout::TimeoutConfig::builder()
+        .connect_timeout(settings.timeouts.connect)
+        .operation_attempt_timeout(settings.timeouts.request)
+        .build();
+    let mut config = aws_sdk_iam::Config::builder()
+        .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+        .region(aws_sdk_iam::config::Region::new(DEFAULT_REGION))
+        .credentials_provider(credentials)
+        .timeout_config(timeouts)
+        .retry_config(
+            aws_sdk_iam::config::retry::RetryConfig::standard()
+                .with_max_attempts(http::MAX_RETRIES as u32 + 1),
+        );
+    if let Some(endpoint) = &settings.iam_endpoint {
+        config = config.endpoint_url(endpoint);
+    }
+    aws_sdk_iam::Client::from_conf(config.build())
+}
+
 /// The outcome of looking a bucket's region up the way kops does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionLookup {
@@ -345,7 +384,9 @@ where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
 {
     use aws_sdk_s3::error::ProvideErrorMetadata;
-    let text = match (err.code(), err.message()) {
+    // Some servers (Ceph RGW) send an empty `<Message/>`: no message then.
+    let message = err.message().filter(|m| !m.trim().is_empty());
+    let text = match (err.code(), message) {
         (Some(code), Some(message)) => format!("{code}: {message}"),
         (Some(code), None) => code.to_string(),
         (None, Some(message)) => message.to_string(),
