@@ -26,19 +26,26 @@ if [ "$(cat "$venv/.versions" 2>/dev/null)" != "$want" ]; then
   echo "$want" >"$venv/.versions"
 fi
 
-# Configs, rings, the storage device, Keystone's database and every server log; replaced
-# on each start, kept after a stop for reading the logs.
-state="$root/.tools/swift-state"
-rm -rf "$state"
-mkdir -p "$state"
+# Configs, rings, the storage device, Keystone's database and every server log: a folder of
+# this run's own (two test runs at once, from two checkouts sharing .tools, must not delete
+# each other's), kept after a stop for reading the logs; the previous runs' are removed
+# when no server of theirs still runs.
+for old in "$root/.tools"/swift-state.*; do
+  [ -d "$old" ] || continue
+  if [ -f "$old/pid" ] && kill -0 "$(cat "$old/pid")" 2>/dev/null; then continue; fi
+  rm -rf "$old"
+done
+state=$(mktemp -d "$root/.tools/swift-state.XXXXXX")
 out="$state/ready"
-"$venv/bin/python" "$root/scripts/servers/swift_stack.py" "$state" >"$out" 2>"$log_dir/swift-stack.log" &
+stack_log="$state/swift-stack.log"
+"$venv/bin/python" "$root/scripts/servers/swift_stack.py" "$state" >"$out" 2>"$stack_log" &
 pid=$!
+echo "$pid" >"$state/pid"
 
 if line=$(python3 "$root/scripts/servers/wait_ready.py" --line "$out" "$pid" 120); then
   echo "$line $pid"
   exit 0
 fi
-echo "swift.sh: Swift and Keystone did not start (see $log_dir/swift-stack.log and $state)" >&2
+echo "swift.sh: Swift and Keystone did not start (see $stack_log)" >&2
 kill "$pid" 2>/dev/null || true
 exit 1
