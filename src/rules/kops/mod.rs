@@ -21,9 +21,11 @@ pub mod engine;
 pub mod store_version;
 pub mod version;
 
+mod api;
 mod cloud_settings;
 mod etcd;
 mod group_role;
+mod naming;
 mod network;
 
 use crate::findings::{CodeInfo, Finding};
@@ -38,6 +40,8 @@ pub static TABLES: &[&[Check]] = &[
     network::RANGE_CHECKS,
     group_role::CHECKS,
     etcd::CHECKS,
+    naming::CHECKS,
+    api::CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -49,6 +53,8 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         network::RANGE_CODES,
         group_role::CODES,
         etcd::CODES,
+        naming::CODES,
+        api::CODES,
     ] {
         all.extend_from_slice(table);
     }
