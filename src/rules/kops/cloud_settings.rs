@@ -19,7 +19,15 @@ code!(
     "a setting kops accepts on one cloud only is used on another"
 );
 
-pub static CODES: &[&CodeInfo] = &[&MISSING_CLOUD, &OTHER_CLOUD];
+code!(
+    CLOUD_CONFIG_CONFLICT,
+    "SL150",
+    "cloud-config-conflict",
+    Error,
+    "two `cloudConfig` settings that must agree disagree"
+);
+
+pub static CODES: &[&CodeInfo] = &[&MISSING_CLOUD, &OTHER_CLOUD, &CLOUD_CONFIG_CONFLICT];
 
 const VALIDATION: &str = "pkg/apis/kops/validation/validation.go";
 const CONVERSION: &str = "pkg/apis/kops/v1alpha2/conversion.go";
@@ -117,6 +125,18 @@ pub static CHECKS: &[Check] = &[
         KopsRef { file: "pkg/apis/kops/validation/gce.go", function: "gceValidateCluster", },
         "GCE subnets are regional, so kops refuses a zone on them",
         "remove `zone` from the subnet and give its `region` instead",
+    ),
+    Check::cluster(
+        &CLOUD_CONFIG_CONFLICT,
+        "/spec/cloudConfig/manageStorageClasses",
+        Shape::EqualTo("/spec/cloudConfig/openstack/blockStorage/createStorageClass"),
+        When::Cloud(&[Cloud::Openstack]),
+        KopsRef {
+            file: VALIDATION,
+            function: "validateCloudConfiguration",
+        },
+        "both decide whether kops manages storage classes",
+        "set both to the same value, or remove `openstack.blockStorage.createStorageClass`",
     ),
     lb_aws_only("/spec/api/loadBalancer/class"),
     lb_aws_only("/spec/api/loadBalancer/securityGroupOverride"),
