@@ -34,6 +34,9 @@ pub struct StoreCheckOptions {
     pub show_progress: bool,
     /// Keep the servers' raw answers in probe messages (`--verbose`).
     pub verbose: bool,
+    /// The kops release to judge by (`--kops-version`); else each cluster's
+    /// `kops-version.txt`, else the newest release statelint knows.
+    pub kops_version: Option<crate::rules::kops::version::KopsVersion>,
 }
 
 /// What checking one store found, before the lint config is applied.
@@ -87,6 +90,7 @@ pub fn check_url_through(
         clusters: options.clusters.clone(),
         jobs: options.jobs,
         progress,
+        kops_version: options.kops_version.clone(),
         ..CheckOptions::default()
     };
     if let Some(max) = options.max_file_size {
@@ -159,10 +163,16 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
             max_file_size: args.max_file_size.or(lint_config.max_file_size),
             show_progress: !args.output.quiet,
             verbose: args.output.verbose,
+            kops_version: args.kops_version.clone(),
         };
         let result = check_url(url, env, &sources, &options);
         findings.extend(result.findings);
         checked = result.clusters;
+        if !args.output.quiet {
+            if let Some(line) = check::kops_versions_used(&checked) {
+                eprintln!("statelint: {line}");
+            }
+        }
         probe_results = result.probes;
         handoff = result.handoff;
     }

@@ -11,6 +11,7 @@ use crate::findings::Finding;
 use crate::input::{self, diags as input_diags};
 use crate::report::RunReport;
 use crate::resolve::url::StoreUrl;
+use crate::rules::kops::version::{self, KopsVersion};
 use crate::source::SourceDb;
 use crate::store::diags as store_diags;
 
@@ -31,6 +32,8 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     let input = input::read(&args.inputs, &mut io::stdin(), max_bytes, &sources);
     findings.extend(input.findings);
 
+    // Files carry no `kops-version.txt`: the flag, else the newest release statelint knows.
+    let (kops_version, version_source) = version::choose(args.kops_version.as_ref(), None);
     let mut checked = Vec::new();
     for c in &input.clusters {
         if !args.clusters.is_empty() && !args.clusters.contains(&c.name) {
@@ -40,16 +43,18 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
                 loaded: false,
                 instance_groups: 0,
                 skipped: true,
+                kops_version: None,
             });
             continue;
         }
-        findings.extend(check_one(c, cwd.as_deref()));
+        findings.extend(check_one(c, cwd.as_deref(), &kops_version));
         checked.push(CheckedCluster {
             name: c.name.clone(),
             url: c.origin.clone(),
             loaded: c.cluster.is_some(),
             instance_groups: c.instance_groups.len(),
             skipped: false,
+            kops_version: Some((kops_version.clone(), version_source)),
         });
     }
     let shown = args
@@ -94,7 +99,11 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
 }
 
 /// The store-independent findings of one cluster of the input.
-fn check_one(c: &input::InputCluster, cwd: Option<&std::path::Path>) -> Vec<Finding> {
+fn check_one(
+    c: &input::InputCluster,
+    cwd: Option<&std::path::Path>,
+    kops_version: &KopsVersion,
+) -> Vec<Finding> {
     // The rules want a store root; the folder the manifest came from stands in for it, and
     // the rules that would compare configBase with it are dropped (and said to be).
     let folder = std::path::Path::new(&c.origin)
@@ -111,6 +120,7 @@ fn check_one(c: &input::InputCluster, cwd: Option<&std::path::Path>) -> Vec<Find
         cwd,
         c.cluster.as_ref(),
         &c.instance_groups,
+        kops_version,
     );
     findings.retain(|f| !NEEDS_STORE_LOCATION.contains(&f.code));
     if let Some(doc) = &c.cluster {
