@@ -1,0 +1,91 @@
+//! kops's offline checks of instance groups, ported from `pkg/apis/kops/validation/`
+//! (`instancegroup.go` and the instance-group parts of `aws.go`) at the kops commit in
+//! `data/kops-commit.txt`. One rule per file, named after the kops function it mirrors;
+//! codes SL170-SL199.
+
+pub mod aws_instance_types;
+pub mod aws_validate_additional_security_groups;
+pub mod aws_validate_instance_metadata;
+pub mod aws_validate_instance_type;
+pub mod aws_validate_maximum_instance_lifetime;
+pub mod aws_validate_mixed_instances_policy;
+pub mod duplicate_taint;
+pub mod parse_taint;
+pub mod validate_api_server_role;
+pub mod validate_control_plane_size;
+pub mod validate_control_plane_subnets;
+pub mod validate_external_load_balancer;
+pub mod validate_extra_user_data;
+pub mod validate_gvisor_role;
+pub mod validate_ig_cloud_labels;
+pub mod validate_instance_profile;
+pub mod validate_karpenter_instance_group;
+pub mod validate_node_labels;
+pub mod validate_rolling_update;
+pub mod validate_root_volume;
+pub mod validate_sysctl_parameters;
+pub mod validate_volume_mount_spec;
+pub mod validate_volume_spec;
+pub mod validate_warm_pool;
+
+use serde_json::Value;
+
+use super::support::{at, at_key, ig_name};
+use super::{ClusterContext, InstanceGroup};
+use crate::findings::{CodeInfo, Finding};
+pub use crate::yaml::escape_pointer_token as escape;
+
+/// The cluster's cloud, lowercased: `cloudProvider: aws` (v1alpha2) or the key of
+/// `cloudProvider: {aws: {}}` (v1alpha3). `None` when the cluster does not say.
+pub fn cloud_provider(cx: &ClusterContext<'_>) -> Option<String> {
+    match cx.cluster.get("/spec/cloudProvider")? {
+        Value::String(s) => Some(s.to_ascii_lowercase()),
+        Value::Object(m) => m.keys().next().map(|k| k.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// True when the cluster runs on AWS, where the AWS-only checks of `aws.go` apply.
+pub fn is_aws(cx: &ClusterContext<'_>) -> bool {
+    cloud_provider(cx).as_deref() == Some("aws")
+}
+
+/// A finding about instance group `ig` at the value of `pointer`; the message starts with
+/// the group's name so every finding names its object.
+pub fn finding(
+    info: &'static CodeInfo,
+    ig: &InstanceGroup,
+    pointer: &str,
+    what: impl std::fmt::Display,
+    help: impl Into<String>,
+) -> Finding {
+    at(
+        info,
+        &ig.doc,
+        pointer,
+        format!("instance group `{}` {what}", ig_name(ig)),
+    )
+    .with_help(help)
+}
+
+/// An integer at `pointer` (YAML `3`, not `"3"`).
+pub fn int_at(ig: &InstanceGroup, pointer: &str) -> Option<i64> {
+    ig.doc.get(pointer).and_then(Value::as_i64)
+}
+
+/// Like [`finding`], but at the key of `pointer` (for a map key that is itself wrong).
+pub fn finding_at_key(
+    info: &'static CodeInfo,
+    ig: &InstanceGroup,
+    pointer: &str,
+    what: impl std::fmt::Display,
+    help: impl Into<String>,
+) -> Finding {
+    at_key(
+        info,
+        &ig.doc,
+        pointer,
+        format!("instance group `{}` {what}", ig_name(ig)),
+    )
+    .with_help(help)
+}

@@ -1,0 +1,43 @@
+//! SL171: a control-plane instance group with more than one instance. Mirrors the
+//! `ControlPlane` case of kops's `ValidateInstanceGroup` (`instancegroup.go`).
+
+use crate::findings::{code, CodeInfo, Finding};
+use crate::rules::support::is_control_plane;
+use crate::rules::{ClusterContext, Rule};
+
+use super::{finding, int_at};
+
+code!(
+    INFO,
+    "SL171",
+    "control-plane-group-size",
+    Error,
+    "a control-plane instance group has `minSize` or `maxSize` above 1"
+);
+
+pub struct ValidateControlPlaneSize;
+
+pub static RULE: ValidateControlPlaneSize = ValidateControlPlaneSize;
+
+impl Rule for ValidateControlPlaneSize {
+    fn info(&self) -> &'static CodeInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+        for ig in cx.instance_groups.iter().filter(|ig| is_control_plane(ig)) {
+            for field in ["minSize", "maxSize"] {
+                let pointer = format!("/spec/{field}");
+                if let Some(n) = int_at(ig, &pointer).filter(|n| *n > 1) {
+                    out.push(finding(
+                        &INFO,
+                        ig,
+                        &pointer,
+                        format_args!("has role ControlPlane and `{field}: {n}`"),
+                        "set it to 1 and add one control-plane group per zone for more control-plane nodes",
+                    ));
+                }
+            }
+        }
+    }
+}

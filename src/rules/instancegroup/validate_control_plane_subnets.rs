@@ -1,0 +1,50 @@
+//! SL172: a control-plane instance group without subnets. Mirrors the `ControlPlane`
+//! case of kops's `ValidateInstanceGroup` (`instancegroup.go`).
+
+use serde_json::Value;
+
+use crate::findings::{code, CodeInfo, Finding};
+use crate::rules::support::{at_key, ig_name, is_control_plane};
+use crate::rules::{ClusterContext, Rule};
+
+code!(
+    INFO,
+    "SL172",
+    "control-plane-group-no-subnets",
+    Error,
+    "a control-plane instance group lists no subnets"
+);
+
+pub struct ValidateControlPlaneSubnets;
+
+pub static RULE: ValidateControlPlaneSubnets = ValidateControlPlaneSubnets;
+
+impl Rule for ValidateControlPlaneSubnets {
+    fn info(&self) -> &'static CodeInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+        for ig in cx.instance_groups.iter().filter(|ig| is_control_plane(ig)) {
+            let empty = ig
+                .doc
+                .get("/spec/subnets")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty);
+            if empty {
+                out.push(
+                    at_key(
+                        &INFO,
+                        &ig.doc,
+                        "/spec/subnets",
+                        format!(
+                            "control-plane instance group `{}` lists no `subnets`",
+                            ig_name(ig)
+                        ),
+                    )
+                    .with_help("add the cluster subnet (usually one zone's) the control-plane node runs in under `spec.subnets`"),
+                );
+            }
+        }
+    }
+}
