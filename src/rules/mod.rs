@@ -105,6 +105,7 @@ pub static RULES: &[&dyn Rule] = &[
     &instancegroup::aws_validate_additional_security_groups::RULE,
     &instancegroup::validate_api_server_role::RULE,
     &instancegroup::validate_gvisor_role::RULE,
+    &instancegroup::validate_hook_spec::RULE,
 ];
 
 /// The codes of the registered rules.
@@ -148,6 +149,7 @@ pub static CODES: &[&CodeInfo] = &[
     &instancegroup::aws_validate_additional_security_groups::INFO,
     &instancegroup::validate_api_server_role::INFO,
     &instancegroup::validate_gvisor_role::INFO,
+    &instancegroup::validate_hook_spec::INFO,
 ];
 
 /// The rule with this code, for running one rule alone (fixture tests).

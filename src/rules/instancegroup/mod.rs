@@ -17,6 +17,7 @@ pub mod validate_control_plane_subnets;
 pub mod validate_external_load_balancer;
 pub mod validate_extra_user_data;
 pub mod validate_gvisor_role;
+pub mod validate_hook_spec;
 pub mod validate_ig_cloud_labels;
 pub mod validate_instance_profile;
 pub mod validate_karpenter_instance_group;
