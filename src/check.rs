@@ -109,6 +109,7 @@ pub fn check_store(
     if let Some(p) = &options.progress {
         p.start(layout.clusters.len());
     }
+    let kops_version = rules::kops::version::KopsVersion::newest_known();
     let run = || {
         layout
             .clusters
@@ -146,6 +147,7 @@ pub fn check_store(
                         cwd,
                         cluster,
                         instance_groups: &loaded.instance_groups,
+                        kops_version: &kops_version,
                     };
                     findings.extend(rules::check_cluster(&cx));
                 }

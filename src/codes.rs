@@ -18,6 +18,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     codes.extend_from_slice(crate::vfs::k8s_diags::CODES);
     codes.extend_from_slice(crate::schema::CODES);
     codes.extend_from_slice(crate::rules::CODES);
+    codes.extend(crate::rules::kops::codes());
     codes.extend_from_slice(crate::probes::diags::CODES);
     codes.extend_from_slice(crate::policy::lint::CODES);
     codes.extend_from_slice(crate::config::CODES);

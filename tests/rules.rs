@@ -1,143 +1,20 @@
 //! Rule fixtures: for every rule, `tests/fixtures/rules/<CODE>/fail.yaml` must produce that
 //! code (its findings are snapshotted) and `pass.yaml` must not. Plus the bundled example
-//! store and, when present, the kops corpus.
-//!
-//! Fixture format: header comments `# store: <url>` and `# cluster: <folder name>`, then
-//! YAML documents separated by `---` lines. The first is the Cluster (read as
-//! `<store>/<cluster>/config`); the others are InstanceGroups, read as
-//! `instancegroup/<metadata.name>` unless the document starts with `# ig-file: <name>`.
+//! store and, when present, the kops corpus. The fixture format is described in `tests/common/fixture.rs`.
+
+#[path = "common/fixture.rs"]
+mod fixture;
 
 use std::path::{Path, PathBuf};
 
-use statelint::document::Document;
-use statelint::findings::{Finding, Location};
+use fixture::{describe, document, load, load_fixture, run_code, split_documents};
+use statelint::findings::Location;
 use statelint::resolve::url::StoreUrl;
-use statelint::rules::{self, ClusterContext, InstanceGroup};
+use statelint::rules;
 use statelint::source::SourceDb;
-use statelint::yaml::{self, Limits};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
-}
-
-fn document(sources: &SourceDb, url: &str, text: &str) -> Document {
-    let file = sources.add(url, text);
-    let source = sources.get(file).expect("registered");
-    let mut docs = yaml::load(&source, Limits::default())
-        .unwrap_or_else(|e| panic!("{url}: fixture YAML does not parse: {e:?}"));
-    assert_eq!(docs.len(), 1, "{url}: one document per part");
-    let d = docs.remove(0);
-    Document {
-        file,
-        source,
-        value: d.value,
-        index: d.index,
-    }
-}
-
-/// A cluster loaded from a fixture or a corpus file.
-struct Loaded {
-    store: StoreUrl,
-    name: String,
-    cluster: Document,
-    groups: Vec<InstanceGroup>,
-}
-
-impl Loaded {
-    fn context(&self) -> ClusterContext<'_> {
-        ClusterContext {
-            name: &self.name,
-            store: &self.store,
-            cwd: None,
-            cluster: &self.cluster,
-            instance_groups: &self.groups,
-        }
-    }
-}
-
-fn split_documents(text: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    for line in text.lines() {
-        if line.trim_end() == "---" {
-            parts.push(String::new());
-        } else if let Some(last) = parts.last_mut() {
-            last.push_str(line);
-            last.push('\n');
-        }
-    }
-    parts.retain(|p| {
-        p.lines()
-            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-    });
-    parts
-}
-
-fn header<'a>(text: &'a str, key: &str) -> Option<&'a str> {
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("# {key}:")))
-        .map(str::trim)
-}
-
-fn load(text: &str, store: &str, name: &str, sources: &SourceDb) -> Loaded {
-    let store = StoreUrl::parse(store).expect("valid store URL");
-    let parts = split_documents(text);
-    let base = store.join(name).redacted();
-    let cluster = document(sources, &format!("{base}/config"), &parts[0]);
-    let groups = parts[1..]
-        .iter()
-        .map(|part| {
-            let probe = document(
-                sources,
-                &format!("{base}/instancegroup/?{}", sources.len()),
-                part,
-            );
-            let file_name = header(part, "ig-file")
-                .map(str::to_string)
-                .or_else(|| probe.str_at("/metadata/name").map(str::to_string))
-                .unwrap_or_else(|| "unnamed".into());
-            let doc = document(sources, &format!("{base}/instancegroup/{file_name}"), part);
-            InstanceGroup { file_name, doc }
-        })
-        .collect();
-    Loaded {
-        store,
-        name: name.to_string(),
-        cluster,
-        groups,
-    }
-}
-
-fn load_fixture(path: &Path, sources: &SourceDb) -> Loaded {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let store = header(&text, "store").unwrap_or("s3://kops-state");
-    let name = header(&text, "cluster").unwrap_or("c.example.com");
-    load(&text, store, name, sources)
-}
-
-fn run_rule(code: &str, loaded: &Loaded) -> Vec<Finding> {
-    let rule = rules::by_code(code).unwrap_or_else(|| panic!("no rule {code}"));
-    let mut out = Vec::new();
-    rule.check(&loaded.context(), &mut out);
-    out
-}
-
-fn describe(f: &Finding) -> String {
-    let (file, line, col) = match &f.location {
-        Location::File { url, span, .. } => (
-            url.rsplit('/').next().unwrap_or("").to_string(),
-            span.line,
-            span.column,
-        ),
-        Location::Resource { uri } => (uri.clone(), 0, 0),
-    };
-    format!(
-        "{} {} {file}:{line}:{col} {}\n  {}\n  help: {}\n",
-        f.code,
-        f.severity,
-        f.pointer.as_deref().unwrap_or("-"),
-        f.message,
-        f.help.as_deref().unwrap_or("-")
-    )
 }
 
 #[test]
@@ -157,7 +34,7 @@ fn fixtures_fail_and_pass_as_documented() {
         let code = rule.info().code;
         let dir = fixtures_dir().join(code);
         // One source database per fixture: both use the same URLs.
-        let fail = run_rule(
+        let fail = run_code(
             code,
             &load_fixture(&dir.join("fail.yaml"), &SourceDb::new()),
         );
@@ -168,7 +45,7 @@ fn fixtures_fail_and_pass_as_documented() {
                 .all(|f| matches!(f.location, Location::File { .. }) && f.pointer.is_some()),
             "{code}: every finding points at a node"
         );
-        let pass = run_rule(
+        let pass = run_code(
             code,
             &load_fixture(&dir.join("pass.yaml"), &SourceDb::new()),
         );
@@ -243,10 +120,8 @@ fn real_kops_configs_trip_no_rule() {
         let loaded = load(&parts.join("---\n"), &store, &name, &sources);
         clusters += 1;
         groups += loaded.groups.len();
-        for rule in rules::RULES {
-            let mut out = Vec::new();
-            rule.check(&loaded.context(), &mut out);
-            for f in out {
+        for f in rules::check_cluster(&loaded.context()) {
+            if f.severity >= statelint::findings::Severity::Error {
                 problems.push(format!("{}: {}", path.display(), describe(&f)));
             }
         }

@@ -27,7 +27,9 @@ API_VERSIONS = ["kops.k8s.io/v1alpha2", "kops/v1alpha2"]
 # names where `[]` steps into array items.
 ENUMS = {
     "Cluster": {
-        "spec.cloudProvider": ["aws", "azure", "digitalocean", "gce", "hetzner", "metal", "openstack", "scaleway"],
+        # What the v1alpha2 conversion accepts (Convert_v1alpha2_ClusterSpec_To_kops_ClusterSpec):
+        # `linode` is one, `metal` is not (it is chosen with the label alpha.kops.k8s.io/cloud).
+        "spec.cloudProvider": ["aws", "azure", "digitalocean", "gce", "hetzner", "linode", "openstack", "scaleway"],
         "spec.subnets[].type": ["Public", "Private", "Utility", "DualStack"],
         "spec.topology.dns.type": ["Public", "Private", "None"],
         "spec.topology.masters": ["public", "private"],

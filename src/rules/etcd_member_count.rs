@@ -1,8 +1,9 @@
-//! SL107: an etcd cluster has an even number of members.
+//! SL107: an etcd cluster has no members or an even number of them
+//! (`validateEtcdClusterSpec`, `pkg/apis/kops/validation/validation.go`).
 
 use crate::findings::{code, CodeInfo, Finding};
 
-use super::support::{at, etcd_clusters};
+use super::support::{at, at_key, etcd_clusters};
 use super::{ClusterContext, Rule};
 
 code!(
@@ -10,7 +11,7 @@ code!(
     "SL107",
     "etcd-member-count-even",
     Error,
-    "an etcd cluster has an even number of members"
+    "an etcd cluster has no members, or an even number of them"
 );
 
 pub struct EtcdMemberCount;
@@ -25,10 +26,24 @@ impl Rule for EtcdMemberCount {
     fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
         for etcd in etcd_clusters(cx) {
             let n = etcd.members.len();
-            if n == 0 || n % 2 == 1 {
+            let pointer = format!("{}/etcdMembers", etcd.pointer);
+            if n == 0 {
+                out.push(
+                    at_key(
+                        &INFO,
+                        cx.cluster,
+                        &pointer,
+                        format!("etcd cluster `{}` has no members", etcd.name.unwrap_or("?")),
+                    )
+                    .with_help(
+                        "add one member per control-plane group: 1 or 3 (5 for large clusters)",
+                    ),
+                );
                 continue;
             }
-            let pointer = format!("{}/etcdMembers", etcd.pointer);
+            if n % 2 == 1 {
+                continue;
+            }
             out.push(
                 at(
                     &INFO,

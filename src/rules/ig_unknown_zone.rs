@@ -2,6 +2,7 @@
 
 use crate::findings::{code, CodeInfo, Finding};
 
+use super::kops::cloud::Cloud;
 use super::support::{at, ig_name, quoted_list, strings, subnets};
 use super::{ClusterContext, Rule};
 
@@ -23,6 +24,11 @@ impl Rule for IgUnknownZone {
     }
 
     fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+        if Cloud::of(cx.cluster) == Some(Cloud::Gce) {
+            // GCE subnets are regional: a `zone` on one is the subnet's fault (SL124), and
+            // a group's zones are not bound to subnet zones.
+            return;
+        }
         let mut zones: Vec<&str> = subnets(cx).iter().filter_map(|s| s.zone).collect();
         zones.sort_unstable();
         zones.dedup();

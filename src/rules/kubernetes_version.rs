@@ -12,16 +12,47 @@ code!(
     "SL109",
     "invalid-kubernetes-version",
     Error,
-    "`spec.kubernetesVersion` is missing or not a semantic version"
+    "`spec.kubernetesVersion` is missing or not a version kops can read"
 );
 
 pub struct KubernetesVersion;
 
 pub static RULE: KubernetesVersion = KubernetesVersion;
 
-/// `MAJOR.MINOR.PATCH` with an optional `v`, pre-release and build metadata.
-pub fn is_semver(text: &str) -> bool {
+/// Whether kops reads `text` as a Kubernetes version, as `ParseKubernetesVersion`
+/// (`pkg/apis/kops/util/versions.go`) does: blang/semver's `ParseTolerant` (spaces and a
+/// leading `v` trimmed, leading zeros dropped, `1.35` read as `1.35.0`), else a URL or path
+/// holding `/v1.<minor>.`.
+pub fn parses_like_kops(text: &str) -> bool {
+    is_tolerant_semver(text) || has_release_segment(text)
+}
+
+/// blang/semver `ParseTolerant` followed by its strict `Parse`.
+fn is_tolerant_semver(text: &str) -> bool {
+    let text = text.trim();
     let text = text.strip_prefix('v').unwrap_or(text);
+    let mut parts: Vec<String> = text.splitn(3, '.').map(str::to_string).collect();
+    for part in &mut parts {
+        if part.len() > 1 {
+            let trimmed = part.trim_start_matches('0');
+            *part = if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+                trimmed.to_string()
+            } else {
+                format!("0{trimmed}")
+            };
+        }
+    }
+    if parts.len() < 3 {
+        if parts.last().is_some_and(|p| p.contains(['+', '-'])) {
+            return false;
+        }
+        parts.resize(3, "0".to_string());
+    }
+    is_strict_semver(&parts.join("."))
+}
+
+/// `MAJOR.MINOR.PATCH[-pre][+build]`, numbers without leading zeros (blang/semver `Parse`).
+pub fn is_strict_semver(text: &str) -> bool {
     let (version, build) = match text.split_once('+') {
         Some((v, b)) => (v, Some(b)),
         None => (text, None),
@@ -30,32 +61,28 @@ pub fn is_semver(text: &str) -> bool {
         Some((c, p)) => (c, Some(p)),
         None => (version, None),
     };
-    let numbers: Vec<&str> = core.split('.').collect();
-    let identifiers_ok = |s: &str| {
-        !s.is_empty()
-            && s.split('.').all(|part| {
-                !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            })
+    let number = |n: &str| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'))
     };
+    let identifiers = |s: &str| {
+        s.split('.').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
     numbers.len() == 3
-        && numbers
-            .iter()
-            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        && pre.is_none_or(identifiers_ok)
-        && build.is_none_or(identifiers_ok)
+        && numbers.iter().all(|n| number(n))
+        && pre.is_none_or(identifiers)
+        && build.is_none_or(identifiers)
 }
 
-/// A release URL is accepted when one of its path segments is a version.
-fn is_release_url(text: &str) -> bool {
-    let Some(rest) = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-    else {
-        return false;
-    };
-    rest.split('/')
-        .skip(1)
-        .any(|seg| seg.starts_with('v') && is_semver(seg))
+/// kops's fallback: `/v1.<minor>.` anywhere in the text (release URLs).
+fn has_release_segment(text: &str) -> bool {
+    text.match_indices("/v1.").any(|(i, m)| {
+        let rest = &text[i + m.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && rest[digits..].starts_with('.')
+    })
 }
 
 /// The value's text as it appears in the file (`1.30`, where the parsed number is 1.3).
@@ -96,10 +123,10 @@ impl Rule for KubernetesVersion {
                     );
                 }
             }
-            Some(Value::String(v)) if is_semver(v) || is_release_url(v) => {}
+            Some(Value::String(v)) if parses_like_kops(v) => {}
             Some(Value::String(v)) => out.push(
-                at(&INFO, cx.cluster, pointer, format!("`spec.kubernetesVersion` is `{v}`, which is not a semantic version"))
-                    .with_help("write a full version such as `1.30.2` (or a release URL ending in `/v1.30.2/`)"),
+                at(&INFO, cx.cluster, pointer, format!("`spec.kubernetesVersion` is `{v}`, which kops cannot read as a version"))
+                    .with_help("write a version such as `1.34.1` (or a release URL containing `/v1.34.1/`)"),
             ),
             Some(other) => out.push(
                 at(
@@ -123,15 +150,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn recognises_versions_and_release_urls() {
-        for ok in ["1.30.2", "v1.31.0", "1.32.0-rc.1", "1.29.3+build.7"] {
-            assert!(is_semver(ok), "{ok}");
+    fn reads_versions_as_kops_does() {
+        for ok in [
+            "1.30.2",
+            "v1.31.0",
+            "1.32.0-rc.1",
+            "1.29.3+build.7",
+            "1.35",
+            "v1.35",
+            "1",
+            " 1.34.1 ",
+            "01.034.001",
+            "https://dl.k8s.io/release/v1.30.2/",
+            "https://example.com/k8s/v1.31.0-custom/",
+        ] {
+            assert!(parses_like_kops(ok), "{ok}");
         }
-        for bad in ["1.30", "v1", "1.30.x", "", "1..2", "1.30.2-", "latest"] {
-            assert!(!is_semver(bad), "{bad}");
+        for bad in [
+            "1.30.x",
+            "",
+            "1..2",
+            "1.30.2-",
+            "latest",
+            "1.35-rc.1",
+            "https://dl.k8s.io/release/latest/",
+            "v1.",
+            "1.2.3.4",
+        ] {
+            assert!(!parses_like_kops(bad), "{bad}");
         }
-        assert!(is_release_url("https://dl.k8s.io/release/v1.30.2/"));
-        assert!(!is_release_url("https://dl.k8s.io/release/latest/"));
-        assert!(!is_release_url("ftp://x/v1.30.2/"));
     }
 }

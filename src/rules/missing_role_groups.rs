@@ -2,7 +2,8 @@
 
 use crate::findings::{code, CodeInfo, Finding};
 
-use super::support::{at_key, is_control_plane, is_node};
+use super::support::{at_key, is_control_plane, is_node, role};
+use super::InstanceGroup;
 use super::{ClusterContext, Rule};
 
 code!(
@@ -12,6 +13,13 @@ code!(
     Error,
     "the cluster has no control-plane instance group, or no node group"
 );
+
+/// The roles kops's v1alpha2 conversion accepts (`Master` is the old `ControlPlane`).
+const ROLES: &[&str] = &["ControlPlane", "Master", "Node", "Bastion", "APIServer"];
+
+fn has_known_role(ig: &InstanceGroup) -> bool {
+    role(ig).is_some_and(|r| ROLES.contains(&r))
+}
 
 pub struct MissingRoleGroups;
 
@@ -27,23 +35,30 @@ impl Rule for MissingRoleGroups {
             // No groups at all is a layout finding (SL013).
             return;
         }
+        if cx.instance_groups.iter().any(|ig| !has_known_role(ig)) {
+            // A group without a role (SL128) or with an unknown one (SL122) may be the
+            // missing one; those findings point at the group itself.
+            return;
+        }
         let missing = [
             (
                 cx.instance_groups.iter().any(is_control_plane),
                 "control-plane (`role: ControlPlane`)",
+                "ControlPlane",
             ),
             (
                 cx.instance_groups.iter().any(is_node),
                 "node (`role: Node`)",
+                "Node",
             ),
         ];
-        for (present, what) in missing {
+        for (present, what, role) in missing {
             if present {
                 continue;
             }
             out.push(
                 at_key(&INFO, cx.cluster, "/metadata/name", format!("cluster `{}` has no {what} instance group", cx.name))
-                    .with_help("restore the group's file under `instancegroup/`, or create it with `kops create ig`"),
+                    .with_help(format!("create one with `kops create instancegroup --role {role}`, or set `role: {role}` on the group meant to be one")),
             );
         }
     }

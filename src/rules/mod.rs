@@ -2,7 +2,7 @@
 //!
 //! One rule = one file holding its [`CodeInfo`] (with the doc `statelint explain` prints),
 //! its typed finding constructors, its check and its unit tests. Registration is one line
-//! in [`RULES`].
+//! in [`RULES`]. kops's own checks that share a shape are table rows under [`kops`].
 
 mod cluster_name_mismatch;
 mod config_base_mismatch;
@@ -17,6 +17,7 @@ mod ig_unknown_zone;
 mod instance_group_size;
 mod instancegroup;
 mod invalid_cidr;
+pub mod kops;
 mod kubernetes_version;
 mod missing_role_groups;
 mod subnet_outside_network;
@@ -49,6 +50,8 @@ pub struct ClusterContext<'a> {
     /// The `config` (or legacy `cluster.spec`) document.
     pub cluster: &'a Document,
     pub instance_groups: &'a [InstanceGroup],
+    /// The kops release the cluster is judged by (version-gated rules consult it).
+    pub kops_version: &'a kops::version::KopsVersion,
 }
 
 impl ClusterContext<'_> {
@@ -157,12 +160,23 @@ pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.info().code == code)
 }
 
-/// Runs every rule on one cluster; findings carry the cluster name.
+/// Runs only the checks reporting `code` (a rule file or table rows), for fixture tests.
+pub fn check_code(code: &str, cx: &ClusterContext<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(rule) = by_code(code) {
+        rule.check(cx, &mut out);
+    }
+    kops::check_code(code, cx, &mut out);
+    out
+}
+
+/// Runs every rule and every kops table on one cluster; findings carry the cluster name.
 pub fn check_cluster(cx: &ClusterContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in RULES {
         rule.check(cx, &mut out);
     }
+    kops::check(cx, &mut out);
     for f in &mut out {
         if f.cluster.is_none() {
             f.cluster = Some(cx.name.to_string());

@@ -1,0 +1,99 @@
+//! kops's own validation (`pkg/apis/kops/validation/` at [`version::KOPS_COMMIT`]), ported.
+//!
+//! Checks that share a shape (allowed values, a field forbidden when another is set, a
+//! field required with another, a CIDR inside a range, unique names, a format) are rows of
+//! static tables read by one [`engine`]; each row names its code, its v1alpha2 JSON pointer,
+//! the kops file and function it mirrors and the kops release it applies from. Checks with
+//! real logic stay one rule per file under `src/rules/`.
+//!
+//! ## Adding a table
+//! 1. Write `src/rules/kops/<area>.rs` with its codes (`code!`, a doc page per code under
+//!    `docs/codes/`), `pub static CODES: &[&CodeInfo]` and `pub static CHECKS: &[Check]`.
+//! 2. Add `mod <area>;` below and one line each to [`TABLES`] and [`codes`].
+//! 3. Add cases under `tests/fixtures/kops/` (one invalid value from kops's own test that
+//!    must be found, one accepted value that must stay clean); `tests/kops_validation.rs`
+//!    runs them all.
+//!
+//! Instance-group tables go in `instancegroup*.rs` with [`engine::Target::InstanceGroup`].
+
+pub mod cloud;
+pub mod engine;
+pub mod version;
+
+mod cloud_settings;
+mod etcd;
+mod group_role;
+mod network;
+
+use crate::findings::{CodeInfo, Finding};
+
+use super::ClusterContext;
+use engine::Check;
+
+/// Every table the engine reads. Registering a table is one line here.
+pub static TABLES: &[&[Check]] = &[
+    cloud_settings::CHECKS,
+    network::CHECKS,
+    network::RANGE_CHECKS,
+    group_role::CHECKS,
+    etcd::CHECKS,
+];
+
+/// The codes the tables report, in code order.
+pub fn codes() -> Vec<&'static CodeInfo> {
+    let mut all: Vec<&'static CodeInfo> = Vec::new();
+    for table in [
+        cloud_settings::CODES,
+        network::CODES,
+        network::RANGE_CODES,
+        group_role::CODES,
+        etcd::CODES,
+    ] {
+        all.extend_from_slice(table);
+    }
+    all.sort_by_key(|c| c.code);
+    all
+}
+
+/// Runs every table row on one cluster.
+pub fn check(cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+    engine::run(TABLES, cx, None, out);
+}
+
+/// Runs only the rows reporting `code` (fixture tests run one code alone).
+pub fn check_code(code: &str, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+    engine::run(TABLES, cx, Some(code), out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_row_reports_a_listed_code_and_names_kops() {
+        let listed: HashSet<&str> = codes().iter().map(|c| c.code).collect();
+        for check in TABLES.iter().flat_map(|t| t.iter()) {
+            assert!(
+                listed.contains(check.info.code),
+                "{} not listed",
+                check.info.code
+            );
+            assert!(check.kops.file.starts_with("pkg/"), "{}", check.pointer);
+            assert!(!check.kops.function.is_empty() && !check.help.is_empty());
+            assert!(check.pointer.starts_with('/'), "{}", check.pointer);
+            assert!(
+                check.info.doc.contains(check.kops.function),
+                "{}'s doc does not name `{}`",
+                check.info.code,
+                check.kops.function
+            );
+        }
+        let used: HashSet<&str> = TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .map(|c| c.info.code)
+            .collect();
+        assert_eq!(used, listed, "a listed code has no row");
+    }
+}

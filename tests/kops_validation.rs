@@ -1,0 +1,282 @@
+//! kops's own validation cases, table-driven: every file under
+//! `tests/fixtures/kops/<CODE>/` is a cluster (fixture format in `tests/common/fixture.rs`)
+//! with the header `# kops-test: <file> <test> <case>` naming the kops test the value comes
+//! from, and one `# expect: <JSON pointer>` line per finding the code must report there.
+//! A case without `# expect:` holds a value kops accepts and must stay clean.
+
+#[path = "common/fixture.rs"]
+mod fixture;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use fixture::{describe, header, load_fixture, run_code};
+use statelint::findings::Location;
+use statelint::source::SourceDb;
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kops")
+}
+
+fn listing(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    entries
+}
+
+/// Runs one case; returns whether it expects findings.
+fn run_case(code: &str, path: &Path) -> bool {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.display();
+    assert!(
+        header(&text, "kops-test").is_some(),
+        "{name}: no `# kops-test:` header"
+    );
+    let expected: BTreeSet<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# expect:"))
+        .map(|p| p.trim().to_string())
+        .collect();
+    let found = run_code(code, &load_fixture(path, &SourceDb::new()));
+    for f in &found {
+        assert_eq!(f.code, code);
+        assert!(
+            matches!(f.location, Location::File { .. }),
+            "{name}: {}",
+            describe(f)
+        );
+        assert!(
+            f.message.starts_with('`') || f.message.chars().next().is_some_and(char::is_lowercase),
+            "{name}: {}",
+            f.message
+        );
+        assert!(f.help.is_some(), "{name}: no help: {}", describe(f));
+    }
+    let got: BTreeSet<String> = found.iter().filter_map(|f| f.pointer.clone()).collect();
+    assert_eq!(
+        got,
+        expected,
+        "{name}: findings differ:\n{}",
+        found.iter().map(describe).collect::<String>()
+    );
+    !expected.is_empty()
+}
+
+#[test]
+fn kops_cases_are_found_and_accepted_values_stay_clean() {
+    let mut ran = 0;
+    for dir in listing(&cases_dir()) {
+        let code = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("code folder")
+            .to_string();
+        let (mut failing, mut clean) = (0, 0);
+        for path in listing(&dir) {
+            if run_case(&code, &path) {
+                failing += 1;
+            } else {
+                clean += 1;
+            }
+            ran += 1;
+        }
+        assert!(
+            failing > 0 && clean > 0,
+            "{code}: needs a failing and a clean case"
+        );
+    }
+    assert!(ran > 0);
+}
+
+#[test]
+fn every_kops_table_code_has_cases() {
+    for info in statelint::rules::kops::codes() {
+        assert!(
+            cases_dir().join(info.code).is_dir(),
+            "no cases under tests/fixtures/kops/{}",
+            info.code
+        );
+    }
+}
+
+/// Every finding the schema and all rules make on a fixture text (as `check` would).
+fn all_findings(text: &str) -> Vec<statelint::findings::Finding> {
+    use statelint::schema::{validate, Kind};
+    let sources = SourceDb::new();
+    let loaded = fixture::load(text, "s3://kops-state", "c.example.com", &sources);
+    let mut found = validate(Kind::Cluster, &loaded.cluster, Some("c.example.com"));
+    for ig in &loaded.groups {
+        found.extend(validate(
+            Kind::InstanceGroup,
+            &ig.doc,
+            Some("c.example.com"),
+        ));
+    }
+    found.extend(statelint::rules::check_cluster(&loaded.context()));
+    found
+}
+
+fn codes_of(found: &[statelint::findings::Finding]) -> Vec<(&'static str, String)> {
+    found
+        .iter()
+        .map(|f| (f.code, f.pointer.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// A valid small AWS cluster with one control-plane and one node group; `{..}` holes are
+/// filled per test.
+const VALID: &str = "\
+apiVersion: kops.k8s.io/v1alpha2
+kind: Cluster
+metadata:
+  name: c.example.com
+spec:
+  cloudProvider: {cloud}
+  configBase: s3://kops-state/c.example.com
+  kubernetesVersion: {version}
+  networkCIDR: 172.20.0.0/16
+  nonMasqueradeCIDR: 100.64.0.0/10
+  etcdClusters:
+  - name: main
+    etcdMembers:
+    - name: a
+      instanceGroup: control-plane-a
+  - name: events
+    etcdMembers: {events}
+  subnets:
+  - name: a
+    cidr: 172.20.32.0/19
+    type: Public
+    {subnet}
+---
+apiVersion: kops.k8s.io/v1alpha2
+kind: InstanceGroup
+metadata:
+  name: control-plane-a
+spec:
+  role: ControlPlane
+  machineType: t3.medium
+  minSize: 1
+  maxSize: 1
+  subnets:
+  - a
+---
+apiVersion: kops.k8s.io/v1alpha2
+kind: InstanceGroup
+metadata:
+  name: nodes
+spec:
+  {role}
+  machineType: t3.medium
+  minSize: 1
+  maxSize: 2
+  subnets:
+  - a
+  zones:
+  - {zone}
+";
+
+fn valid(changes: &[(&str, &str)]) -> String {
+    let mut text = VALID.to_string();
+    let defaults = [
+        ("{cloud}", "aws"),
+        ("{version}", "1.34.1"),
+        ("{events}", "[{name: a, instanceGroup: control-plane-a}]"),
+        ("{subnet}", "zone: us-east-1a"),
+        ("{role}", "role: Node"),
+        ("{zone}", "us-east-1a"),
+    ];
+    for (hole, default) in defaults {
+        let value = changes
+            .iter()
+            .find(|(h, _)| *h == hole)
+            .map_or(default, |(_, v)| v);
+        text = text.replace(hole, value);
+    }
+    text
+}
+
+#[test]
+fn the_base_cluster_of_these_tests_is_clean() {
+    assert_eq!(codes_of(&all_findings(&valid(&[]))), []);
+}
+
+#[test]
+fn linode_is_a_cloud_kops_accepts() {
+    let found = all_findings(&valid(&[
+        ("{cloud}", "linode"),
+        ("{subnet}", "region: us-east"),
+    ]));
+    assert!(
+        found
+            .iter()
+            .all(|f| f.pointer.as_deref() != Some("/spec/cloudProvider")),
+        "{:?}",
+        codes_of(&found)
+    );
+    let metal = all_findings(&valid(&[("{cloud}", "metal")]));
+    assert!(codes_of(&metal).contains(&("SL122", "/spec/cloudProvider".into())));
+}
+
+#[test]
+fn a_short_quoted_kubernetes_version_is_read_as_kops_reads_it() {
+    assert_eq!(
+        codes_of(&all_findings(&valid(&[("{version}", "\"1.35\"")]))),
+        []
+    );
+    let unquoted = all_findings(&valid(&[("{version}", "1.35")]));
+    assert!(codes_of(&unquoted).contains(&("SL109", "/spec/kubernetesVersion".into())));
+}
+
+#[test]
+fn a_group_without_role_is_pointed_at_and_sl113_stays_quiet() {
+    let found = all_findings(&valid(&[("{role}", "")]));
+    let codes = codes_of(&found);
+    assert!(codes.contains(&("SL128", "/spec/role".into())), "{codes:?}");
+    assert!(codes.iter().all(|(c, _)| *c != "SL113"), "{codes:?}");
+    let role = found.iter().find(|f| f.code == "SL128").expect("SL128");
+    assert!(
+        role.location.uri().ends_with("/instancegroup/nodes"),
+        "{}",
+        role.location.uri()
+    );
+    assert!(!role.help.as_deref().unwrap_or("").contains("restore"));
+}
+
+#[test]
+fn an_unknown_role_gets_one_finding_on_the_role() {
+    let codes = codes_of(&all_findings(&valid(&[("{role}", "role: Worker")])));
+    assert_eq!(codes, [("SL122", "/spec/role".to_string())]);
+}
+
+#[test]
+fn an_etcd_cluster_without_members_is_found() {
+    let codes = codes_of(&all_findings(&valid(&[("{events}", "[]")])));
+    assert!(
+        codes.contains(&("SL107", "/spec/etcdClusters/1/etcdMembers".into())),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn a_zone_on_a_gce_subnet_is_blamed_on_the_subnet() {
+    let found = all_findings(&valid(&[
+        ("{cloud}", "gce"),
+        ("{subnet}", "region: us-central1\n    zone: us-central1-a"),
+        ("{zone}", "us-central1-b"),
+    ]));
+    let codes = codes_of(&found);
+    assert!(
+        codes.contains(&("SL124", "/spec/subnets/0/zone".into())),
+        "{codes:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|f| !f.location.uri().contains("/instancegroup/")),
+        "{codes:?}"
+    );
+}
