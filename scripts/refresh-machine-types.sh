@@ -6,14 +6,18 @@
 # (vendor/github.com/aws/aws-sdk-go-v2/service/ec2/types/enums.go). kops itself keeps no
 # generated table any more; it asks EC2 (DescribeInstanceTypes) at run time, and the SDK
 # enum it is built with is the list that call knows. Reading kops's own vendored copy ties
-# the catalogue to the kops commit statelint ports its rules from (data/kops-commit.txt).
+# the catalogue to the kops commit statelint ports its rules from (KOPS_COMMIT in src/rules/kops/version.rs).
 #
 # Usage:
 #   bash scripts/refresh-machine-types.sh                # fetch from GitHub at the pinned commit
 #   bash scripts/refresh-machine-types.sh GIT_DIR [REV]  # read a local kops clone instead
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-commit=$(grep -v '^#' "$root/data/kops-commit.txt" | head -n1 | tr -d '[:space:]')
+commit=$(sed -n 's/^pub const KOPS_COMMIT: &str = "\([0-9a-f]*\)";/\1/p' "$root/src/rules/kops/version.rs")
+if [ -z "$commit" ]; then
+  echo "refresh-machine-types: KOPS_COMMIT not found in src/rules/kops/version.rs" >&2
+  exit 1
+fi
 enums=vendor/github.com/aws/aws-sdk-go-v2/service/ec2/types/enums.go
 modules=vendor/modules.txt
 tmp=$(mktemp -d)

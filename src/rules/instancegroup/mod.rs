@@ -1,6 +1,6 @@
 //! kops's offline checks of instance groups, ported from `pkg/apis/kops/validation/`
-//! (`instancegroup.go` and the instance-group parts of `aws.go`) at the kops commit in
-//! `data/kops-commit.txt`. One rule per file, named after the kops function it mirrors;
+//! (`instancegroup.go` and the instance-group parts of `aws.go`) at
+//! [`KOPS_COMMIT`](super::kops::version::KOPS_COMMIT). One rule per file, named after the kops function it mirrors;
 //! codes SL170-SL199.
 
 pub mod aws_instance_types;
@@ -31,24 +31,20 @@ pub mod validate_warm_pool;
 
 use serde_json::Value;
 
+use super::kops::cloud::Cloud;
 use super::support::{at, at_key, ig_name};
 use super::{ClusterContext, InstanceGroup};
 use crate::findings::{CodeInfo, Finding};
 pub use crate::yaml::escape_pointer_token as escape;
 
-/// The cluster's cloud, lowercased: `cloudProvider: aws` (v1alpha2) or the key of
-/// `cloudProvider: {aws: {}}` (v1alpha3). `None` when the cluster does not say.
-pub fn cloud_provider(cx: &ClusterContext<'_>) -> Option<String> {
-    match cx.cluster.get("/spec/cloudProvider")? {
-        Value::String(s) => Some(s.to_ascii_lowercase()),
-        Value::Object(m) => m.keys().next().map(|k| k.to_ascii_lowercase()),
-        _ => None,
-    }
+/// The cluster's cloud as kops's conversion decides it (`None`: none kops accepts).
+pub fn cloud(cx: &ClusterContext<'_>) -> Option<Cloud> {
+    Cloud::of(cx.cluster)
 }
 
 /// True when the cluster runs on AWS, where the AWS-only checks of `aws.go` apply.
 pub fn is_aws(cx: &ClusterContext<'_>) -> bool {
-    cloud_provider(cx).as_deref() == Some("aws")
+    cloud(cx) == Some(Cloud::Aws)
 }
 
 /// A finding about instance group `ig` at the value of `pointer`; the message starts with

@@ -5,7 +5,8 @@ use crate::findings::{code, CodeInfo, Finding};
 use crate::rules::support::role;
 use crate::rules::{ClusterContext, Rule};
 
-use super::{cloud_provider, finding};
+use super::{cloud, finding};
+use crate::rules::kops::cloud::Cloud;
 
 code!(
     INFO,
@@ -34,17 +35,17 @@ impl Rule for ValidateApiServerRole {
     }
 
     fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        let cloud = cloud_provider(cx);
+        let cloud = cloud(cx);
         let none_dns = uses_none_dns(cx);
         for ig in cx
             .instance_groups
             .iter()
             .filter(|ig| role(ig) == Some("APIServer"))
         {
-            match cloud.as_deref() {
-                Some("gce") => {}
-                Some("aws") if !none_dns => {}
-                Some("aws") => out.push(finding(
+            match cloud {
+                Some(Cloud::Gce) => {}
+                Some(Cloud::Aws) if !none_dns => {}
+                Some(Cloud::Aws) => out.push(finding(
                     &INFO,
                     ig,
                     "/spec/role",
@@ -55,7 +56,7 @@ impl Rule for ValidateApiServerRole {
                     &INFO,
                     ig,
                     "/spec/role",
-                    format_args!("has role `APIServer` on cloud `{}`; kops supports it on AWS and GCE only", other.unwrap_or("unknown")),
+                    format_args!("has role `APIServer` on cloud `{}`; kops supports it on AWS and GCE only", other.map_or("unknown", Cloud::name)),
                     "use role `ControlPlane` for API servers on this cloud",
                 )),
             }

@@ -6,7 +6,8 @@ use crate::findings::{code, CodeInfo, Finding};
 use crate::rules::support::role;
 use crate::rules::{ClusterContext, InstanceGroup, Rule};
 
-use super::{cloud_provider, finding, int_at};
+use super::{cloud, finding, int_at};
+use crate::rules::kops::cloud::Cloud;
 
 code!(
     INFO,
@@ -66,21 +67,21 @@ impl Rule for ValidateKarpenterInstanceGroup {
     }
 
     fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        let cloud = cloud_provider(cx);
+        let cloud = cloud(cx);
         let gates = cx.cluster.str_at("/spec/karpenter/featureGates");
         for ig in cx
             .instance_groups
             .iter()
             .filter(|ig| ig.doc.str_at("/spec/manager") == Some("Karpenter"))
         {
-            if cloud.as_deref() != Some("aws") {
+            if cloud != Some(Cloud::Aws) {
                 out.push(finding(
                     &INFO,
                     ig,
                     "/spec/manager",
                     format_args!(
                         "is managed by Karpenter on cloud `{}`",
-                        cloud.as_deref().unwrap_or("unknown")
+                        cloud.map_or("unknown", Cloud::name)
                     ),
                     "Karpenter groups exist only on AWS: use `manager: CloudGroup` here",
                 ));

@@ -23,6 +23,7 @@ pub mod version;
 mod cloud_settings;
 mod etcd;
 mod group_role;
+mod instancegroup;
 mod network;
 
 use crate::findings::{CodeInfo, Finding};
@@ -37,6 +38,7 @@ pub static TABLES: &[&[Check]] = &[
     network::RANGE_CHECKS,
     group_role::CHECKS,
     etcd::CHECKS,
+    instancegroup::CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -48,6 +50,7 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         network::RANGE_CODES,
         group_role::CODES,
         etcd::CODES,
+        instancegroup::CODES,
     ] {
         all.extend_from_slice(table);
     }
