@@ -1,6 +1,7 @@
-//! SL193: a hook kops refuses, in an instance group or the cluster. Mirrors kops's
-//! `validateHookSpec` and `validateExecContainerAction` (`validation.go`), which
-//! `ValidateInstanceGroup` and `validateClusterSpec` call for each hook.
+//! SL193: an instance-group hook kops refuses. Mirrors kops's `validateHookSpec` and
+//! `validateExecContainerAction` (`validation.go`) as `ValidateInstanceGroup` calls them.
+//! (The cluster's own `spec.hooks`, which `validateClusterSpec` checks the same way, belong
+//! with the cluster's components.)
 
 use serde_json::Value;
 
@@ -31,11 +32,11 @@ pub struct Problem {
     pub missing: bool,
 }
 
-/// kops's checks of one hook. v1alpha2 reads the YAML key `disabled` into kops's
-/// `Enabled`, so `disabled: false` is what switches a hook's validation off.
+/// kops's checks of one hook; a hook with `disabled: true` is skipped (the v1alpha2
+/// conversion turns it into `Enabled: false`, which `validateHookSpec` does not check).
 pub fn problems(hook: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
-    if hook.get("disabled").and_then(Value::as_bool) == Some(false) {
+    if hook.get("disabled").and_then(Value::as_bool) == Some(true) {
         return out;
     }
     let has = |k: &str| hook.get(k).is_some_and(|v| !v.is_null());
@@ -127,7 +128,6 @@ impl Rule for ValidateHookSpec {
     }
 
     fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        check_hooks(cx.cluster, &format!("cluster `{}`", cx.name), out);
         for ig in cx.instance_groups {
             check_hooks(&ig.doc, &format!("instance group `{}`", ig_name(ig)), out);
         }
@@ -145,7 +145,11 @@ mod tests {
         assert!(fields(json!({"manifest": "[Unit]"})).is_empty());
         assert!(fields(json!({"execContainer": {"image": "busybox"}})).is_empty());
         assert_eq!(fields(json!({"name": "x"})), ["manifest"]);
-        assert!(fields(json!({"name": "x", "disabled": false})).is_empty());
+        assert!(fields(json!({"name": "x", "disabled": true})).is_empty());
+        assert_eq!(
+            fields(json!({"name": "x", "disabled": false})),
+            ["manifest"]
+        );
         assert_eq!(
             fields(json!({"execContainer": {"command": ["sh"]}})),
             ["execContainer/image"]
