@@ -1,5 +1,6 @@
 //! Instance-group checks of kops's that share a shape: allowed values of `tenancy`,
-//! `updatePolicy` and the spot settings, and the fields a file asset needs. The checks with
+//! `updatePolicy`, the spot settings, `cpuCredits` and GCE's provisioning model, and the fields a
+//! file asset needs. The checks with
 //! real logic are one rule per file in `src/rules/instancegroup/`.
 
 use super::cloud::Cloud;
@@ -35,11 +36,40 @@ code!(
     "an instance group's `spotDurationInMinutes` or `instanceInterruptionBehavior` is a value EC2 does not offer"
 );
 
-pub static CODES: &[&CodeInfo] = &[&FILE_ASSET, &TENANCY, &UPDATE_POLICY, &SPOT_SETTINGS];
+code!(
+    GCE_GROUP,
+    "SL198",
+    "gce-instance-group",
+    Error,
+    "an instance group on GCE has a `gcpProvisioningModel` other than `STANDARD` or `SPOT`"
+);
+code!(
+    CPU_CREDITS,
+    "SL199",
+    "cpu-credits",
+    Error,
+    "an instance group's `cpuCredits` is neither `standard` nor `unlimited`"
+);
+
+pub static CODES: &[&CodeInfo] = &[
+    &FILE_ASSET,
+    &TENANCY,
+    &UPDATE_POLICY,
+    &SPOT_SETTINGS,
+    &GCE_GROUP,
+    &CPU_CREDITS,
+];
 
 const fn instancegroup(function: &'static str) -> KopsRef {
     KopsRef {
         file: "pkg/apis/kops/validation/instancegroup.go",
+        function,
+    }
+}
+
+const fn gce(function: &'static str) -> KopsRef {
+    KopsRef {
+        file: "pkg/apis/kops/validation/gce.go",
         function,
     }
 }
@@ -131,5 +161,27 @@ pub static CHECKS: &[Check] = &[
         kops: aws("awsValidateInstanceInterruptionBehavior"),
         reason: "",
         help: "use `terminate` (EC2's default), `stop` or `hibernate`",
+    },
+    Check {
+        info: &CPU_CREDITS,
+        target: Target::InstanceGroup,
+        pointer: "/spec/cpuCredits",
+        shape: Shape::OneOf(&["standard", "unlimited"]),
+        when: When::Cloud(&[Cloud::Aws]),
+        since: None,
+        kops: aws("awsValidateCPUCredits"),
+        reason: "",
+        help: "use `standard` or `unlimited` (burstable instance types only)",
+    },
+    Check {
+        info: &GCE_GROUP,
+        target: Target::InstanceGroup,
+        pointer: "/spec/gcpProvisioningModel",
+        shape: Shape::OneOf(&["STANDARD", "SPOT"]),
+        when: When::Cloud(&[Cloud::Gce]),
+        since: None,
+        kops: gce("gceValidateInstanceGroup"),
+        reason: "",
+        help: "use `STANDARD` or `SPOT` (upper case)",
     },
 ];
