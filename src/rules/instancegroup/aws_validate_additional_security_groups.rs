@@ -3,11 +3,11 @@
 
 use std::collections::HashSet;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::strings;
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, is_aws};
+use super::{finding, GroupRule};
 
 code!(
     INFO,
@@ -17,49 +17,42 @@ code!(
     "an instance group's `additionalSecurityGroups` entry is empty, repeated, or not a security group id"
 );
 
-pub struct AwsValidateAdditionalSecurityGroups;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: true,
+    check,
+};
 
-pub static RULE: AwsValidateAdditionalSecurityGroups = AwsValidateAdditionalSecurityGroups;
-
-impl Rule for AwsValidateAdditionalSecurityGroups {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        if !is_aws(cx) {
-            return;
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (pointer, sg) in strings(&ig.doc, "/spec/additionalSecurityGroups") {
+        if !seen.insert(sg) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &pointer,
+                format_args!("lists security group `{sg}` twice"),
+                "delete the repeated entry",
+            ));
         }
-        for ig in cx.instance_groups {
-            let mut seen = HashSet::new();
-            for (pointer, sg) in strings(&ig.doc, "/spec/additionalSecurityGroups") {
-                if !seen.insert(sg) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        format_args!("lists security group `{sg}` twice"),
-                        "delete the repeated entry",
-                    ));
-                }
-                if sg.trim().is_empty() {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        "has an empty `additionalSecurityGroups` entry",
-                        "delete the entry or give a security group id (`sg-...`)",
-                    ));
-                } else if !sg.starts_with("sg-") {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        format_args!("lists `{sg}` in `additionalSecurityGroups`, which is not a security group id"),
-                        "use the group's id (`sg-0123456789abcdef0`), not its name",
-                    ));
-                }
-            }
+        if sg.trim().is_empty() {
+            out.push(finding(
+                &INFO,
+                ig,
+                &pointer,
+                "has an empty `additionalSecurityGroups` entry",
+                "delete the entry or give a security group id (`sg-...`)",
+            ));
+        } else if !sg.starts_with("sg-") {
+            out.push(finding(
+                &INFO,
+                ig,
+                &pointer,
+                format_args!(
+                    "lists `{sg}` in `additionalSecurityGroups`, which is not a security group id"
+                ),
+                "use the group's id (`sg-0123456789abcdef0`), not its name",
+            ));
         }
     }
 }

@@ -4,12 +4,12 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::{at, ig_name};
-use crate::rules::{ClusterContext, InstanceGroup, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 use crate::suggest::did_you_mean;
 
-use super::{aws_instance_types, is_aws};
+use super::{aws_instance_types, GroupRule};
 
 code!(
     INFO,
@@ -19,30 +19,21 @@ code!(
     "an instance group on AWS names a machine type that is not an EC2 instance type"
 );
 
-pub struct AwsValidateInstanceType;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: true,
+    check,
+};
 
-pub static RULE: AwsValidateInstanceType = AwsValidateInstanceType;
-
-impl Rule for AwsValidateInstanceType {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    if let Some(types) = ig.doc.str_at("/spec/machineType") {
+        check_list(ig, "/spec/machineType", types, out);
     }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        if !is_aws(cx) {
-            return;
-        }
-        for ig in cx.instance_groups {
-            if let Some(types) = ig.doc.str_at("/spec/machineType") {
-                check_list(ig, "/spec/machineType", types, out);
-            }
-            let pointer = "/spec/mixedInstancesPolicy/instances";
-            if let Some(items) = ig.doc.get(pointer).and_then(Value::as_array) {
-                for (i, item) in items.iter().enumerate() {
-                    if let Some(types) = item.as_str() {
-                        check_list(ig, &format!("{pointer}/{i}"), types, out);
-                    }
-                }
+    let pointer = "/spec/mixedInstancesPolicy/instances";
+    if let Some(items) = ig.doc.get(pointer).and_then(Value::as_array) {
+        for (i, item) in items.iter().enumerate() {
+            if let Some(types) = item.as_str() {
+                check_list(ig, &format!("{pointer}/{i}"), types, out);
             }
         }
     }

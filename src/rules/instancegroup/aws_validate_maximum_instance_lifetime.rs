@@ -1,10 +1,10 @@
 //! SL189: a `maxInstanceLifetime` AWS refuses. Mirrors kops's
 //! `awsValidateMaximumInstanceLifetime` (`aws.go`): zero, or at least one day.
 
-use crate::findings::{code, CodeInfo, Finding};
-use crate::rules::{ClusterContext, Rule};
+use crate::findings::{code, Finding};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, is_aws};
+use super::{finding, GroupRule};
 
 code!(
     INFO,
@@ -17,9 +17,11 @@ code!(
 /// AWS's minimum maximum instance lifetime, in seconds.
 pub const MIN_SECONDS: f64 = 86_400.0;
 
-pub struct AwsValidateMaximumInstanceLifetime;
-
-pub static RULE: AwsValidateMaximumInstanceLifetime = AwsValidateMaximumInstanceLifetime;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: true,
+    check,
+};
 
 /// Seconds in a Go duration string (`24h`, `1h30m`, `90s`, `1.5h`, `0`), as
 /// `time.ParseDuration` reads it; `None` when Go would refuse it.
@@ -63,42 +65,29 @@ pub fn go_duration_seconds(s: &str) -> Option<f64> {
     Some(sign * total)
 }
 
-impl Rule for AwsValidateMaximumInstanceLifetime {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        if !is_aws(cx) {
-            return;
-        }
-        for ig in cx.instance_groups {
-            let pointer = "/spec/maxInstanceLifetime";
-            let Some(v) = ig.doc.get(pointer) else {
-                continue;
-            };
-            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            match v.as_str().and_then(go_duration_seconds) {
-                None => out.push(finding(
-                    &INFO,
-                    ig,
-                    pointer,
-                    format_args!("has `maxInstanceLifetime: {text}`, which is not a duration"),
-                    "write a duration such as `168h` (units: h, m, s)",
-                )),
-                // kops truncates to whole seconds before comparing.
-                Some(secs) if secs.trunc() != 0.0 && secs.trunc() < MIN_SECONDS => {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        pointer,
-                        format_args!("has `maxInstanceLifetime: {text}`, shorter than one day"),
-                        "use `0` (no limit) or at least `24h`",
-                    ))
-                }
-                Some(_) => {}
-            }
-        }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let pointer = "/spec/maxInstanceLifetime";
+    let Some(v) = ig.doc.get(pointer) else {
+        return;
+    };
+    let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    match v.as_str().and_then(go_duration_seconds) {
+        None => out.push(finding(
+            &INFO,
+            ig,
+            pointer,
+            format_args!("has `maxInstanceLifetime: {text}`, which is not a duration"),
+            "write a duration such as `168h` (units: h, m, s)",
+        )),
+        // kops truncates to whole seconds before comparing.
+        Some(secs) if secs.trunc() != 0.0 && secs.trunc() < MIN_SECONDS => out.push(finding(
+            &INFO,
+            ig,
+            pointer,
+            format_args!("has `maxInstanceLifetime: {text}`, shorter than one day"),
+            "use `0` (no limit) or at least `24h`",
+        )),
+        Some(_) => {}
     }
 }
 

@@ -2,11 +2,11 @@
 //! `awsValidateMixedInstancesPolicy` (`aws.go`); its instance types are SL170's, and its
 //! GPU/non-GPU mix needs EC2's description of each type (a live call).
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::quoted_list;
-use crate::rules::{ClusterContext, InstanceGroup, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, int_at, is_aws};
+use super::{finding, int_at, GroupRule};
 
 code!(
     INFO,
@@ -25,24 +25,15 @@ pub const SPOT_ALLOCATION_STRATEGIES: &[&str] = &[
     "price-capacity-optimized",
 ];
 
-pub struct AwsValidateMixedInstancesPolicy;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: true,
+    check,
+};
 
-pub static RULE: AwsValidateMixedInstancesPolicy = AwsValidateMixedInstancesPolicy;
-
-impl Rule for AwsValidateMixedInstancesPolicy {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        if !is_aws(cx) {
-            return;
-        }
-        for ig in cx.instance_groups {
-            if ig.doc.get("/spec/mixedInstancesPolicy").is_some() {
-                check_policy(ig, out);
-            }
-        }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    if ig.doc.get("/spec/mixedInstancesPolicy").is_some() {
+        check_policy(ig, out);
     }
 }
 

@@ -3,9 +3,11 @@
 
 use std::collections::HashSet;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::strings;
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
+
+use super::GroupRule;
 
 use super::finding;
 
@@ -17,29 +19,23 @@ code!(
     "an instance group lists the same taint twice"
 );
 
-pub struct DuplicateTaint;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: DuplicateTaint = DuplicateTaint;
-
-impl Rule for DuplicateTaint {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            let mut seen = HashSet::new();
-            for (pointer, taint) in strings(&ig.doc, "/spec/taints") {
-                if !seen.insert(taint) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        format_args!("lists taint `{taint}` twice"),
-                        "delete the repeated entry from `spec.taints`",
-                    ));
-                }
-            }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    for (pointer, taint) in strings(&ig.doc, "/spec/taints") {
+        if !seen.insert(taint) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &pointer,
+                format_args!("lists taint `{taint}` twice"),
+                "delete the repeated entry from `spec.taints`",
+            ));
         }
     }
 }

@@ -33,7 +33,7 @@ use serde_json::Value;
 
 use super::kops::cloud::Cloud;
 use super::support::{at, at_key, ig_name};
-use super::{ClusterContext, InstanceGroup};
+use super::{ClusterContext, InstanceGroup, Rule};
 use crate::findings::{CodeInfo, Finding};
 pub use crate::yaml::escape_pointer_token as escape;
 
@@ -85,4 +85,28 @@ pub fn finding_at_key(
         format!("instance group `{}` {what}", ig_name(ig)),
     )
     .with_help(help)
+}
+
+/// A rule that judges one instance group at a time, as kops's `ValidateInstanceGroup`
+/// does; registering it is the `RULE` static of its file.
+pub struct GroupRule {
+    pub info: &'static CodeInfo,
+    /// kops makes the check on AWS only (from `awsValidateInstanceGroup` or an AWS branch).
+    pub aws_only: bool,
+    pub check: fn(&ClusterContext<'_>, &InstanceGroup, &mut Vec<Finding>),
+}
+
+impl Rule for GroupRule {
+    fn info(&self) -> &'static CodeInfo {
+        self.info
+    }
+
+    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+        if self.aws_only && !is_aws(cx) {
+            return;
+        }
+        for ig in cx.instance_groups {
+            (self.check)(cx, ig, out);
+        }
+    }
 }

@@ -1,9 +1,11 @@
 //! SL173: a taint kops cannot parse. Mirrors `ValidateInstanceGroup` (`instancegroup.go`)
 //! calling `util.ParseTaint` (`pkg/apis/kops/util/taints.go`).
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::strings;
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
+
+use super::GroupRule;
 
 use super::finding;
 
@@ -15,9 +17,11 @@ code!(
     "an instance group taint is not `key[=value]:Effect`"
 );
 
-pub struct ParseTaint;
-
-pub static RULE: ParseTaint = ParseTaint;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
 /// kops's `ParseTaint` accepts `key`, `key:effect` and `key=value:effect`; more than one
 /// `:` or more than one `=` is an error.
@@ -29,24 +33,16 @@ pub fn parses(taint: &str) -> bool {
     }
 }
 
-impl Rule for ParseTaint {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            for (pointer, taint) in strings(&ig.doc, "/spec/taints") {
-                if !parses(taint) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        format_args!("has taint `{taint}`, which is not `key[=value]:Effect`"),
-                        "write the taint as `key=value:Effect` with one `=` and one `:` (for example `dedicated=gpu:NoSchedule`)",
-                    ));
-                }
-            }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    for (pointer, taint) in strings(&ig.doc, "/spec/taints") {
+        if !parses(taint) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &pointer,
+                format_args!("has taint `{taint}`, which is not `key[=value]:Effect`"),
+                "write the taint as `key=value:Effect` with one `=` and one `:` (for example `dedicated=gpu:NoSchedule`)",
+            ));
         }
     }
 }

@@ -1,11 +1,11 @@
 //! SL171: a control-plane instance group with more than one instance. Mirrors the
 //! `ControlPlane` case of kops's `ValidateInstanceGroup` (`instancegroup.go`).
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::is_control_plane;
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, int_at};
+use super::{finding, int_at, GroupRule};
 
 code!(
     INFO,
@@ -15,29 +15,26 @@ code!(
     "a control-plane instance group has `minSize` or `maxSize` above 1"
 );
 
-pub struct ValidateControlPlaneSize;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateControlPlaneSize = ValidateControlPlaneSize;
-
-impl Rule for ValidateControlPlaneSize {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    if !is_control_plane(ig) {
+        return;
     }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups.iter().filter(|ig| is_control_plane(ig)) {
-            for field in ["minSize", "maxSize"] {
-                let pointer = format!("/spec/{field}");
-                if let Some(n) = int_at(ig, &pointer).filter(|n| *n > 1) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        format_args!("has role ControlPlane and `{field}: {n}`"),
-                        "set it to 1 and add one control-plane group per zone for more control-plane nodes",
-                    ));
-                }
-            }
+    for field in ["minSize", "maxSize"] {
+        let pointer = format!("/spec/{field}");
+        if let Some(n) = int_at(ig, &pointer).filter(|n| *n > 1) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &pointer,
+                format_args!("has role ControlPlane and `{field}: {n}`"),
+                "set it to 1 and add one control-plane group per zone for more control-plane nodes",
+            ));
         }
     }
 }

@@ -3,9 +3,11 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::{at_key, ig_name, is_control_plane};
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
+
+use super::GroupRule;
 
 code!(
     INFO,
@@ -15,36 +17,30 @@ code!(
     "a control-plane instance group lists no subnets"
 );
 
-pub struct ValidateControlPlaneSubnets;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateControlPlaneSubnets = ValidateControlPlaneSubnets;
-
-impl Rule for ValidateControlPlaneSubnets {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups.iter().filter(|ig| is_control_plane(ig)) {
-            let empty = ig
-                .doc
-                .get("/spec/subnets")
-                .and_then(Value::as_array)
-                .is_none_or(Vec::is_empty);
-            if empty {
-                out.push(
-                    at_key(
-                        &INFO,
-                        &ig.doc,
-                        "/spec/subnets",
-                        format!(
-                            "control-plane instance group `{}` lists no `subnets`",
-                            ig_name(ig)
-                        ),
-                    )
-                    .with_help("add the cluster subnet (usually one zone's) the control-plane node runs in under `spec.subnets`"),
-                );
-            }
-        }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let empty = ig
+        .doc
+        .get("/spec/subnets")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty);
+    if is_control_plane(ig) && empty {
+        out.push(
+            at_key(
+                &INFO,
+                &ig.doc,
+                "/spec/subnets",
+                format!(
+                    "control-plane instance group `{}` lists no `subnets`",
+                    ig_name(ig)
+                ),
+            )
+            .with_help("add the cluster subnet (usually one zone's) the control-plane node runs in under `spec.subnets`"),
+        );
     }
 }

@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::policy::arn::Arn;
-use crate::rules::{ClusterContext, InstanceGroup, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, finding_at_key};
+use super::{finding, finding_at_key, GroupRule};
 
 code!(
     INFO,
@@ -20,55 +20,49 @@ code!(
 /// AWS's limit on load balancer and target group names.
 pub const MAX_NAME: usize = 32;
 
-pub struct ValidateExternalLoadBalancer;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateExternalLoadBalancer = ValidateExternalLoadBalancer;
-
-impl Rule for ValidateExternalLoadBalancer {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            let base = "/spec/externalLoadBalancers";
-            let Some(lbs) = ig.doc.get(base).and_then(Value::as_array) else {
-                continue;
-            };
-            for (i, lb) in lbs.iter().enumerate() {
-                let pointer = format!("{base}/{i}");
-                let name = lb.get("loadBalancerName").and_then(Value::as_str);
-                let arn = lb.get("targetGroupARN").and_then(Value::as_str);
-                if name.is_some() && arn.is_some() {
-                    out.push(finding_at_key(
-                        &INFO,
-                        ig,
-                        &format!("{pointer}/targetGroupARN"),
-                        format_args!("gives external load balancer {i} both `loadBalancerName` and `targetGroupARN`"),
-                        "keep one per entry: a Classic load balancer's name or a target group's ARN",
-                    ));
-                }
-                if let Some(name) = name.filter(|n| n.chars().count() > MAX_NAME) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &format!("{pointer}/loadBalancerName"),
-                        format_args!(
-                            "names load balancer `{name}`, longer than {MAX_NAME} characters"
-                        ),
-                        "use the load balancer's real name; AWS names have at most 32 characters",
-                    ));
-                }
-                if let Some(arn) = arn {
-                    if let Some(problem) = target_group_problem(arn) {
-                        out.push(bad_arn(
-                            ig,
-                            &format!("{pointer}/targetGroupARN"),
-                            arn,
-                            &problem,
-                        ));
-                    }
-                }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let base = "/spec/externalLoadBalancers";
+    let Some(lbs) = ig.doc.get(base).and_then(Value::as_array) else {
+        return;
+    };
+    for (i, lb) in lbs.iter().enumerate() {
+        let pointer = format!("{base}/{i}");
+        let name = lb.get("loadBalancerName").and_then(Value::as_str);
+        let arn = lb.get("targetGroupARN").and_then(Value::as_str);
+        if name.is_some() && arn.is_some() {
+            out.push(finding_at_key(
+                &INFO,
+                ig,
+                &format!("{pointer}/targetGroupARN"),
+                format_args!(
+                    "gives external load balancer {i} both `loadBalancerName` and `targetGroupARN`"
+                ),
+                "keep one per entry: a Classic load balancer's name or a target group's ARN",
+            ));
+        }
+        if let Some(name) = name.filter(|n| n.chars().count() > MAX_NAME) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &format!("{pointer}/loadBalancerName"),
+                format_args!("names load balancer `{name}`, longer than {MAX_NAME} characters"),
+                "use the load balancer's real name; AWS names have at most 32 characters",
+            ));
+        }
+        if let Some(arn) = arn {
+            if let Some(problem) = target_group_problem(arn) {
+                out.push(bad_arn(
+                    ig,
+                    &format!("{pointer}/targetGroupARN"),
+                    arn,
+                    &problem,
+                ));
             }
         }
     }

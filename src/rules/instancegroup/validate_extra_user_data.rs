@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::quoted_list;
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, finding_at_key};
+use super::{finding, finding_at_key, GroupRule};
 
 code!(
     INFO,
@@ -29,47 +29,39 @@ pub const USER_DATA_TYPES: &[&str] = &[
     "text/cloud-boothook",
 ];
 
-pub struct ValidateExtraUserData;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateExtraUserData = ValidateExtraUserData;
-
-impl Rule for ValidateExtraUserData {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            let base = "/spec/additionalUserData";
-            let Some(parts) = ig.doc.get(base).and_then(Value::as_array) else {
-                continue;
-            };
-            for (i, part) in parts.iter().enumerate() {
-                let text = |k: &str| part.get(k).and_then(Value::as_str).unwrap_or_default();
-                for field in ["name", "content"] {
-                    if text(field).is_empty() {
-                        out.push(finding_at_key(
-                            &INFO,
-                            ig,
-                            &format!("{base}/{i}/{field}"),
-                            format_args!(
-                                "has an `additionalUserData` part ({i}) without `{field}`"
-                            ),
-                            format!("give the part a non-empty `{field}`"),
-                        ));
-                    }
-                }
-                let kind = text("type");
-                if !USER_DATA_TYPES.contains(&kind) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &format!("{base}/{i}/type"),
-                        format_args!("has an `additionalUserData` part ({i}) of type `{kind}`, which kops does not accept"),
-                        format!("set `type` to one of {}", quoted_list(USER_DATA_TYPES.iter().copied())),
-                    ));
-                }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let base = "/spec/additionalUserData";
+    let Some(parts) = ig.doc.get(base).and_then(Value::as_array) else {
+        return;
+    };
+    for (i, part) in parts.iter().enumerate() {
+        let text = |k: &str| part.get(k).and_then(Value::as_str).unwrap_or_default();
+        for field in ["name", "content"] {
+            if text(field).is_empty() {
+                out.push(finding_at_key(
+                    &INFO,
+                    ig,
+                    &format!("{base}/{i}/{field}"),
+                    format_args!("has an `additionalUserData` part ({i}) without `{field}`"),
+                    format!("give the part a non-empty `{field}`"),
+                ));
             }
+        }
+        let kind = text("type");
+        if !USER_DATA_TYPES.contains(&kind) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &format!("{base}/{i}/type"),
+                format_args!("has an `additionalUserData` part ({i}) of type `{kind}`, which kops does not accept"),
+                format!("set `type` to one of {}", quoted_list(USER_DATA_TYPES.iter().copied())),
+            ));
         }
     }
 }

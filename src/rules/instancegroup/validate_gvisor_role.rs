@@ -3,9 +3,11 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::role;
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
+
+use super::GroupRule;
 
 use super::finding;
 
@@ -17,28 +19,22 @@ code!(
     "an instance group that is not a Node group enables gVisor"
 );
 
-pub struct ValidateGvisorRole;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateGvisorRole = ValidateGvisorRole;
-
-impl Rule for ValidateGvisorRole {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            let pointer = "/spec/containerd/gvisor/enabled";
-            let enabled = ig.doc.get(pointer).and_then(Value::as_bool) == Some(true);
-            if enabled && role(ig) != Some("Node") {
-                out.push(finding(
-                    &INFO,
-                    ig,
-                    pointer,
-                    format_args!("enables gVisor but has role `{}`", role(ig).unwrap_or("")),
-                    "enable gVisor on Node groups only, or delete `containerd.gvisor` here",
-                ));
-            }
-        }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let pointer = "/spec/containerd/gvisor/enabled";
+    let enabled = ig.doc.get(pointer).and_then(Value::as_bool) == Some(true);
+    if enabled && role(ig) != Some("Node") {
+        out.push(finding(
+            &INFO,
+            ig,
+            pointer,
+            format_args!("enables gVisor but has role `{}`", role(ig).unwrap_or("")),
+            "enable gVisor on Node groups only, or delete `containerd.gvisor` here",
+        ));
     }
 }

@@ -6,9 +6,11 @@
 use serde_json::Value;
 
 use crate::document::Document;
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::{at, at_key, ig_name};
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
+
+use super::GroupRule;
 
 code!(
     INFO,
@@ -18,9 +20,11 @@ code!(
     "a hook has neither `manifest` nor `execContainer`, an `execContainer` without `image`, or `useRawManifest` with fields it cannot have"
 );
 
-pub struct ValidateHookSpec;
-
-pub static RULE: ValidateHookSpec = ValidateHookSpec;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
 /// One problem kops finds in a hook: the field it is about and what is wrong.
 #[derive(Debug, PartialEq, Eq)]
@@ -122,16 +126,8 @@ fn check_hooks(doc: &Document, owner: &str, out: &mut Vec<Finding>) {
     }
 }
 
-impl Rule for ValidateHookSpec {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            check_hooks(&ig.doc, &format!("instance group `{}`", ig_name(ig)), out);
-        }
-    }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    check_hooks(&ig.doc, &format!("instance group `{}`", ig_name(ig)), out);
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::ig_name;
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{escape, finding, finding_at_key};
+use super::{escape, finding, finding_at_key, GroupRule};
 
 code!(
     INFO,
@@ -23,53 +23,48 @@ pub const RESERVED_PREFIXES: &[&str] = &["kubernetes.io/cluster/", "k8s.io/role/
 /// The one reserved key a group may set, to its own name.
 pub const INSTANCE_GROUP_TAG: &str = "kops.k8s.io/instancegroup";
 
-pub struct ValidateIgCloudLabels;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateIgCloudLabels = ValidateIgCloudLabels;
-
-impl Rule for ValidateIgCloudLabels {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            let Some(labels) = ig.doc.get("/spec/cloudLabels").and_then(Value::as_object) else {
-                continue;
-            };
-            let name = ig_name(ig);
-            for (key, value) in labels {
-                let pointer = format!("/spec/cloudLabels/{}", escape(key));
-                if key == INSTANCE_GROUP_TAG {
-                    let value = value.as_str().unwrap_or_default();
-                    if value != name {
-                        out.push(finding(
-                            &INFO,
-                            ig,
-                            &pointer,
-                            format_args!("sets cloud label `{key}: {value}`, which must be the group's own name"),
-                            format!("set it to `{name}` or delete it (kops sets it)"),
-                        ));
-                    }
-                } else if RESERVED_KEYS.contains(&key.as_str()) {
-                    out.push(finding_at_key(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        format_args!("sets cloud label `{key}`, a tag kops reserves"),
-                        "rename the label; kops sets this tag itself",
-                    ));
-                } else if let Some(prefix) = RESERVED_PREFIXES.iter().find(|p| key.starts_with(**p))
-                {
-                    out.push(finding_at_key(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        format_args!("sets cloud label `{key}`, under the prefix `{prefix}` kops reserves"),
-                        "use a key outside kops's prefixes (`kubernetes.io/cluster/`, `k8s.io/role/`, `kops.k8s.io/`)",
-                    ));
-                }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let Some(labels) = ig.doc.get("/spec/cloudLabels").and_then(Value::as_object) else {
+        return;
+    };
+    let name = ig_name(ig);
+    for (key, value) in labels {
+        let pointer = format!("/spec/cloudLabels/{}", escape(key));
+        if key == INSTANCE_GROUP_TAG {
+            let value = value.as_str().unwrap_or_default();
+            if value != name {
+                out.push(finding(
+                    &INFO,
+                    ig,
+                    &pointer,
+                    format_args!(
+                        "sets cloud label `{key}: {value}`, which must be the group's own name"
+                    ),
+                    format!("set it to `{name}` or delete it (kops sets it)"),
+                ));
             }
+        } else if RESERVED_KEYS.contains(&key.as_str()) {
+            out.push(finding_at_key(
+                &INFO,
+                ig,
+                &pointer,
+                format_args!("sets cloud label `{key}`, a tag kops reserves"),
+                "rename the label; kops sets this tag itself",
+            ));
+        } else if let Some(prefix) = RESERVED_PREFIXES.iter().find(|p| key.starts_with(**p)) {
+            out.push(finding_at_key(
+                &INFO,
+                ig,
+                &pointer,
+                format_args!("sets cloud label `{key}`, under the prefix `{prefix}` kops reserves"),
+                "use a key outside kops's prefixes (`kubernetes.io/cluster/`, `k8s.io/role/`, `kops.k8s.io/`)",
+            ));
         }
     }
 }

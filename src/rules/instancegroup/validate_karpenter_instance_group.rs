@@ -2,11 +2,11 @@
 //! `validateKarpenterInstanceGroup`, `validateKarpenterAMISelectorImage` and
 //! `validateKarpenterStaticCapacity` (`instancegroup.go`).
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::role;
-use crate::rules::{ClusterContext, InstanceGroup, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{cloud, finding, int_at};
+use super::{cloud, finding, int_at, GroupRule};
 use crate::rules::kops::cloud::Cloud;
 
 code!(
@@ -17,9 +17,11 @@ code!(
     "a Karpenter instance group is off AWS, not a Node group, has a non-positive size, an image Karpenter cannot select, or static capacity the feature gates switch off"
 );
 
-pub struct ValidateKarpenterInstanceGroup;
-
-pub static RULE: ValidateKarpenterInstanceGroup = ValidateKarpenterInstanceGroup;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
 /// Why Karpenter's AMI selector cannot use `image`: it takes `ami-*`, `ssm:<parameter>`,
 /// `<name>` or `<owner>/<name>`.
@@ -61,34 +63,24 @@ pub fn static_capacity_enabled(feature_gates: Option<&str>) -> bool {
     enabled
 }
 
-impl Rule for ValidateKarpenterInstanceGroup {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
+fn check(cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    if ig.doc.str_at("/spec/manager") != Some("Karpenter") {
+        return;
     }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        let cloud = cloud(cx);
-        let gates = cx.cluster.str_at("/spec/karpenter/featureGates");
-        for ig in cx
-            .instance_groups
-            .iter()
-            .filter(|ig| ig.doc.str_at("/spec/manager") == Some("Karpenter"))
-        {
-            if cloud != Some(Cloud::Aws) {
-                out.push(finding(
-                    &INFO,
-                    ig,
-                    "/spec/manager",
-                    format_args!(
-                        "is managed by Karpenter on cloud `{}`",
-                        cloud.map_or("unknown", Cloud::name)
-                    ),
-                    "Karpenter groups exist only on AWS: use `manager: CloudGroup` here",
-                ));
-            }
-            check_group(ig, gates, out);
-        }
+    let cloud = cloud(cx);
+    if cloud != Some(Cloud::Aws) {
+        out.push(finding(
+            &INFO,
+            ig,
+            "/spec/manager",
+            format_args!(
+                "is managed by Karpenter on cloud `{}`",
+                cloud.map_or("unknown", Cloud::name)
+            ),
+            "Karpenter groups exist only on AWS: use `manager: CloudGroup` here",
+        ));
     }
+    check_group(ig, cx.cluster.str_at("/spec/karpenter/featureGates"), out);
 }
 
 fn check_group(ig: &InstanceGroup, gates: Option<&str>, out: &mut Vec<Finding>) {

@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
-use crate::rules::{ClusterContext, Rule};
+use crate::findings::{code, Finding};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{escape, finding_at_key};
+use super::{escape, finding_at_key, GroupRule};
 
 code!(
     INFO,
@@ -16,29 +16,23 @@ code!(
     "an instance group's node label key has more than one `/`"
 );
 
-pub struct ValidateNodeLabels;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateNodeLabels = ValidateNodeLabels;
-
-impl Rule for ValidateNodeLabels {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            let Some(labels) = ig.doc.get("/spec/nodeLabels").and_then(Value::as_object) else {
-                continue;
-            };
-            for key in labels.keys().filter(|k| k.matches('/').count() > 1) {
-                out.push(finding_at_key(
-                    &INFO,
-                    ig,
-                    &format!("/spec/nodeLabels/{}", escape(key)),
-                    format_args!("has node label `{key}`, whose key has more than one `/`"),
-                    "use `prefix/name` with at most one `/` (for example `example.com/team`)",
-                ));
-            }
-        }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let Some(labels) = ig.doc.get("/spec/nodeLabels").and_then(Value::as_object) else {
+        return;
+    };
+    for key in labels.keys().filter(|k| k.matches('/').count() > 1) {
+        out.push(finding_at_key(
+            &INFO,
+            ig,
+            &format!("/spec/nodeLabels/{}", escape(key)),
+            format_args!("has node label `{key}`, whose key has more than one `/`"),
+            "use `prefix/name` with at most one `/` (for example `example.com/team`)",
+        ));
     }
 }

@@ -3,9 +3,11 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::role;
-use crate::rules::{ClusterContext, InstanceGroup, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
+
+use super::GroupRule;
 
 use super::finding;
 
@@ -17,9 +19,11 @@ code!(
     "an instance group's `rollingUpdate` has an unparsable, negative or impossible `maxSurge`/`maxUnavailable`"
 );
 
-pub struct ValidateRollingUpdate;
-
-pub static RULE: ValidateRollingUpdate = ValidateRollingUpdate;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
 /// Kubernetes's `GetScaledValueFromIntOrPercent`: an integer, or a string `N%` scaled
 /// against `total` (rounded up or down). `Err` names what is wrong.
@@ -42,16 +46,8 @@ pub fn scaled(value: &Value, total: i64, round_up: bool) -> Result<i64, &'static
     }
 }
 
-impl Rule for ValidateRollingUpdate {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            check_group(ig, out);
-        }
-    }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    check_group(ig, out);
 }
 
 fn check_group(ig: &InstanceGroup, out: &mut Vec<Finding>) {

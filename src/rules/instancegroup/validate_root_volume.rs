@@ -4,11 +4,11 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::quoted_list;
-use crate::rules::{ClusterContext, InstanceGroup, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, is_aws};
+use super::{finding, is_aws, GroupRule};
 
 code!(
     INFO,
@@ -21,9 +21,11 @@ code!(
 /// The EBS volume types kops accepts for a root volume on AWS.
 pub const AWS_ROOT_VOLUME_TYPES: &[&str] = &["standard", "gp3", "gp2", "io1", "io2"];
 
-pub struct ValidateRootVolume;
-
-pub static RULE: ValidateRootVolume = ValidateRootVolume;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
 /// The pointer of a root-volume field: v1alpha2 keeps them flat (`rootVolumeIops`),
 /// v1alpha3 nests them (`rootVolume.iops`). The one present wins.
@@ -36,49 +38,38 @@ fn field<'a>(ig: &'a InstanceGroup, flat: &str, nested: &str) -> Option<(String,
     .find_map(|p| ig.doc.get(&p).map(|v| (p, v)))
 }
 
-impl Rule for ValidateRootVolume {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
+fn check(cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    for (flat, nested, what) in [
+        ("rootVolumeIops", "iops", "IOPS"),
+        ("rootVolumeThroughput", "throughput", "throughput"),
+    ] {
+        if let Some((pointer, v)) = field(ig, flat, nested) {
+            if v.as_i64().is_some_and(|n| n < 0) {
+                out.push(finding(
+                    &INFO,
+                    ig,
+                    &pointer,
+                    format_args!("has a negative root volume {what} ({v})"),
+                    format!("set {what} to a positive number or delete it for the volume type's default"),
+                ));
+            }
+        }
     }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        let aws = is_aws(cx);
-        for ig in cx.instance_groups {
-            for (flat, nested, what) in [
-                ("rootVolumeIops", "iops", "IOPS"),
-                ("rootVolumeThroughput", "throughput", "throughput"),
-            ] {
-                if let Some((pointer, v)) = field(ig, flat, nested) {
-                    if v.as_i64().is_some_and(|n| n < 0) {
-                        out.push(finding(
-                            &INFO,
-                            ig,
-                            &pointer,
-                            format_args!("has a negative root volume {what} ({v})"),
-                            format!("set {what} to a positive number or delete it for the volume type's default"),
-                        ));
-                    }
-                }
-            }
-            if !aws {
-                continue;
-            }
-            if let Some((pointer, Value::String(t))) = field(ig, "rootVolumeType", "type") {
-                if !AWS_ROOT_VOLUME_TYPES.contains(&t.as_str()) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &pointer,
-                        format_args!(
-                            "has root volume type `{t}`, which kops cannot boot from on AWS"
-                        ),
-                        format!(
-                            "use one of {}",
-                            quoted_list(AWS_ROOT_VOLUME_TYPES.iter().copied())
-                        ),
-                    ));
-                }
-            }
+    if !is_aws(cx) {
+        return;
+    }
+    if let Some((pointer, Value::String(t))) = field(ig, "rootVolumeType", "type") {
+        if !AWS_ROOT_VOLUME_TYPES.contains(&t.as_str()) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &pointer,
+                format_args!("has root volume type `{t}`, which kops cannot boot from on AWS"),
+                format!(
+                    "use one of {}",
+                    quoted_list(AWS_ROOT_VOLUME_TYPES.iter().copied())
+                ),
+            ));
         }
     }
 }

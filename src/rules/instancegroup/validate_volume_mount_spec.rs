@@ -6,11 +6,11 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::quoted_list;
-use crate::rules::{ClusterContext, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, finding_at_key};
+use super::{finding, finding_at_key, GroupRule};
 
 code!(
     INFO,
@@ -23,63 +23,55 @@ code!(
 /// kops's `SupportedFilesystems` (`btfs` is kops's spelling).
 pub const FILESYSTEMS: &[&str] = &["btfs", "ext4", "xfs"];
 
-pub struct ValidateVolumeMountSpec;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateVolumeMountSpec = ValidateVolumeMountSpec;
-
-impl Rule for ValidateVolumeMountSpec {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            let base = "/spec/volumeMounts";
-            let Some(mounts) = ig.doc.get(base).and_then(Value::as_array) else {
-                continue;
-            };
-            let mut used: [HashSet<&str>; 2] = Default::default();
-            for (i, m) in mounts.iter().enumerate() {
-                let text = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
-                for (field, example) in [
-                    ("device", "`/dev/xvdd`"),
-                    ("filesystem", "`ext4`"),
-                    ("path", "`/data`"),
-                ] {
-                    if text(field).is_empty() {
-                        out.push(finding_at_key(
-                            &INFO,
-                            ig,
-                            &format!("{base}/{i}/{field}"),
-                            format_args!("has volume mount {i} without `{field}`"),
-                            format!("set `{field}`, for example {example}"),
-                        ));
-                    }
-                }
-                let fs = text("filesystem");
-                if !fs.is_empty() && !FILESYSTEMS.contains(&fs) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &format!("{base}/{i}/filesystem"),
-                        format_args!(
-                            "mounts volume {i} with filesystem `{fs}`, which kops cannot format"
-                        ),
-                        format!("use one of {}", quoted_list(FILESYSTEMS.iter().copied())),
-                    ));
-                }
-                for (seen, field) in used.iter_mut().zip(["device", "path"]) {
-                    let value = text(field);
-                    if !value.is_empty() && !seen.insert(value) {
-                        out.push(finding(
-                            &INFO,
-                            ig,
-                            &format!("{base}/{i}/{field}"),
-                            format_args!("has two volume mounts with {field} `{value}`"),
-                            format!("give each mount its own {field}"),
-                        ));
-                    }
-                }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let base = "/spec/volumeMounts";
+    let Some(mounts) = ig.doc.get(base).and_then(Value::as_array) else {
+        return;
+    };
+    let mut used: [HashSet<&str>; 2] = Default::default();
+    for (i, m) in mounts.iter().enumerate() {
+        let text = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default();
+        for (field, example) in [
+            ("device", "`/dev/xvdd`"),
+            ("filesystem", "`ext4`"),
+            ("path", "`/data`"),
+        ] {
+            if text(field).is_empty() {
+                out.push(finding_at_key(
+                    &INFO,
+                    ig,
+                    &format!("{base}/{i}/{field}"),
+                    format_args!("has volume mount {i} without `{field}`"),
+                    format!("set `{field}`, for example {example}"),
+                ));
+            }
+        }
+        let fs = text("filesystem");
+        if !fs.is_empty() && !FILESYSTEMS.contains(&fs) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &format!("{base}/{i}/filesystem"),
+                format_args!("mounts volume {i} with filesystem `{fs}`, which kops cannot format"),
+                format!("use one of {}", quoted_list(FILESYSTEMS.iter().copied())),
+            ));
+        }
+        for (seen, field) in used.iter_mut().zip(["device", "path"]) {
+            let value = text(field);
+            if !value.is_empty() && !seen.insert(value) {
+                out.push(finding(
+                    &INFO,
+                    ig,
+                    &format!("{base}/{i}/{field}"),
+                    format_args!("has two volume mounts with {field} `{value}`"),
+                    format!("give each mount its own {field}"),
+                ));
             }
         }
     }

@@ -6,10 +6,10 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
-use crate::rules::{ClusterContext, Rule};
+use crate::findings::{code, Finding};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, finding_at_key};
+use super::{finding, finding_at_key, GroupRule};
 
 code!(
     INFO,
@@ -19,52 +19,46 @@ code!(
     "an instance group's extra volume has no device, no positive size, or a device used twice"
 );
 
-pub struct ValidateVolumeSpec;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
 
-pub static RULE: ValidateVolumeSpec = ValidateVolumeSpec;
-
-impl Rule for ValidateVolumeSpec {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        for ig in cx.instance_groups {
-            let base = "/spec/volumes";
-            let Some(volumes) = ig.doc.get(base).and_then(Value::as_array) else {
-                continue;
-            };
-            let mut devices = HashSet::new();
-            for (i, v) in volumes.iter().enumerate() {
-                let device = v.get("device").and_then(Value::as_str).unwrap_or_default();
-                if device.is_empty() {
-                    out.push(finding_at_key(
-                        &INFO,
-                        ig,
-                        &format!("{base}/{i}/device"),
-                        format_args!("has volume {i} without a `device`"),
-                        "name the block device, for example `/dev/xvdd`",
-                    ));
-                } else if !devices.insert(device) {
-                    out.push(finding(
-                        &INFO,
-                        ig,
-                        &format!("{base}/{i}/device"),
-                        format_args!("attaches two volumes as device `{device}`"),
-                        "give each volume its own device name",
-                    ));
-                }
-                let size = v.get("size").and_then(Value::as_i64).unwrap_or(0);
-                if size <= 0 {
-                    out.push(finding_at_key(
-                        &INFO,
-                        ig,
-                        &format!("{base}/{i}/size"),
-                        format_args!("has volume {i} with size {size}"),
-                        "set `size` to the volume's size in GB, greater than zero",
-                    ));
-                }
-            }
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let base = "/spec/volumes";
+    let Some(volumes) = ig.doc.get(base).and_then(Value::as_array) else {
+        return;
+    };
+    let mut devices = HashSet::new();
+    for (i, v) in volumes.iter().enumerate() {
+        let device = v.get("device").and_then(Value::as_str).unwrap_or_default();
+        if device.is_empty() {
+            out.push(finding_at_key(
+                &INFO,
+                ig,
+                &format!("{base}/{i}/device"),
+                format_args!("has volume {i} without a `device`"),
+                "name the block device, for example `/dev/xvdd`",
+            ));
+        } else if !devices.insert(device) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &format!("{base}/{i}/device"),
+                format_args!("attaches two volumes as device `{device}`"),
+                "give each volume its own device name",
+            ));
+        }
+        let size = v.get("size").and_then(Value::as_i64).unwrap_or(0);
+        if size <= 0 {
+            out.push(finding_at_key(
+                &INFO,
+                ig,
+                &format!("{base}/{i}/size"),
+                format_args!("has volume {i} with size {size}"),
+                "set `size` to the volume's size in GB, greater than zero",
+            ));
         }
     }
 }

@@ -4,11 +4,11 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, CodeInfo, Finding};
+use crate::findings::{code, Finding};
 use crate::rules::support::{is_control_plane, role};
-use crate::rules::{ClusterContext, InstanceGroup, Rule};
+use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, finding_at_key, is_aws};
+use super::{finding, finding_at_key, GroupRule};
 
 code!(
     INFO,
@@ -18,9 +18,11 @@ code!(
     "an instance group on AWS has a warm pool it cannot have (wrong role, spot instances) or negative or inverted warm pool sizes"
 );
 
-pub struct ValidateWarmPool;
-
-pub static RULE: ValidateWarmPool = ValidateWarmPool;
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: true,
+    check,
+};
 
 /// A warm pool's sizes after defaults: `max` absent means "the group's maxSize".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,24 +56,13 @@ pub fn resolve(cluster: Option<Pool>, group: Option<Pool>, inherits: bool) -> Po
     }
 }
 
-impl Rule for ValidateWarmPool {
-    fn info(&self) -> &'static CodeInfo {
-        &INFO
-    }
-
-    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
-        if !is_aws(cx) {
-            return;
-        }
-        let cluster = cx
-            .cluster
-            .get("/spec/warmPool")
-            .or_else(|| cx.cluster.get("/spec/cloudProvider/aws/warmPool"))
-            .map(read);
-        for ig in cx.instance_groups {
-            check_group(ig, cluster, out);
-        }
-    }
+fn check(cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let cluster = cx
+        .cluster
+        .get("/spec/warmPool")
+        .or_else(|| cx.cluster.get("/spec/cloudProvider/aws/warmPool"))
+        .map(read);
+    check_group(ig, cluster, out);
 }
 
 fn check_group(ig: &InstanceGroup, cluster: Option<Pool>, out: &mut Vec<Finding>) {
