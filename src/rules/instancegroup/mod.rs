@@ -32,7 +32,7 @@ pub mod validate_warm_pool;
 use serde_json::Value;
 
 use super::kops::cloud::Cloud;
-use super::support::{at, at_key, ig_name};
+use super::support::{at, ig_name};
 use super::{ClusterContext, InstanceGroup, Rule};
 use crate::findings::{CodeInfo, Finding};
 pub use crate::yaml::escape_pointer_token as escape;
@@ -70,7 +70,8 @@ pub fn int_at(ig: &InstanceGroup, pointer: &str) -> Option<i64> {
     ig.doc.get(pointer).and_then(Value::as_i64)
 }
 
-/// Like [`finding`], but at the key of `pointer` (for a map key that is itself wrong).
+/// Like [`finding`], but at the key of `pointer` (for a map key that is itself wrong, or
+/// a field that is missing).
 pub fn finding_at_key(
     info: &'static CodeInfo,
     ig: &InstanceGroup,
@@ -78,13 +79,9 @@ pub fn finding_at_key(
     what: impl std::fmt::Display,
     help: impl Into<String>,
 ) -> Finding {
-    at_key(
-        info,
-        &ig.doc,
-        pointer,
-        format!("instance group `{}` {what}", ig_name(ig)),
-    )
-    .with_help(help)
+    let mut f = finding(info, ig, pointer, what, help);
+    f.location = ig.doc.key_location(pointer);
+    f
 }
 
 /// A rule that judges one instance group at a time, as kops's `ValidateInstanceGroup`
