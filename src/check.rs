@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use crate::findings::{sort_findings, Finding, Severity};
 use crate::report::{ClusterStatus, ClusterSummary};
+use crate::rules::kops::store_version;
+use crate::rules::kops::version::{self, KopsVersion, VersionSource};
 use crate::rules::{self, ClusterContext};
 use crate::schema;
 use crate::source::SourceDb;
@@ -25,6 +27,8 @@ pub struct CheckOptions {
     pub jobs: Option<usize>,
     /// Told how many clusters there are, then about each one done (a progress bar).
     pub progress: Option<Arc<dyn Progress>>,
+    /// `--kops-version`: judge every cluster by this kops release.
+    pub kops_version: Option<KopsVersion>,
 }
 
 impl std::fmt::Debug for CheckOptions {
@@ -34,6 +38,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("load", &self.load)
             .field("jobs", &self.jobs)
             .field("progress", &self.progress.is_some())
+            .field("kops_version", &self.kops_version)
             .finish()
     }
 }
@@ -64,6 +69,8 @@ pub struct CheckedCluster {
     pub instance_groups: usize,
     /// Not selected by `--cluster`.
     pub skipped: bool,
+    /// The kops release the cluster was judged by, and where that came from.
+    pub kops_version: Option<(KopsVersion, VersionSource)>,
 }
 
 /// Checks every (selected) cluster of the store behind `backend`.
@@ -109,7 +116,6 @@ pub fn check_store(
     if let Some(p) = &options.progress {
         p.start(layout.clusters.len());
     }
-    let kops_version = rules::kops::version::KopsVersion::newest_known();
     let run = || {
         layout
             .clusters
@@ -123,11 +129,20 @@ pub fn check_store(
                         loaded: false,
                         instance_groups: 0,
                         skipped: true,
+                        kops_version: None,
                     };
                     return (summary, Vec::new());
                 }
                 let loaded = store::load_cluster(backend, entry, &options.load, sources);
                 let mut findings = loaded.findings;
+                let written_by = written_by(backend, entry);
+                let (kops_version, source) = version::choose(
+                    options.kops_version.as_ref(),
+                    written_by.as_ref().map(|w| &w.1),
+                );
+                if let (Some((url, store)), Some(wanted)) = (&written_by, &options.kops_version) {
+                    findings.extend(store_version::newer_store(&entry.name, url, store, wanted));
+                }
                 for ig in &loaded.instance_groups {
                     findings.extend(schema::validate(
                         schema::Kind::InstanceGroup,
@@ -157,6 +172,7 @@ pub fn check_store(
                     loaded: loaded.cluster.is_some(),
                     instance_groups: loaded.instance_groups.len(),
                     skipped: false,
+                    kops_version: Some((kops_version, source)),
                 };
                 (summary, findings)
             })
@@ -186,6 +202,43 @@ pub fn check_store(
     }
     sort_findings(&mut outcome.findings);
     outcome
+}
+
+/// The release in the cluster's `kops-version.txt` and that file's URL, when it is there
+/// and readable (an unreadable or odd file leaves the choice to the other sources).
+fn written_by(backend: &dyn Backend, entry: &store::ClusterEntry) -> Option<(String, KopsVersion)> {
+    let key = entry.kops_version_key.as_ref()?;
+    let bytes = backend.read(key, 4096).ok()?;
+    let version = KopsVersion::parse(std::str::from_utf8(&bytes).ok()?)?;
+    Some((backend.url_of(key), version))
+}
+
+/// "judged by kops 1.36.2 (the newest release statelint knows)", one part per distinct
+/// version and source, with the number of clusters when there are several.
+pub fn kops_versions_used(clusters: &[CheckedCluster]) -> Option<String> {
+    let mut used: Vec<(String, VersionSource, usize)> = Vec::new();
+    for (v, source) in clusters.iter().filter_map(|c| c.kops_version.as_ref()) {
+        let v = v.to_string();
+        match used.iter_mut().find(|(u, s, _)| *u == v && s == source) {
+            Some(entry) => entry.2 += 1,
+            None => used.push((v, *source, 1)),
+        }
+    }
+    if used.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = used
+        .iter()
+        .map(|(v, source, n)| {
+            let count = if used.len() > 1 {
+                format!(" for {n} cluster{}", if *n == 1 { "" } else { "s" })
+            } else {
+                String::new()
+            };
+            format!("kops {v} ({}){count}", source.describe())
+        })
+        .collect();
+    Some(format!("judged by {}", parts.join("; ")))
 }
 
 /// Per-cluster status once the final findings (after overrides and suppressions) are known.

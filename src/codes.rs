@@ -19,6 +19,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     codes.extend_from_slice(crate::schema::CODES);
     codes.extend_from_slice(crate::rules::CODES);
     codes.extend(crate::rules::kops::codes());
+    codes.extend_from_slice(crate::rules::kops::store_version::CODES);
     codes.extend_from_slice(crate::probes::diags::CODES);
     codes.extend_from_slice(crate::policy::lint::CODES);
     codes.extend_from_slice(crate::config::CODES);

@@ -685,3 +685,62 @@ fn human_output_ends_with_a_summary_table_and_quiet_with_one_line() {
         "{quiet}"
     );
 }
+
+#[test]
+fn check_says_which_kops_version_it_judged_by() {
+    let home = TempDir::new().expect("tempdir");
+    let (_, _, err) = check_example(home.path(), &["--cluster", "prod.example.com"]);
+    assert!(
+        err.contains("judged by kops 1.36.2 (the newest release statelint knows)"),
+        "{err}"
+    );
+    let (_, _, err) = check_example(home.path(), &["--cluster", "dev.example.com"]);
+    assert!(
+        err.contains("(from the cluster's kops-version.txt)"),
+        "{err}"
+    );
+    let (_, _, err) = check_example(home.path(), &["--kops-version", "1.36.0"]);
+    assert!(
+        err.contains("judged by kops 1.36.0 (from --kops-version)"),
+        "{err}"
+    );
+    let (code, _, err) = check_example(home.path(), &["--kops-version", "1.36.x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a kops release"), "{err}");
+}
+
+#[test]
+fn a_store_written_by_a_newer_kops_than_the_flag_is_a_finding() {
+    let home = TempDir::new().expect("tempdir");
+    let store = home.path().join("store");
+    copy_dir(&example_store(), &store);
+    let version = store.join("dev.example.com/kops-version.txt");
+    std::fs::write(&version, "1.36.1\n").expect("write kops-version.txt");
+    let check = |flag: &str| {
+        let mut cmd = statelint(home.path());
+        cmd.args([
+            "check",
+            "--offline",
+            "--format",
+            "json",
+            "--cluster",
+            "dev.example.com",
+        ])
+        .arg("--state")
+        .arg(&store)
+        .args(["--kops-version", flag]);
+        run(&mut cmd)
+    };
+    let (code, out, _) = check("1.35.0");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        codes_of(&json(&out)).contains(&"SL140".to_string()),
+        "{out}"
+    );
+    let (code, out, _) = check("1.36.1");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        !codes_of(&json(&out)).contains(&"SL140".to_string()),
+        "{out}"
+    );
+}

@@ -165,6 +165,10 @@ pub struct CheckArgs {
     /// Worker threads for reading and checking clusters (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Judge clusters by this kops release (default: each cluster's kops-version.txt, else
+    /// the newest release statelint knows); a store written by a newer kops is a finding.
+    #[arg(long, value_name = "X.Y.Z", value_parser = parse_kops_version)]
+    pub kops_version: Option<crate::rules::kops::version::KopsVersion>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -360,4 +364,10 @@ impl From<SeverityArg> for Severity {
             SeverityArg::Critical => Severity::Critical,
         }
     }
+}
+
+/// `--kops-version`: `1.36.2`, `v1.37.0-alpha.1` or `1.36`.
+fn parse_kops_version(text: &str) -> Result<crate::rules::kops::version::KopsVersion, String> {
+    crate::rules::kops::version::KopsVersion::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a kops release such as `1.36.2`"))
 }

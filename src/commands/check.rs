@@ -41,6 +41,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
                     clusters: args.clusters.clone(),
                     jobs: args.jobs,
                     progress,
+                    kops_version: args.kops_version.clone(),
                     ..CheckOptions::default()
                 };
                 if let Some(max) = args.max_file_size.or(lint_config.max_file_size) {
@@ -59,6 +60,11 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
                     ));
                 }
                 checked = outcome.clusters;
+                if !args.output.quiet {
+                    if let Some(line) = check::kops_versions_used(&checked) {
+                        eprintln!("statelint: {line}");
+                    }
+                }
                 if !args.offline {
                     let run = super::probe::run_probes(
                         &backend,

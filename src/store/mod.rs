@@ -27,6 +27,8 @@ pub struct ClusterEntry {
     pub instance_groups: Vec<(String, String)>,
     /// Files directly in the folder that kops does not write.
     pub unexpected: Vec<String>,
+    /// Key of `kops-version.txt` (the last kops release that wrote the cluster), when present.
+    pub kops_version_key: Option<String>,
 }
 
 /// The clusters of a store.
@@ -100,6 +102,7 @@ pub fn group(objects: &[ObjectMeta]) -> Layout {
         match rel.split_once('/') {
             None if rel == "config" => entry.config_key = Some(o.key.clone()),
             None if rel == "cluster.spec" => entry.legacy_spec_key = Some(o.key.clone()),
+            None if rel == "kops-version.txt" => entry.kops_version_key = Some(o.key.clone()),
             None if KNOWN_FILES.contains(&rel) => {}
             // A permission probe running right now (ours, removed when it ends).
             None if rel.starts_with(crate::probes::guard::PROBE_PREFIX) => {}

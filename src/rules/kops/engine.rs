@@ -50,7 +50,8 @@ pub enum Shape {
     NoneOf(&'static [&'static str]),
     /// The field must not be set.
     Forbidden,
-    /// The field must be set and not empty; checked wherever its parent exists.
+    /// The field must be set and not empty: a fixed path always, a pattern's field in every
+    /// item that exists.
     Required,
     /// The field must be set when the sibling field (relative to the same parent) is set.
     RequiredWith(&'static str),
@@ -66,6 +67,9 @@ pub enum Shape {
     AllOrNone,
     /// The value passes a format test.
     Format(&'static Format),
+    /// The value is one of the values at this cluster pattern (a reference that must exist,
+    /// e.g. `/spec/subnets/*/name`).
+    Among(&'static str),
 }
 
 /// When a row applies.
@@ -82,6 +86,8 @@ pub enum When {
     SiblingNotIn(&'static str, &'static [&'static str]),
     /// The cluster has this field (pointer into the Cluster), even as `{}`.
     ClusterSet(&'static str),
+    /// The cluster has this key, even as `""` (a pointer field kops checks against nil).
+    ClusterHas(&'static str),
     /// The cluster's field at this pointer is this string.
     ClusterIs(&'static str, &'static str),
     /// The matched value is this string.
@@ -94,6 +100,9 @@ pub enum When {
     NoItemWith(&'static str, &'static str, &'static str),
     /// The cluster's `nonMasqueradeCIDR` is not an IPv6 range (kops's `IsIPv6Only`).
     NotIpv6Only,
+    /// The cluster uses gossip DNS: its name ends in `.k8s.local` and `topology.dns.type`
+    /// is not `None` (kops's `usesLegacyGossip`).
+    GossipName,
     /// Every condition holds.
     All(&'static [When]),
     /// The condition does not hold.
@@ -117,6 +126,39 @@ pub struct Check {
     pub reason: &'static str,
     /// The fix, one sentence.
     pub help: &'static str,
+}
+
+impl Check {
+    /// A row over the Cluster document that applies to every kops release.
+    pub const fn cluster(
+        info: &'static CodeInfo,
+        pointer: &'static str,
+        shape: Shape,
+        when: When,
+        kops: KopsRef,
+        reason: &'static str,
+        help: &'static str,
+    ) -> Check {
+        Check {
+            info,
+            target: Target::Cluster,
+            pointer,
+            shape,
+            when,
+            since: None,
+            kops,
+            reason,
+            help,
+        }
+    }
+
+    /// The same row, applying from kops `release` on.
+    pub const fn since(self, release: Release) -> Check {
+        Check {
+            since: Some(release),
+            ..self
+        }
+    }
 }
 
 /// Every place a pattern matches in `root`: (pointer, value).
@@ -220,6 +262,7 @@ impl Eval<'_, '_> {
                 .and_then(Value::as_str)
                 .is_none_or(|v| !values.contains(&v)),
             When::ClusterSet(at) => is_present(self.cx.cluster.get(at)),
+            When::ClusterHas(at) => !matches!(self.cx.cluster.get(at), None | Some(Value::Null)),
             When::ClusterIs(at, wanted) => self.cx.cluster.str_at(at) == Some(*wanted),
             When::ValueIs(wanted) => value.and_then(Value::as_str) == Some(*wanted),
             When::ValueStartsWith(prefix) => value
@@ -243,6 +286,11 @@ impl Eval<'_, '_> {
                 .cluster
                 .str_at("/spec/nonMasqueradeCIDR")
                 .is_some_and(|c| c.contains(':')),
+            When::GossipName => {
+                let name = self.cx.cluster.str_at("/metadata/name").unwrap_or("");
+                name.trim_end_matches('.').ends_with(".k8s.local")
+                    && self.cx.cluster.str_at("/spec/topology/dns/type") != Some("None")
+            }
             When::All(all) => all.iter().all(|w| self.holds(w, doc, pointer, value)),
             When::Not(inner) => !self.holds(inner, doc, pointer, value),
         }
@@ -273,7 +321,17 @@ impl Eval<'_, '_> {
         match check.shape {
             Shape::Required => {
                 let (parents, last) = split_last(check.pointer);
-                for (p, _) in expand(&doc.value, parents) {
+                // A fixed path is required even when its parents are missing; a pattern
+                // only where an item exists.
+                let parents: Vec<String> = if parents.contains('*') {
+                    expand(&doc.value, parents)
+                        .into_iter()
+                        .map(|(p, _)| p)
+                        .collect()
+                } else {
+                    vec![parents.to_string()]
+                };
+                for p in parents {
                     let pointer = format!("{p}/{last}");
                     let value = doc.get(&pointer);
                     if !is_set(value) && self.holds(&check.when, doc, &pointer, value) {
@@ -409,6 +467,19 @@ impl Eval<'_, '_> {
                     format!(
                         "`{f}` is `{v}`, which overlaps `{}` (`{r}`)",
                         display_path(at)
+                    )
+                })
+            }
+            Shape::Among(at) => {
+                let known: Vec<String> = expand(&self.cx.cluster.value, at)
+                    .into_iter()
+                    .map(|(_, v)| text(v))
+                    .collect();
+                (!known.contains(&v)).then(|| {
+                    format!(
+                        "`{f}` is `{v}`, which is not among `{}` ({})",
+                        display_path(at).replace(".*", "[]"),
+                        quoted_list(known.iter().map(String::as_str))
                     )
                 })
             }

@@ -18,12 +18,15 @@
 
 pub mod cloud;
 pub mod engine;
+pub mod store_version;
 pub mod version;
 
+mod api;
 mod cloud_settings;
 mod etcd;
 mod group_role;
 mod instancegroup;
+mod naming;
 mod network;
 
 use crate::findings::{CodeInfo, Finding};
@@ -38,6 +41,8 @@ pub static TABLES: &[&[Check]] = &[
     network::RANGE_CHECKS,
     group_role::CHECKS,
     etcd::CHECKS,
+    naming::CHECKS,
+    api::CHECKS,
     instancegroup::CHECKS,
 ];
 
@@ -50,6 +55,8 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         network::RANGE_CODES,
         group_role::CODES,
         etcd::CODES,
+        naming::CODES,
+        api::CODES,
         instancegroup::CODES,
     ] {
         all.extend_from_slice(table);

@@ -87,6 +87,19 @@ impl KopsVersion {
         self.release() >= since
     }
 
+    /// Semantic-version order, as kops compares `kops-version.txt` with itself: a
+    /// pre-release comes before its release.
+    pub fn is_newer_than(&self, other: &KopsVersion) -> bool {
+        match self.release().cmp(&other.release()) {
+            std::cmp::Ordering::Equal => match (self.pre.is_empty(), other.pre.is_empty()) {
+                (true, false) => true,
+                (false, false) => pre_release_order(&self.pre, &other.pre).is_gt(),
+                _ => false,
+            },
+            order => order.is_gt(),
+        }
+    }
+
     pub fn newest_known() -> KopsVersion {
         KopsVersion {
             major: NEWEST_KNOWN.major,
@@ -104,6 +117,64 @@ impl fmt::Display for KopsVersion {
             write!(f, "-{}", self.pre)?;
         }
         Ok(())
+    }
+}
+
+/// Semver pre-release order: numeric identifiers numerically and below alphanumeric ones,
+/// then more identifiers after an equal prefix.
+fn pre_release_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.split('.'), b.split('.'));
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let order = match (p.parse::<u64>(), q.parse::<u64>()) {
+                    (Ok(m), Ok(n)) => m.cmp(&n),
+                    (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+                    (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+                    (Err(_), Err(_)) => p.cmp(q),
+                };
+                if order.is_ne() {
+                    return order;
+                }
+            }
+        }
+    }
+}
+
+/// Where the kops version a cluster is judged by came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    /// `--kops-version`.
+    Flag,
+    /// The cluster's `kops-version.txt` in the store.
+    StoreFile,
+    /// Neither: the newest release statelint knows.
+    NewestKnown,
+}
+
+impl VersionSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            VersionSource::Flag => "from --kops-version",
+            VersionSource::StoreFile => "from the cluster's kops-version.txt",
+            VersionSource::NewestKnown => "the newest release statelint knows",
+        }
+    }
+}
+
+/// The version a cluster is judged by: `--kops-version`, else what the store says wrote
+/// it last, else [`NEWEST_KNOWN`].
+pub fn choose(
+    flag: Option<&KopsVersion>,
+    store: Option<&KopsVersion>,
+) -> (KopsVersion, VersionSource) {
+    match (flag, store) {
+        (Some(v), _) => (v.clone(), VersionSource::Flag),
+        (None, Some(v)) => (v.clone(), VersionSource::StoreFile),
+        (None, None) => (KopsVersion::newest_known(), VersionSource::NewestKnown),
     }
 }
 
@@ -129,6 +200,35 @@ mod tests {
         for bad in ["", "1", "x.y", "1.36.2.1", "1..2", "1.36.-1"] {
             assert!(KopsVersion::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_flag_wins_then_the_store_then_the_newest_known() {
+        let flag = KopsVersion::parse("1.34.0");
+        let store = KopsVersion::parse("1.35.1");
+        let pick = |f: &Option<KopsVersion>, s: &Option<KopsVersion>| {
+            let (v, src) = choose(f.as_ref(), s.as_ref());
+            (v.to_string(), src)
+        };
+        assert_eq!(pick(&flag, &store), ("1.34.0".into(), VersionSource::Flag));
+        assert_eq!(
+            pick(&None, &store),
+            ("1.35.1".into(), VersionSource::StoreFile)
+        );
+        assert_eq!(
+            pick(&None, &None),
+            ("1.36.2".into(), VersionSource::NewestKnown)
+        );
+    }
+
+    #[test]
+    fn newer_follows_semver_order() {
+        let v = |s| KopsVersion::parse(s).expect("version");
+        assert!(v("1.37.0").is_newer_than(&v("1.37.0-alpha.1")));
+        assert!(v("1.37.0-beta.1").is_newer_than(&v("1.37.0-alpha.2")));
+        assert!(v("1.37.0-alpha.10").is_newer_than(&v("1.37.0-alpha.9")));
+        assert!(!v("1.36.2").is_newer_than(&v("1.36.2")));
+        assert!(!v("1.36.9").is_newer_than(&v("1.37.0-alpha.1")));
     }
 
     #[test]
