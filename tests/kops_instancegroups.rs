@@ -144,6 +144,9 @@ const CASES: &[Case] = &[
     ("SL176", CLEAN, "aws", "", "Node", "cloudLabels:\n  kops.k8s.io/instancegroup: some-ig"),
     ("SL176", FOUND, "aws", "", "Node", "cloudLabels:\n  kops.k8s.io/instancegroup: not-some-ig"),
     ("SL176", FOUND, "aws", "", "Node", "cloudLabels:\n  kubernetes.io/cluster/c.example.com: owned"),
+    // validateClusterCloudLabels: the cluster's own labels
+    ("SL176", FOUND, "aws", "  cloudLabels:\n    Name: my-cluster\n", "Node", ""),
+    ("SL176", CLEAN, "aws", "  cloudLabels:\n    team: payments\n", "Node", ""),
     // validateRollingUpdate
     ("SL177", FOUND, "aws", "", "ControlPlane", "minSize: 1\nmaxSize: 1\nrollingUpdate:\n  maxSurge: 1"),
     ("SL177", CLEAN, "aws", "", "ControlPlane", "minSize: 1\nmaxSize: 1\nrollingUpdate:\n  maxSurge: 0"),
@@ -168,6 +171,8 @@ const CASES: &[Case] = &[
     // validateVolumeSpec, validateVolumeMountSpec
     ("SL181", FOUND, "aws", "", "Node", "volumes:\n- device: /dev/xvdd"),
     ("SL181", CLEAN, "aws", "", "Node", "volumes:\n- device: /dev/xvdd\n  size: 10"),
+    // DeepValidate (legacy.go): extra volumes are AWS-only
+    ("SL181", FOUND, "gce", "", "Node", "volumes:\n- device: /dev/sdb\n  size: 10"),
     ("SL182", FOUND, "aws", "", "Node", "volumeMounts:\n- device: /dev/xvdd\n  filesystem: btrfs\n  path: /data"),
     ("SL182", CLEAN, "aws", "", "Node", "volumeMounts:\n- device: /dev/xvdd\n  filesystem: btfs\n  path: /data"),
     // validateExternalLoadBalancer

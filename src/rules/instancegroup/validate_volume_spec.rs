@@ -1,6 +1,7 @@
 //! SL181: an extra volume (`spec.volumes`) kops refuses. Mirrors kops's
 //! `validateVolumeSpec` and the device check around it in `ValidateInstanceGroup`
-//! (`instancegroup.go`).
+//! (`instancegroup.go`), and `DeepValidate` (`legacy.go`), which allows extra volumes on
+//! AWS only.
 
 use std::collections::HashSet;
 
@@ -9,14 +10,14 @@ use serde_json::Value;
 use crate::findings::{code, Finding};
 use crate::rules::{ClusterContext, InstanceGroup};
 
-use super::{finding, finding_at_key, GroupRule};
+use super::{finding, finding_at_key, is_aws, GroupRule};
 
 code!(
     INFO,
     "SL181",
     "volume-spec",
     Error,
-    "an instance group's extra volume has no device, no positive size, or a device used twice"
+    "an instance group's extra volume has no device, no positive size, or a device used twice, or is off AWS"
 );
 
 pub static RULE: GroupRule = GroupRule {
@@ -25,11 +26,20 @@ pub static RULE: GroupRule = GroupRule {
     check,
 };
 
-fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+fn check(cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
     let base = "/spec/volumes";
     let Some(volumes) = ig.doc.get(base).and_then(Value::as_array) else {
         return;
     };
+    if !volumes.is_empty() && !is_aws(cx) {
+        out.push(finding_at_key(
+            &INFO,
+            ig,
+            base,
+            "has extra `volumes`, which kops supports on AWS only",
+            "delete `volumes` here; on this cloud attach storage another way (for example a CSI driver)",
+        ));
+    }
     let mut devices = HashSet::new();
     for (i, v) in volumes.iter().enumerate() {
         let device = v.get("device").and_then(Value::as_str).unwrap_or_default();
