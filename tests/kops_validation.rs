@@ -280,3 +280,55 @@ fn a_zone_on_a_gce_subnet_is_blamed_on_the_subnet() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn parity_ledger_is_current_and_names_real_codes() {
+    use statelint::rules::kops::parity::{markdown, LEDGER};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Every function of the pinned kops validation package is listed, once.
+    let listed: Vec<String> = LEDGER
+        .iter()
+        .map(|e| format!("{} {}", e.file, e.function))
+        .collect();
+    let kops = std::fs::read_to_string(root.join("docs/kops-validation-functions.txt"))
+        .expect("docs/kops-validation-functions.txt");
+    let kops: Vec<String> = kops.lines().map(str::to_string).collect();
+    assert_eq!(listed, kops, "the ledger and kops's function list differ");
+    // Every code it names exists.
+    for entry in LEDGER {
+        for code in entry.coverage.codes() {
+            assert!(
+                statelint::codes::lookup(code).is_some(),
+                "{}: no code {code}",
+                entry.function
+            );
+        }
+    }
+    // The committed page is what the table renders.
+    let path = root.join("docs/kops-parity.md");
+    let expected = markdown();
+    if std::env::var_os("STATELINT_BLESS").is_some() {
+        std::fs::write(&path, &expected).expect("write docs/kops-parity.md");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "docs/kops-parity.md is stale: run `STATELINT_BLESS=1 cargo test --test kops_validation parity`"
+    );
+}
+
+#[test]
+fn every_kops_table_code_is_in_the_ledger() {
+    use statelint::rules::kops::parity::LEDGER;
+    let named: BTreeSet<&str> = LEDGER
+        .iter()
+        .flat_map(|e| e.coverage.codes().iter().copied())
+        .collect();
+    for info in statelint::rules::kops::codes() {
+        assert!(
+            named.contains(info.code),
+            "{} is not in the parity ledger",
+            info.code
+        );
+    }
+}

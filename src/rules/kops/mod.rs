@@ -18,6 +18,7 @@
 
 pub mod cloud;
 pub mod engine;
+pub mod parity;
 pub mod store_version;
 pub mod version;
 

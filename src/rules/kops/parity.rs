@@ -1,0 +1,211 @@
+//! The parity ledger: every function of kops's `pkg/apis/kops/validation/*.go` at
+//! [`KOPS_COMMIT`], and which statelint codes cover it. `docs/kops-parity.md` is rendered
+//! from this table ([`markdown`]) and `tests/kops_validation.rs` fails when the file is
+//! stale, a listed code does not exist, or the function list differs from
+//! `docs/kops-validation-functions.txt` (regenerated from a kops checkout by
+//! `scripts/kops-functions.sh`).
+
+use super::version::KOPS_COMMIT;
+
+/// How far statelint covers one kops function.
+#[derive(Debug, Clone, Copy)]
+pub enum Coverage {
+    /// Every check the function makes offline.
+    Covered(&'static [&'static str]),
+    /// Some of its checks; the text says what is not covered yet.
+    Partly(&'static [&'static str], &'static str),
+    /// Makes no check of its own (a parser or a dispatcher); the text says where its
+    /// checks are.
+    Helper(&'static str),
+    /// Instance-group checks, the other half of issue 13.
+    PendingInstanceGroups,
+    /// Component settings: issue 14.
+    PendingIssue14,
+    /// Needs a live cloud API.
+    NeedsCloudApi(&'static str),
+}
+
+/// One kops validation function.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// File name under `pkg/apis/kops/validation/`.
+    pub file: &'static str,
+    pub function: &'static str,
+    pub coverage: Coverage,
+}
+
+const fn e(file: &'static str, function: &'static str, coverage: Coverage) -> Entry {
+    Entry {
+        file,
+        function,
+        coverage,
+    }
+}
+
+use Coverage::{Covered, Helper, Partly, PendingInstanceGroups as Ig, PendingIssue14 as Later};
+
+pub static LEDGER: &[Entry] = &[
+    e("additionalobjects.go", "ValidateAdditionalObject", Later),
+    e("additionalobjects.go", "validateAdditionalObjectKubescheduler", Later),
+    e("aws.go", "awsValidateCluster", Covered(&["SL144", "SL146"])),
+    e("aws.go", "awsValidateS3FileRepositoryPartition", Later),
+    e("aws.go", "awsValidateEBSCSIDriver", Later),
+    e("aws.go", "awsValidateNLBSecurityGroupMode", Later),
+    e("aws.go", "awsValidateUseIPBasedNodeNames", Later),
+    e("aws.go", "awsValidateInstanceGroup", Ig),
+    e("aws.go", "awsValidateMaximumInstanceLifetime", Ig),
+    e("aws.go", "awsValidateInstanceMetadata", Ig),
+    e("aws.go", "awsValidateAdditionalSecurityGroups", Covered(&["SL148"])),
+    e("aws.go", "awsValidateSecurityGroupOverride", Covered(&["SL148"])),
+    e("aws.go", "awsValidateInstanceTypeAndImage", Ig),
+    e("aws.go", "awsValidateSpotDurationInMinute", Ig),
+    e("aws.go", "awsValidateInstanceInterruptionBehavior", Ig),
+    e("aws.go", "awsValidateMixedInstancesPolicy", Ig),
+    e("aws.go", "awsValidateTopologyDNS", Covered(&["SL144"])),
+    e("aws.go", "awsValidateSSLPolicy", Covered(&["SL146"])),
+    e("aws.go", "awsValidateLoadBalancerSubnets", Partly(&["SL147"], "a `privateIPv4Address` outside its subnet's CIDR")),
+    e("aws.go", "awsValidateCPUCredits", Ig),
+    e("aws.go", "awsValidateIAMAuthenticator", Later),
+    e("aws.go", "awsValidateAdditionalRoutes", Partly(&["SL138", "SL139"], "a `pcx-` target inside a network CIDR; a route CIDR repeated or equal to a network CIDR")),
+    e("cluster.go", "ValidateClusterUpdate", Later),
+    e("cluster.go", "validateEtcdClusterUpdate", Later),
+    e("cluster.go", "validateEtcdMemberUpdate", Later),
+    e("cluster.go", "validateClusterCloudLabels", Ig),
+    e("cluster.go", "validateCloudLabels", Ig),
+    e("gce.go", "gceValidateCluster", Covered(&["SL124"])),
+    e("gce.go", "gceValidateInstanceGroup", Ig),
+    e("helpers.go", "isValidAPIServersURL", Later),
+    e("helpers.go", "IsValidValue", Helper("allowed-value checks: SL122 (schema enums) and the engine's OneOf rows")),
+    e("instancegroup.go", "ValidateInstanceGroupName", Ig),
+    e("instancegroup.go", "ValidateInstanceGroup", Partly(&["SL128", "SL122"], "everything but the role (instance-group side)")),
+    e("instancegroup.go", "validateVolumeSpec", Ig),
+    e("instancegroup.go", "validateVolumeMountSpec", Ig),
+    e("instancegroup.go", "CrossValidateInstanceGroup", Partly(&["SL105"], "the rest (instance-group side)")),
+    e("instancegroup.go", "validateKarpenterInstanceGroup", Ig),
+    e("instancegroup.go", "validateKarpenterStaticCapacity", Ig),
+    e("instancegroup.go", "karpenterStaticCapacityEnabled", Helper("used by the Karpenter checks (instance-group side)")),
+    e("instancegroup.go", "validateKarpenterAMISelectorImage", Ig),
+    e("instancegroup.go", "ValidateControlPlaneInstanceGroup", Partly(&["SL112"], "the rest (instance-group side)")),
+    e("instancegroup.go", "validateExtraUserData", Ig),
+    e("instancegroup.go", "validateInstanceProfile", Ig),
+    e("instancegroup.go", "validateNodeLabels", Ig),
+    e("instancegroup.go", "validateIGCloudLabels", Ig),
+    e("instancegroup.go", "validateExternalLoadBalancer", Ig),
+    e("legacy.go", "ValidateCluster", Partly(&["SL109", "SL134"], "kubelet/controller-manager `cloudProvider` mismatches, kube-dns nameservers, stub domains and NodeLocal DNS (issue 14)")),
+    e("legacy.go", "validateServiceAccountIssuerDiscovery", Later),
+    e("legacy.go", "DeepValidate", Partly(&["SL013", "SL113"], "runs ValidateCluster and CrossValidateInstanceGroup; volumes outside AWS (instance-group side)")),
+    e("legacy.go", "isExperimentalClusterDNS", Helper("used by ValidateCluster's kubelet `clusterDNS` check (issue 14)")),
+    e("linode.go", "linodeValidateCluster", Covered(&["SL141"])),
+    e("validation.go", "newValidateCluster", Covered(&["SL141"])),
+    e("validation.go", "validateClusterSpec", Partly(&["SL124", "SL129", "SL139", "SL142", "SL145"], "component settings (issue 14)")),
+    e("validation.go", "validateCloudProvider", Covered(&["SL123"])),
+    e("validation.go", "validateAWS", Helper("dispatches to the AWS add-on checks (issue 14)")),
+    e("validation.go", "validateSAExternalPermissions", Later),
+    e("validation.go", "validateCIDR", Covered(&["SL115", "SL139"])),
+    e("validation.go", "parseCIDR", Helper("CIDR parsing for SL115 and SL139")),
+    e("validation.go", "validateIPv6CIDR", Covered(&["SL133", "SL139"])),
+    e("validation.go", "validateTopology", Covered(&["SL122", "SL143"])),
+    e("validation.go", "usesLegacyGossip", Helper("the gossip test of SL142 and SL143")),
+    e("validation.go", "validateCloudDNSTopology", Covered(&["SL142", "SL143"])),
+    e("validation.go", "validateSubnets", Covered(&["SL124", "SL125", "SL126", "SL127", "SL149"])),
+    e("validation.go", "validateSubnet", Partly(&["SL103", "SL122", "SL125", "SL133", "SL136", "SL137", "SL138"], "a missing subnet `cidr`, which kops checks only in strict (create) mode")),
+    e("validation.go", "validateFileAssetSpec", Later),
+    e("validation.go", "validateFileRepository", Later),
+    e("validation.go", "validateHookSpec", Later),
+    e("validation.go", "validateExecContainerAction", Later),
+    e("validation.go", "validateKubeAPIServer", Later),
+    e("validation.go", "validateKubeControllerManager", Later),
+    e("validation.go", "validateKubeScheduler", Later),
+    e("validation.go", "validateKubeProxy", Later),
+    e("validation.go", "validateKubelet", Later),
+    e("validation.go", "validateNetworking", Partly(&["SL115", "SL133", "SL134", "SL135"], "the CNI options (issue 14)")),
+    e("validation.go", "validateNetworkingFlannel", Later),
+    e("validation.go", "validateNetworkingCilium", Partly(&["SL129"], "the other Cilium options (issue 14)")),
+    e("validation.go", "validateNetworkingGCP", Later),
+    e("validation.go", "validateNetworkingKindnet", Later),
+    e("validation.go", "validateAdditionalPolicy", Later),
+    e("validation.go", "validateExternalPolicies", Later),
+    e("validation.go", "validateEtcdClusterSpec", Covered(&["SL107", "SL116", "SL130", "SL131"])),
+    e("validation.go", "validateEtcdBackupStore", Covered(&["SL116"])),
+    e("validation.go", "azureBlobAccount", Helper("used by validateAzureBlobAccountUniformity (issue 14)")),
+    e("validation.go", "validateAzureBlobAccountUniformity", Later),
+    e("validation.go", "validateEtcdStorage", Covered(&["SL131"])),
+    e("validation.go", "validateEtcdVersion", Covered(&["SL131"])),
+    e("validation.go", "validateEtcdMemberSpec", Covered(&["SL108", "SL132"])),
+    e("validation.go", "validateNetworkingCalico", Later),
+    e("validation.go", "validateCalicoAutoDetectionMethod", Later),
+    e("validation.go", "validateCalicoEncapsulationMode", Later),
+    e("validation.go", "validateContainerRuntime", Later),
+    e("validation.go", "validateContainerdConfig", Later),
+    e("validation.go", "validateNriConfig", Later),
+    e("validation.go", "validateNvidiaConfig", Later),
+    e("validation.go", "validateGVisorConfig", Later),
+    e("validation.go", "validateRollingUpdate", Ig),
+    e("validation.go", "validateNodeLocalDNS", Later),
+    e("validation.go", "validateClusterAutoscaler", Later),
+    e("validation.go", "validateExternalDNS", Later),
+    e("validation.go", "validateMetricsServer", Later),
+    e("validation.go", "validateNodeTerminationHandler", Later),
+    e("validation.go", "validateAWSLoadBalancerController", Later),
+    e("validation.go", "validateCloudConfiguration", Later),
+    e("validation.go", "validateWarmPool", Ig),
+    e("validation.go", "validateSnapshotController", Later),
+    e("validation.go", "validatePodIdentityWebhook", Later),
+    e("validation.go", "validateCertManager", Later),
+];
+
+impl Coverage {
+    /// The codes this entry names.
+    pub fn codes(&self) -> &'static [&'static str] {
+        match self {
+            Covered(c) | Partly(c, _) => c,
+            _ => &[],
+        }
+    }
+
+    fn describe(&self) -> String {
+        let codes = |c: &[&str]| {
+            c.iter()
+                .map(|code| format!("[{code}](codes/{code}.md)"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Covered(c) => format!("covered | {}", codes(c)),
+            Partly(c, rest) => format!("partly | {}; not yet: {rest}", codes(c)),
+            Helper(where_) => format!("no check of its own | {where_}"),
+            Coverage::PendingInstanceGroups => "pending (instance-group side of issue 13) |".into(),
+            Coverage::PendingIssue14 => "pending (issue 14) |".into(),
+            Coverage::NeedsCloudApi(why) => format!("needs a live cloud API | {why}"),
+        }
+    }
+}
+
+/// `docs/kops-parity.md`.
+pub fn markdown() -> String {
+    let mut out = String::new();
+    out.push_str("# Parity with kops's validation\n\n");
+    out.push_str(&format!(
+        "Every function of `pkg/apis/kops/validation/*.go` at kops commit `{KOPS_COMMIT}`, and the statelint codes that cover it. Generated from `src/rules/kops/parity.rs` (`STATELINT_BLESS=1 cargo test --test kops_validation parity` rewrites it); `tests/kops_validation.rs` fails when it is stale or names a code that does not exist.\n\n"
+    ));
+    let count = |f: fn(&Coverage) -> bool| LEDGER.iter().filter(|e| f(&e.coverage)).count();
+    out.push_str(&format!(
+        "{} functions: {} covered, {} partly, {} without checks of their own, {} pending on the instance-group side, {} pending issue 14.\n\n",
+        LEDGER.len(),
+        count(|c| matches!(c, Covered(_))),
+        count(|c| matches!(c, Partly(..))),
+        count(|c| matches!(c, Helper(_))),
+        count(|c| matches!(c, Coverage::PendingInstanceGroups)),
+        count(|c| matches!(c, Coverage::PendingIssue14)),
+    ));
+    out.push_str("| file | function | status | codes / notes |\n|---|---|---|---|\n");
+    for entry in LEDGER {
+        out.push_str(&format!(
+            "| `{}` | `{}` | {} |\n",
+            entry.file,
+            entry.function,
+            entry.coverage.describe()
+        ));
+    }
+    out
+}
