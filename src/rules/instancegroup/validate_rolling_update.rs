@@ -1,29 +1,25 @@
-//! SL177: an instance group's `rollingUpdate` kops refuses. Mirrors kops's
-//! `validateRollingUpdate` (`validation.go`) as `ValidateInstanceGroup` calls it.
+//! SL177: a `rollingUpdate` kops refuses, on an instance group or the cluster. Mirrors
+//! kops's `validateRollingUpdate` (`validation.go`) as `ValidateInstanceGroup` and
+//! `validateClusterSpec` call it.
 
 use serde_json::Value;
 
-use crate::findings::{code, Finding};
-use crate::rules::support::role;
-use crate::rules::{ClusterContext, InstanceGroup};
-
-use super::GroupRule;
-
-use super::finding;
+use crate::document::Document;
+use crate::findings::{code, CodeInfo, Finding};
+use crate::rules::support::{at, ig_name, is_control_plane};
+use crate::rules::{ClusterContext, Rule};
 
 code!(
     INFO,
     "SL177",
     "rolling-update",
     Error,
-    "an instance group's `rollingUpdate` has an unparsable, negative or impossible `maxSurge`/`maxUnavailable`"
+    "a `rollingUpdate` (cluster or instance group) has an unparsable, negative or impossible `maxSurge`/`maxUnavailable`"
 );
 
-pub static RULE: GroupRule = GroupRule {
-    info: &INFO,
-    aws_only: false,
-    check,
-};
+pub struct ValidateRollingUpdate;
+
+pub static RULE: ValidateRollingUpdate = ValidateRollingUpdate;
 
 /// Kubernetes's `GetScaledValueFromIntOrPercent`: an integer, or a string `N%` scaled
 /// against `total` (rounded up or down). `Err` names what is wrong.
@@ -46,78 +42,100 @@ pub fn scaled(value: &Value, total: i64, round_up: bool) -> Result<i64, &'static
     }
 }
 
-fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
-    check_group(ig, out);
+impl Rule for ValidateRollingUpdate {
+    fn info(&self) -> &'static CodeInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+        let cluster = Owner {
+            doc: cx.cluster,
+            name: format!("cluster `{}`", cx.name),
+            control_plane: false,
+        };
+        cluster.check(out);
+        for ig in cx.instance_groups {
+            let group = Owner {
+                doc: &ig.doc,
+                name: format!("instance group `{}`", ig_name(ig)),
+                control_plane: is_control_plane(ig),
+            };
+            group.check(out);
+        }
+    }
 }
 
-fn check_group(ig: &InstanceGroup, out: &mut Vec<Finding>) {
-    let control_plane = role(ig) == Some("ControlPlane") || role(ig) == Some("Master");
-    let unavailable_ptr = "/spec/rollingUpdate/maxUnavailable";
-    let surge_ptr = "/spec/rollingUpdate/maxSurge";
-    let mut unavailable = 1;
-    if let Some(v) = ig.doc.get(unavailable_ptr) {
-        match scaled(v, 1, false) {
-            Ok(n) => unavailable = n,
-            Err(why) => {
-                unavailable = 0;
-                out.push(unparsable(ig, unavailable_ptr, v, why));
+/// The document whose `spec.rollingUpdate` is checked, and how to name it.
+struct Owner<'a> {
+    doc: &'a Document,
+    name: String,
+    /// kops forbids surging control-plane groups.
+    control_plane: bool,
+}
+
+impl Owner<'_> {
+    fn report(&self, pointer: &str, what: std::fmt::Arguments<'_>, help: &str) -> Finding {
+        at(&INFO, self.doc, pointer, format!("{} {what}", self.name)).with_help(help)
+    }
+
+    fn unparsable(&self, pointer: &str, v: &Value, why: &str) -> Finding {
+        let field = pointer.rsplit('/').next().unwrap_or(pointer);
+        self.report(
+            pointer,
+            format_args!("has `rollingUpdate.{field}: {v}`, which kops cannot read: {why}"),
+            "write a whole number (`1`) or a percentage string (`\"25%\"`)",
+        )
+    }
+
+    fn negative(&self, pointer: &str, v: &Value) -> Finding {
+        let field = pointer.rsplit('/').next().unwrap_or(pointer);
+        self.report(
+            pointer,
+            format_args!("has a negative `rollingUpdate.{field}: {v}`"),
+            "use zero or more",
+        )
+    }
+
+    fn check(&self, out: &mut Vec<Finding>) {
+        let unavailable_ptr = "/spec/rollingUpdate/maxUnavailable";
+        let surge_ptr = "/spec/rollingUpdate/maxSurge";
+        let mut unavailable = 1;
+        if let Some(v) = self.doc.get(unavailable_ptr) {
+            match scaled(v, 1, false) {
+                Ok(n) => unavailable = n,
+                Err(why) => {
+                    unavailable = 0;
+                    out.push(self.unparsable(unavailable_ptr, v, why));
+                }
+            }
+            if unavailable < 0 {
+                out.push(self.negative(unavailable_ptr, v));
             }
         }
-        if unavailable < 0 {
-            out.push(negative(ig, unavailable_ptr, v));
+        let Some(v) = self.doc.get(surge_ptr) else {
+            return;
+        };
+        let surge = scaled(v, 1000, true).unwrap_or_else(|why| {
+            out.push(self.unparsable(surge_ptr, v, why));
+            0
+        });
+        if self.control_plane && surge != 0 {
+            out.push(self.report(
+                surge_ptr,
+                format_args!("has role ControlPlane and `maxSurge: {v}`; control-plane groups cannot surge"),
+                "set `maxSurge: 0` (or delete it) and use `maxUnavailable` for control-plane groups",
+            ));
+        } else if surge < 0 {
+            out.push(self.negative(surge_ptr, v));
+        }
+        if unavailable == 0 && surge == 0 {
+            out.push(self.report(
+                surge_ptr,
+                format_args!("has `maxSurge: {v}` with `maxUnavailable` also zero, so no node could ever be replaced"),
+                "allow at least one: raise `maxSurge` or `maxUnavailable` above zero",
+            ));
         }
     }
-    let Some(v) = ig.doc.get(surge_ptr) else {
-        return;
-    };
-    let surge = scaled(v, 1000, true).unwrap_or_else(|why| {
-        out.push(unparsable(ig, surge_ptr, v, why));
-        0
-    });
-    if control_plane && surge != 0 {
-        out.push(finding(
-            &INFO,
-            ig,
-            surge_ptr,
-            format_args!(
-                "has role ControlPlane and `maxSurge: {v}`; control-plane groups cannot surge"
-            ),
-            "set `maxSurge: 0` (or delete it) and use `maxUnavailable` for control-plane groups",
-        ));
-    } else if surge < 0 {
-        out.push(negative(ig, surge_ptr, v));
-    }
-    if unavailable == 0 && surge == 0 {
-        out.push(finding(
-            &INFO,
-            ig,
-            surge_ptr,
-            format_args!("has `maxSurge: {v}` with `maxUnavailable` also zero, so no node could ever be replaced"),
-            "allow at least one: raise `maxSurge` or `maxUnavailable` above zero",
-        ));
-    }
-}
-
-fn unparsable(ig: &InstanceGroup, pointer: &str, v: &Value, why: &str) -> Finding {
-    let field = pointer.rsplit('/').next().unwrap_or(pointer);
-    finding(
-        &INFO,
-        ig,
-        pointer,
-        format_args!("has `rollingUpdate.{field}: {v}`, which kops cannot read: {why}"),
-        "write a whole number (`1`) or a percentage string (`\"25%\"`)",
-    )
-}
-
-fn negative(ig: &InstanceGroup, pointer: &str, v: &Value) -> Finding {
-    let field = pointer.rsplit('/').next().unwrap_or(pointer);
-    finding(
-        &INFO,
-        ig,
-        pointer,
-        format_args!("has a negative `rollingUpdate.{field}: {v}`"),
-        "use zero or more",
-    )
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ pub static LEDGER: &[Entry] = &[
     e("validation.go", "validateNriConfig", Later),
     e("validation.go", "validateNvidiaConfig", Later),
     e("validation.go", "validateGVisorConfig", Later),
-    e("validation.go", "validateRollingUpdate", Partly(&["SL177"], "the cluster-wide `spec.rollingUpdate`")),
+    e("validation.go", "validateRollingUpdate", Covered(&["SL177"])),
     e("validation.go", "validateNodeLocalDNS", Later),
     e("validation.go", "validateClusterAutoscaler", Later),
     e("validation.go", "validateExternalDNS", Later),
