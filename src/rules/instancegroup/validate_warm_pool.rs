@@ -4,25 +4,23 @@
 
 use serde_json::Value;
 
-use crate::findings::{code, Finding};
-use crate::rules::support::{is_control_plane, role};
-use crate::rules::{ClusterContext, InstanceGroup};
+use crate::findings::{code, CodeInfo, Finding};
+use crate::rules::support::{at, is_control_plane, role};
+use crate::rules::{ClusterContext, InstanceGroup, Rule};
 
-use super::{finding, finding_at_key, GroupRule};
+use super::{finding, finding_at_key, is_aws};
 
 code!(
     INFO,
     "SL185",
     "warm-pool",
     Error,
-    "an instance group on AWS has a warm pool it cannot have (wrong role, spot instances) or negative or inverted warm pool sizes"
+    "on AWS, a warm pool an instance group cannot have (wrong role, spot instances), or negative or inverted warm pool sizes (group or cluster default)"
 );
 
-pub static RULE: GroupRule = GroupRule {
-    info: &INFO,
-    aws_only: true,
-    check,
-};
+pub struct ValidateWarmPool;
+
+pub static RULE: ValidateWarmPool = ValidateWarmPool;
 
 /// A warm pool's sizes after defaults: `max` absent means "the group's maxSize".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,13 +54,78 @@ pub fn resolve(cluster: Option<Pool>, group: Option<Pool>, inherits: bool) -> Po
     }
 }
 
-fn check(cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
-    let cluster = cx
-        .cluster
-        .get("/spec/warmPool")
-        .or_else(|| cx.cluster.get("/spec/cloudProvider/aws/warmPool"))
-        .map(read);
-    check_group(ig, cluster, out);
+impl Rule for ValidateWarmPool {
+    fn info(&self) -> &'static CodeInfo {
+        &INFO
+    }
+
+    fn check(&self, cx: &ClusterContext<'_>, out: &mut Vec<Finding>) {
+        if !is_aws(cx) {
+            return;
+        }
+        let pointer = ["/spec/warmPool", "/spec/cloudProvider/aws/warmPool"]
+            .into_iter()
+            .find(|p| cx.cluster.get(p).is_some());
+        let cluster = pointer.and_then(|p| cx.cluster.get(p)).map(read);
+        if let (Some(pointer), Some(pool)) = (pointer, cluster) {
+            check_cluster(cx, pointer, pool, out);
+        }
+        for ig in cx.instance_groups {
+            check_group(ig, cluster, out);
+        }
+    }
+}
+
+/// kops's `validateWarmPool` on the cluster's default pool.
+fn check_cluster(cx: &ClusterContext<'_>, base: &str, pool: Pool, out: &mut Vec<Finding>) {
+    let name = cx.name;
+    let mut report = |field: &str, what: String, help: &str| {
+        let pointer = format!("{base}/{field}");
+        out.push(
+            at(
+                &INFO,
+                cx.cluster,
+                &pointer,
+                format!("cluster `{name}` {what}"),
+            )
+            .with_help(help),
+        );
+    };
+    match pool.max {
+        Some(max) if max < 0 => report(
+            "maxSize",
+            format!("has a negative default warm pool `maxSize: {max}`"),
+            "use zero or more (zero disables the pool)",
+        ),
+        Some(max) if pool.min > max => report(
+            "maxSize",
+            format!(
+                "has default warm pool `minSize: {}` above `maxSize: {max}`",
+                pool.min
+            ),
+            "raise the warm pool's `maxSize` or lower its `minSize`",
+        ),
+        Some(_)
+            if cx
+                .cluster
+                .get(&format!("{base}/additionalImages"))
+                .is_some() =>
+        {
+            report(
+                "additionalImages",
+                "sets `additionalImages` on the cluster's default warm pool".to_string(),
+                "set `warmPool.additionalImages` on the instance groups instead",
+            )
+        }
+        _ => {}
+    }
+    if pool.min < 0 {
+        report(
+            "minSize",
+            format!("has a negative default warm pool `minSize: {}`", pool.min),
+            "use zero or more",
+        );
+    }
 }
 
 fn check_group(ig: &InstanceGroup, cluster: Option<Pool>, out: &mut Vec<Finding>) {
@@ -95,7 +158,7 @@ fn check_group(ig: &InstanceGroup, cluster: Option<Pool>, out: &mut Vec<Finding>
             ));
         }
     }
-    // Sizes the group does not set itself come from the cluster, whose own check reports them.
+    // Sizes the group does not set itself come from the cluster's pool, checked once above.
     let Some(own) = own else { return };
     match pool.max {
         Some(max) if max < 0 => out.push(finding(

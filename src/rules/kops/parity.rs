@@ -148,7 +148,7 @@ pub static LEDGER: &[Entry] = &[
     e("validation.go", "validateNodeTerminationHandler", Later),
     e("validation.go", "validateAWSLoadBalancerController", Later),
     e("validation.go", "validateCloudConfiguration", Later),
-    e("validation.go", "validateWarmPool", Partly(&["SL185"], "the sizes of the cluster-wide `spec.warmPool` itself (SL185 checks each group's pool once the cluster's is merged in)")),
+    e("validation.go", "validateWarmPool", Covered(&["SL185"])),
     e("validation.go", "validateSnapshotController", Later),
     e("validation.go", "validatePodIdentityWebhook", Later),
     e("validation.go", "validateCertManager", Later),
