@@ -147,7 +147,7 @@ pub static LEDGER: &[Entry] = &[
     e("validation.go", "validateMetricsServer", Later),
     e("validation.go", "validateNodeTerminationHandler", Later),
     e("validation.go", "validateAWSLoadBalancerController", Later),
-    e("validation.go", "validateCloudConfiguration", Later),
+    e("validation.go", "validateCloudConfiguration", Covered(&["SL150"])),
     e("validation.go", "validateWarmPool", Covered(&["SL185"])),
     e("validation.go", "validateSnapshotController", Later),
     e("validation.go", "validatePodIdentityWebhook", Later),
