@@ -15,6 +15,7 @@ mod ig_name_mismatch;
 mod ig_unknown_subnet;
 mod ig_unknown_zone;
 mod instance_group_size;
+mod instancegroup;
 mod invalid_cidr;
 pub mod kops;
 mod kubernetes_version;
@@ -84,6 +85,30 @@ pub static RULES: &[&dyn Rule] = &[
     &instance_group_size::RULE,
     &invalid_cidr::RULE,
     &etcd_cluster_names::RULE,
+    &instancegroup::aws_validate_instance_type::RULE,
+    &instancegroup::validate_control_plane_size::RULE,
+    &instancegroup::validate_control_plane_subnets::RULE,
+    &instancegroup::parse_taint::RULE,
+    &instancegroup::duplicate_taint::RULE,
+    &instancegroup::validate_node_labels::RULE,
+    &instancegroup::validate_ig_cloud_labels::RULE,
+    &instancegroup::validate_rolling_update::RULE,
+    &instancegroup::validate_root_volume::RULE,
+    &instancegroup::validate_instance_profile::RULE,
+    &instancegroup::validate_extra_user_data::RULE,
+    &instancegroup::validate_volume_spec::RULE,
+    &instancegroup::validate_volume_mount_spec::RULE,
+    &instancegroup::validate_external_load_balancer::RULE,
+    &instancegroup::validate_sysctl_parameters::RULE,
+    &instancegroup::validate_warm_pool::RULE,
+    &instancegroup::validate_karpenter_instance_group::RULE,
+    &instancegroup::aws_validate_mixed_instances_policy::RULE,
+    &instancegroup::aws_validate_instance_metadata::RULE,
+    &instancegroup::aws_validate_maximum_instance_lifetime::RULE,
+    &instancegroup::aws_validate_additional_security_groups::RULE,
+    &instancegroup::validate_api_server_role::RULE,
+    &instancegroup::validate_gvisor_role::RULE,
+    &instancegroup::validate_hook_spec::RULE,
 ];
 
 /// The codes of the registered rules.
@@ -104,6 +129,30 @@ pub static CODES: &[&CodeInfo] = &[
     &instance_group_size::INFO,
     &invalid_cidr::INFO,
     &etcd_cluster_names::INFO,
+    &instancegroup::aws_validate_instance_type::INFO,
+    &instancegroup::validate_control_plane_size::INFO,
+    &instancegroup::validate_control_plane_subnets::INFO,
+    &instancegroup::parse_taint::INFO,
+    &instancegroup::duplicate_taint::INFO,
+    &instancegroup::validate_node_labels::INFO,
+    &instancegroup::validate_ig_cloud_labels::INFO,
+    &instancegroup::validate_rolling_update::INFO,
+    &instancegroup::validate_root_volume::INFO,
+    &instancegroup::validate_instance_profile::INFO,
+    &instancegroup::validate_extra_user_data::INFO,
+    &instancegroup::validate_volume_spec::INFO,
+    &instancegroup::validate_volume_mount_spec::INFO,
+    &instancegroup::validate_external_load_balancer::INFO,
+    &instancegroup::validate_sysctl_parameters::INFO,
+    &instancegroup::validate_warm_pool::INFO,
+    &instancegroup::validate_karpenter_instance_group::INFO,
+    &instancegroup::aws_validate_mixed_instances_policy::INFO,
+    &instancegroup::aws_validate_instance_metadata::INFO,
+    &instancegroup::aws_validate_maximum_instance_lifetime::INFO,
+    &instancegroup::aws_validate_additional_security_groups::INFO,
+    &instancegroup::validate_api_server_role::INFO,
+    &instancegroup::validate_gvisor_role::INFO,
+    &instancegroup::validate_hook_spec::INFO,
 ];
 
 /// The rule with this code, for running one rule alone (fixture tests).

@@ -26,6 +26,7 @@ mod api;
 mod cloud_settings;
 mod etcd;
 mod group_role;
+mod instancegroup;
 mod naming;
 mod network;
 
@@ -43,6 +44,7 @@ pub static TABLES: &[&[Check]] = &[
     etcd::CHECKS,
     naming::CHECKS,
     api::CHECKS,
+    instancegroup::CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -56,6 +58,7 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         etcd::CODES,
         naming::CODES,
         api::CODES,
+        instancegroup::CODES,
     ] {
         all.extend_from_slice(table);
     }

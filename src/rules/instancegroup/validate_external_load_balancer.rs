@@ -1,0 +1,102 @@
+//! SL183: an `externalLoadBalancers` entry kops refuses. Mirrors kops's
+//! `validateExternalLoadBalancer` (`instancegroup.go`).
+
+use serde_json::Value;
+
+use crate::findings::{code, Finding};
+use crate::policy::arn::Arn;
+use crate::rules::{ClusterContext, InstanceGroup};
+
+use super::{finding, finding_at_key, GroupRule};
+
+code!(
+    INFO,
+    "SL183",
+    "external-load-balancer",
+    Error,
+    "an `externalLoadBalancers` entry names both a load balancer and a target group, a name over 32 characters, or a malformed target group ARN"
+);
+
+/// AWS's limit on load balancer and target group names.
+pub const MAX_NAME: usize = 32;
+
+pub static RULE: GroupRule = GroupRule {
+    info: &INFO,
+    aws_only: false,
+    check,
+};
+
+fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
+    let base = "/spec/externalLoadBalancers";
+    let Some(lbs) = ig.doc.get(base).and_then(Value::as_array) else {
+        return;
+    };
+    for (i, lb) in lbs.iter().enumerate() {
+        let pointer = format!("{base}/{i}");
+        let name = lb.get("loadBalancerName").and_then(Value::as_str);
+        let arn = lb.get("targetGroupARN").and_then(Value::as_str);
+        if name.is_some() && arn.is_some() {
+            out.push(finding_at_key(
+                &INFO,
+                ig,
+                &format!("{pointer}/targetGroupARN"),
+                format_args!(
+                    "gives external load balancer {i} both `loadBalancerName` and `targetGroupARN`"
+                ),
+                "keep one per entry: a Classic load balancer's name or a target group's ARN",
+            ));
+        }
+        if let Some(name) = name.filter(|n| n.chars().count() > MAX_NAME) {
+            out.push(finding(
+                &INFO,
+                ig,
+                &format!("{pointer}/loadBalancerName"),
+                format_args!("names load balancer `{name}`, longer than {MAX_NAME} characters"),
+                "use the load balancer's real name; AWS names have at most 32 characters",
+            ));
+        }
+        if let Some(arn) = arn {
+            if let Some(problem) = target_group_problem(arn) {
+                out.push(bad_arn(
+                    ig,
+                    &format!("{pointer}/targetGroupARN"),
+                    arn,
+                    &problem,
+                ));
+            }
+        }
+    }
+}
+
+/// What is wrong with a target group ARN, as kops checks it.
+pub fn target_group_problem(arn: &str) -> Option<String> {
+    let parsed = match Arn::parse(arn) {
+        Ok(a) => a,
+        Err(e) => return Some(format!("it is not an ARN: {e}")),
+    };
+    let parts: Vec<&str> = parsed.resource.split('/').collect();
+    match parts.as_slice() {
+        [kind, name, _id] => {
+            if *kind != "targetgroup" {
+                Some(format!("its resource type is `{kind}`, not `targetgroup`"))
+            } else if name.chars().count() > MAX_NAME {
+                Some(format!(
+                    "its name `{name}` is longer than {MAX_NAME} characters"
+                ))
+            } else {
+                None
+            }
+        }
+        _ => Some("its resource is not `targetgroup/<name>/<id>`".to_string()),
+    }
+}
+
+fn bad_arn(ig: &InstanceGroup, pointer: &str, arn: &str, problem: &str) -> Finding {
+    finding(
+        &INFO,
+        ig,
+        pointer,
+        format_args!("has target group ARN `{arn}`, but {problem}"),
+        "copy the ARN from the target group, like `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my-tg/0123456789abcdef`",
+    )
+}
