@@ -5,6 +5,7 @@
 mod action_resource_mismatch;
 mod allow_with_not_principal;
 mod bucket_policy_principal;
+pub mod cluster_spec;
 mod condition_key_case;
 mod condition_key_not_for_action;
 mod condition_type_mismatch;
