@@ -204,6 +204,20 @@ pub fn entries<'a>(field: &'a Option<OneOrMany<String>>, pointer: &str) -> Vec<(
     }
 }
 
+/// The `Action` and `NotAction` entries of statement `s` (at `base`) with their pointers.
+pub fn action_entries<'a>(s: &'a Statement, base: &str) -> Vec<(String, &'a str)> {
+    let mut out = entries(&s.action, &format!("{base}/Action"));
+    out.extend(entries(&s.not_action, &format!("{base}/NotAction")));
+    out
+}
+
+/// The `Resource` and `NotResource` entries of statement `s` (at `base`) with pointers.
+pub fn resource_entries<'a>(s: &'a Statement, base: &str) -> Vec<(String, &'a str)> {
+    let mut out = entries(&s.resource, &format!("{base}/Resource"));
+    out.extend(entries(&s.not_resource, &format!("{base}/NotResource")));
+    out
+}
+
 /// The `AWS` principal values of a statement's `Principal` with their pointers.
 pub fn aws_principals(s: &Statement, pointer: &str) -> Vec<(String, String)> {
     let Some(crate::policy::model::Principal::Map(map)) = &s.principal else {

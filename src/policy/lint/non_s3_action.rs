@@ -1,7 +1,7 @@
 //! SL318: an action of another service (or of no service) in a bucket policy. S3 rejects
 //! the policy, or the action grants nothing there.
 
-use super::{entries, PolicyContext, PolicyRule};
+use super::{action_entries, PolicyContext, PolicyRule};
 use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::facts;
 use crate::suggest::did_you_mean;
@@ -64,10 +64,7 @@ impl PolicyRule for NonS3Action {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for (i, s) in cx.statements().iter().enumerate() {
             let base = cx.pointer(i);
-            let listed = entries(&s.action, &format!("{base}/Action"))
-                .into_iter()
-                .chain(entries(&s.not_action, &format!("{base}/NotAction")));
-            for (pointer, action) in listed {
+            for (pointer, action) in action_entries(s, &base) {
                 if let Some((problem, help)) = problem(action) {
                     out.push(
                         cx.at(&INFO, &pointer, format!("action `{action}` {problem}"))

@@ -3,7 +3,7 @@
 //! (`Action`, `Principal`, a condition key), or any variable in a `2008-10-17` policy,
 //! where `${...}` is plain text.
 
-use super::{entries, PolicyContext, PolicyRule};
+use super::{action_entries, resource_entries, PolicyContext, PolicyRule};
 use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::model::VERSION_2012;
 
@@ -55,15 +55,11 @@ impl PolicyRule for PolicyVariableSyntax {
         for (i, s) in cx.statements().iter().enumerate() {
             let base = cx.pointer(i);
             let mut values: Vec<(String, String, bool)> = Vec::new();
-            for (element, field) in [("Resource", &s.resource), ("NotResource", &s.not_resource)] {
-                for (p, v) in entries(field, &format!("{base}/{element}")) {
-                    values.push((p, v.to_string(), true));
-                }
+            for (p, v) in resource_entries(s, &base) {
+                values.push((p, v.to_string(), true));
             }
-            for (element, field) in [("Action", &s.action), ("NotAction", &s.not_action)] {
-                for (p, v) in entries(field, &format!("{base}/{element}")) {
-                    values.push((p, v.to_string(), false));
-                }
+            for (p, v) in action_entries(s, &base) {
+                values.push((p, v.to_string(), false));
             }
             for e in super::conditions(s, &base) {
                 for v in e.texts() {

@@ -6,6 +6,7 @@
 use super::{conditions, entries, PolicyContext, PolicyRule};
 use crate::findings::{code, CodeInfo, Finding};
 use crate::policy::evaluate::{action_matches, glob};
+use crate::policy::model::OneOrMany;
 
 code!(
     INFO,
@@ -18,11 +19,11 @@ code!(
 pub struct RedundantEntry;
 pub static RULE: RedundantEntry = RedundantEntry;
 
+/// Whether the first pattern covers the second.
+type Covers = dyn Fn(&str, &str) -> bool;
+
 /// Entries of a list covered by an earlier or broader entry: (pointer, entry, coverer).
-fn covered<'a>(
-    listed: &[(String, &'a str)],
-    covers: impl Fn(&str, &str) -> bool,
-) -> Vec<(String, &'a str, &'a str)> {
+fn covered<'a>(listed: &[(String, &'a str)], covers: &Covers) -> Vec<(String, &'a str, &'a str)> {
     let mut out = Vec::new();
     for (n, (pointer, entry)) in listed.iter().enumerate() {
         let by = listed.iter().enumerate().find(|(m, (_, other))| {
@@ -43,24 +44,17 @@ impl PolicyRule for RedundantEntry {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for (i, s) in cx.statements().iter().enumerate() {
             let base = cx.pointer(i);
-            for (element, field) in [("Action", &s.action), ("NotAction", &s.not_action)] {
+            let actions = |a: &str, b: &str| action_matches(a, b);
+            let resources = |a: &str, b: &str| glob(a, b, false);
+            let lists: [(&str, &Option<OneOrMany<String>>, &Covers); 4] = [
+                ("Action", &s.action, &actions),
+                ("NotAction", &s.not_action, &actions),
+                ("Resource", &s.resource, &resources),
+                ("NotResource", &s.not_resource, &resources),
+            ];
+            for (element, field, covers) in lists {
                 let listed = entries(field, &format!("{base}/{element}"));
-                for (pointer, entry, by) in covered(&listed, action_matches) {
-                    out.push(
-                        cx.at(
-                            &INFO,
-                            &pointer,
-                            format!(
-                                "`{entry}` is already covered by `{by}` in the same `{element}`"
-                            ),
-                        )
-                        .with_help("remove the narrower entry"),
-                    );
-                }
-            }
-            for (element, field) in [("Resource", &s.resource), ("NotResource", &s.not_resource)] {
-                let listed = entries(field, &format!("{base}/{element}"));
-                for (pointer, entry, by) in covered(&listed, |a, b| glob(a, b, false)) {
+                for (pointer, entry, by) in covered(&listed, covers) {
                     out.push(
                         cx.at(
                             &INFO,

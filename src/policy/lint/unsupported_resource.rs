@@ -2,7 +2,7 @@
 //! ARN whose partition does not exist (`arn:aws-us-gob:...`). A bucket policy governs only
 //! its bucket and objects: S3 rejects such a resource, or it never matches.
 
-use super::{aws_principals, entries, PolicyContext, PolicyRule};
+use super::{aws_principals, resource_entries, PolicyContext, PolicyRule};
 use crate::findings::{code, CodeInfo, Finding};
 use crate::suggest::did_you_mean;
 
@@ -53,10 +53,7 @@ impl PolicyRule for UnsupportedResource {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for (i, s) in cx.statements().iter().enumerate() {
             let base = cx.pointer(i);
-            let resources = entries(&s.resource, &format!("{base}/Resource"))
-                .into_iter()
-                .chain(entries(&s.not_resource, &format!("{base}/NotResource")));
-            for (pointer, r) in resources {
+            for (pointer, r) in resource_entries(s, &base) {
                 if let Some((partition, help)) = bad_partition(r) {
                     out.push(cx.at(&INFO, &pointer, format!("resource `{r}` names partition `{partition}`, which does not exist")).with_help(help));
                     continue;
