@@ -8,6 +8,7 @@ mod bucket_policy_principal;
 pub mod cluster_spec;
 mod condition_key_case;
 mod condition_key_not_for_action;
+mod condition_qualifier;
 mod condition_type_mismatch;
 mod cross_account_missing_location;
 mod duplicate_json_key;
@@ -120,6 +121,7 @@ pub static RULES: &[&dyn PolicyRule] = &[
     &policy_variable_syntax::RULE,
     &redundant_entry::RULE,
     &empty_condition::RULE,
+    &condition_qualifier::RULE,
 ];
 
 pub static CODES: &[&CodeInfo] = &[
@@ -152,6 +154,7 @@ pub static CODES: &[&CodeInfo] = &[
     &policy_variable_syntax::INFO,
     &redundant_entry::INFO,
     &empty_condition::INFO,
+    &condition_qualifier::INFO,
 ];
 
 /// Runs every rule on a bucket policy.
