@@ -76,6 +76,30 @@ fn object_samples(policy: &PolicyDocument, bucket: &str, principal: &str) -> Vec
     out
 }
 
+/// The statements of `policy` whose principal may be `principal` (of `account`).
+fn naming(policy: &PolicyDocument, principal: &str, account: &str) -> PolicyDocument {
+    let root = format!(":{account}:root");
+    let statements: Vec<Statement> = policy
+        .statements()
+        .iter()
+        .filter(|s| {
+            s.not_principal.is_some()
+                || s.principal.as_ref().is_some_and(|p| {
+                    p.is_everyone()
+                        || p.entries()
+                            .iter()
+                            .any(|(_, v)| *v == principal || *v == account || v.ends_with(&root))
+                })
+        })
+        .cloned()
+        .collect();
+    PolicyDocument {
+        version: policy.version.clone(),
+        id: policy.id.clone(),
+        statements: statements.into(),
+    }
+}
+
 fn buckets(policy: &PolicyDocument) -> Vec<String> {
     let mut out: Vec<String> = policy
         .statements()
@@ -107,11 +131,7 @@ impl PolicyRule for CrossAccountMissingLocation {
         everything.resource = Some("*".to_string().into());
         // The owner is unknown or another account: either way the bucket policy decides.
         let owner = cx.owner_account.unwrap_or("000000000000");
-        let set = PolicySet {
-            identity_policies: Some(vec![PolicyDocument::new(vec![everything])]),
-            resource_policy: Some(policy.clone()),
-            resource_owner_account: Some(owner.to_string()),
-        };
+        let identity = Some(vec![PolicyDocument::new(vec![everything])]);
         let buckets = buckets(&policy);
         let mut reported: Vec<String> = Vec::new();
         for (i, s) in cx.statements().iter().enumerate() {
@@ -126,13 +146,20 @@ impl PolicyRule for CrossAccountMissingLocation {
                 if account == owner || reported.contains(&principal) {
                     continue;
                 }
+                // Only the statements that can name this principal: linear per principal.
+                let mine = naming(&policy, &principal, account);
+                let set = PolicySet {
+                    identity_policies: identity.clone(),
+                    resource_policy: Some(mine.clone()),
+                    resource_owner_account: Some(owner.to_string()),
+                };
                 let allowed = |action: &str, resource: &str| {
                     evaluate(&Request::new(caller.clone(), action, resource), &set).is_allow()
                 };
                 for bucket in &buckets {
                     let bucket_arn = format!("arn:aws:s3:::{bucket}");
                     let reads = allowed("s3:ListBucket", &bucket_arn)
-                        || object_samples(&policy, bucket, &principal)
+                        || object_samples(&mine, bucket, &principal)
                             .iter()
                             .any(|o| allowed("s3:GetObject", o));
                     if !reads || allowed("s3:GetBucketLocation", &bucket_arn) {
