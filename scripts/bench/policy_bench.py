@@ -25,13 +25,14 @@ FAMILIES = [
     ("ARNs, principals, partitions", {"SL307", "SL319", "SL326"}, {"MALFORMED_ARN", "INVALID_ARN", "UNKNOWN_PRINCIPAL", "UNKNOWN_FEDERATION_SOURCE"}),
     ("Allow with NotPrincipal", {"SL305"}, {"NOTPRINCIPAL_WITH_ALLOW"}),
     ("broad grants", {"SL303"}, {"RESOURCE_STAR"}),
-    ("condition operators and value types", {"SL312", "SL322"}, {"UNKNOWN_OPERATOR", "MISMATCHED_TYPE", "MISMATCHED_TYPE_BUT_USABLE", "BAD_PATTERN_FOR_MFA"}),
+    ("condition operators and value types", {"SL312", "SL322"}, {"UNKNOWN_OPERATOR", "MISMATCHED_TYPE", "MISMATCHED_TYPE_BUT_USABLE", "MISMATCHED_TYPE_OPERATION_TO_NULL", "BAD_PATTERN_FOR_MFA"}),
     ("condition keys (existence, action support, case)", {"SL314", "SL316", "SL317"}, {"UNKNOWN_CONDITION_FOR_ACTION"}),
-    ("set operators, empty and redundant conditions", {"SL315", "SL328", "SL329"}, set()),
+    ("set operators, qualifiers, empty and redundant conditions", {"SL315", "SL328", "SL329", "SL330"}, set()),
     ("network conditions (private IPs, VPC ids, pairs)", {"SL321", "SL323", "SL325"}, set()),
     ("service principals without source", {"SL324"}, set()),
     ("policy variables", {"SL327"}, set()),
-    ("state-store checks (public, location, TLS, Sids, size)", {"SL301", "SL304", "SL308", "SL309", "SL310", "SL311"}, set()),
+    ("duplicate statements and Sids", {"SL309", "SL310"}, {"DUPLICATE_SID"}),
+    ("state-store checks (public, location, TLS, size)", {"SL301", "SL304", "SL308", "SL311"}, set()),
 ]
 
 

@@ -41,6 +41,10 @@ impl PolicyRule for MalformedVpcId {
                 } else {
                     continue;
                 };
+                // `Null` takes `true`/`false`, not ids.
+                if e.base_operator() == "Null" {
+                    continue;
+                }
                 let like = e.base_operator().contains("Like");
                 for value in e.texts() {
                     if is_id(prefix, &value) || (like && value.contains(['*', '?'])) {
