@@ -88,3 +88,116 @@ fn a_broken_policy_is_a_positioned_diagnostic() {
     assert!(stdout.contains("SL300"), "{stdout}");
     assert!(stdout.contains("policy.json:3:"), "{stdout}");
 }
+
+/// Issue 15 item 3: a Deny whose condition depends on the request (source network,
+/// encryption header) is not "always applies": the grants are added, the condition named,
+/// and the exit status is 0.
+#[test]
+fn a_conditional_deny_makes_the_answer_depend_and_the_grants_are_added() {
+    let dir = TempDir::new().expect("tempdir");
+    for condition in [
+        r#"{"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}"#,
+        r#"{"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}"#,
+        r#"{"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}"#,
+    ] {
+        let policy = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "OnlyFromHere", "Effect": "Deny",
+            "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::kops-state", "arn:aws:s3:::kops-state/*"],
+            "Condition": {condition}}}]}}"#
+        );
+        let (code, stdout, stderr) = fix(&dir, &policy, &["--format", "json"]);
+        assert_eq!(code, 0, "{condition}: {stdout}{stderr}");
+        let out: Value = serde_json::from_str(&stdout).expect("json");
+        assert_eq!(out["changed"], true, "{condition}: grants added");
+        assert!(out["blocked"].as_array().is_some_and(Vec::is_empty));
+        let conditional = out["conditional"].as_array().expect("conditional");
+        assert!(!conditional.is_empty(), "{condition}");
+        assert!(conditional[0]["limited_by"]
+            .as_str()
+            .is_some_and(|s| s.contains("OnlyFromHere")));
+        let (_, human, _) = fix(&dir, &policy, &[]);
+        assert!(human.contains("depends on the request"), "{human}");
+        assert!(!human.contains("already grants"), "{human}");
+    }
+    // An unconditional Deny still blocks (exit 1), as before.
+    let deny = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "NoWrites", "Effect": "Deny",
+        "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::kops-state/*"}]}"#;
+    let (code, stdout, _) = fix(&dir, deny, &["--format", "json"]);
+    assert_eq!(code, 1);
+    let out: Value = serde_json::from_str(&stdout).expect("json");
+    assert!(out["blocked"].as_array().is_some_and(|b| !b.is_empty()));
+}
+
+/// Every `--format json` output is JSON, errors included.
+#[test]
+fn json_format_prints_json_for_errors_too() {
+    let dir = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = fix(&dir, "{\"Statement\": [", &["--format", "json"]);
+    assert_eq!(code, 2);
+    let out: Value = serde_json::from_str(&stdout).expect("invalid policy: JSON");
+    assert_eq!(out["findings"][0]["code"], "SL300", "{out}");
+    let missing = Command::cargo_bin("statelint")
+        .expect("binary")
+        .env_clear()
+        .env("HOME", dir.path())
+        .args(["--fix-policy", "--format", "json", "--policy"])
+        .arg(dir.path().join("no-such-file.json"))
+        .args(["--principal", CI, "--bucket", "kops-state"])
+        .output()
+        .expect("runs");
+    assert_eq!(missing.status.code(), Some(2));
+    let out: Value = serde_json::from_slice(&missing.stdout).expect("unreadable file: JSON");
+    assert!(out["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("no-such-file.json")));
+    let policy = dir.path().join("empty.json");
+    std::fs::write(&policy, r#"{"Statement": []}"#).expect("write");
+    let bad = Command::cargo_bin("statelint")
+        .expect("binary")
+        .env_clear()
+        .env("HOME", dir.path())
+        .args(["--fix-policy", "--format", "json", "--policy"])
+        .arg(&policy)
+        .args(["--principal", "not-an-arn", "--bucket", "kops-state"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    let out: Value = serde_json::from_slice(&bad.stdout).expect("bad principal: JSON");
+    assert!(out["error"]["message"].is_string());
+}
+
+/// `--bucket` naming a bucket the policy never mentions is probably the wrong policy.
+#[test]
+fn a_bucket_the_policy_never_names_is_a_warning() {
+    let dir = TempDir::new().expect("tempdir");
+    let other = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "Logs", "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::other-bucket/logs/*"}]}"#;
+    let (_, stdout, _) = fix(&dir, other, &["--format", "json"]);
+    let out: Value = serde_json::from_str(&stdout).expect("json");
+    assert!(
+        out["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.contains("kops-state")),
+        "{out}"
+    );
+    let (_, human, _) = fix(&dir, other, &[]);
+    assert!(
+        human.contains("warning: the policy's resources never mention bucket `kops-state`"),
+        "{human}"
+    );
+    let (_, stdout, _) = fix(
+        &dir,
+        &other.replace("other-bucket", "kops-state"),
+        &["--format", "json"],
+    );
+    let out: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(out["warnings"].as_array().map(Vec::len), Some(0));
+    // The fixed policy goes through the lint: the logging grant has no source condition.
+    assert!(
+        out["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["code"] == "SL324")),
+        "{out}"
+    );
+}

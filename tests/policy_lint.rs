@@ -54,25 +54,64 @@ fn describe(f: &Finding) -> String {
     )
 }
 
+/// A rule's fixtures: `<CODE>/` for the first rules, `aws/<CODE>/` for the checks that
+/// mirror AWS's policy validation; `fail*.json` must produce the code, `pass*.json` must not.
+fn fixture_dir(code: &str) -> PathBuf {
+    let own = dir().join(code);
+    if own.is_dir() {
+        own
+    } else {
+        dir().join("aws").join(code)
+    }
+}
+
 #[test]
 fn every_policy_rule_has_fixtures_that_fail_and_pass() {
     for rule in lint::RULES {
         let code = rule.info().code;
-        let fail = findings(&dir().join(code).join("fail.json"), Some(code));
-        assert!(!fail.is_empty(), "{code}/fail.json produced nothing");
-        assert!(fail
-            .iter()
-            .all(|f| matches!(f.location, Location::File { .. }) && f.pointer.is_some()));
-        let pass = findings(&dir().join(code).join("pass.json"), Some(code));
+        let folder = fixture_dir(code);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        let stem = |p: &Path| {
+            p.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string()
+        };
         assert!(
-            pass.is_empty(),
-            "{code}/pass.json: {}",
-            pass.iter().map(describe).collect::<String>()
+            files.iter().any(|p| stem(p) == "fail"),
+            "{code}: no fail.json"
         );
-        insta::assert_snapshot!(
-            format!("policy_{code}"),
-            fail.iter().map(describe).collect::<String>()
+        assert!(
+            files.iter().any(|p| stem(p) == "pass"),
+            "{code}: no pass.json"
         );
+        for path in &files {
+            let name = stem(path);
+            let found = findings(path, Some(code));
+            if name.starts_with("pass") {
+                assert!(
+                    found.is_empty(),
+                    "{}: {}",
+                    path.display(),
+                    found.iter().map(describe).collect::<String>()
+                );
+                continue;
+            }
+            assert!(!found.is_empty(), "{} produced nothing", path.display());
+            assert!(found
+                .iter()
+                .all(|f| matches!(f.location, Location::File { .. }) && f.pointer.is_some()));
+            let snapshot = match name.strip_prefix("fail-") {
+                Some(variant) => format!("policy_{code}_{variant}"),
+                None => format!("policy_{code}"),
+            };
+            insta::assert_snapshot!(snapshot, found.iter().map(describe).collect::<String>());
+        }
     }
 }
 

@@ -12,6 +12,37 @@ use crate::vfs;
 
 use super::{fail, write_file_verified, Status};
 
+/// A tool error, as JSON (`{"error": {...}}`) under `--format json` so scripts always get
+/// JSON, as the usual `statelint: error:` line otherwise.
+fn failure(
+    args: &FixPolicyArgs,
+    out: &mut dyn Write,
+    message: impl std::fmt::Display,
+) -> io::Result<Status> {
+    if args.format != FixFormat::Json {
+        return fail(message);
+    }
+    let value = serde_json::json!({"error": {"message": message.to_string()}});
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)?;
+    Ok(Status::ToolError)
+}
+
+/// Whether any resource of the policy names `bucket` (the bucket or its objects).
+fn names_bucket(policy: &crate::policy::model::PolicyDocument, bucket: &str) -> bool {
+    policy.statements().iter().any(|s| {
+        s.resource
+            .iter()
+            .chain(s.not_resource.iter())
+            .flat_map(|r| r.iter())
+            .any(|r| {
+                let name = r.splitn(6, ':').nth(5).unwrap_or(r);
+                let name = name.split('/').next().unwrap_or(name);
+                r == "*" || crate::policy::evaluate::glob(name, bucket, false)
+            })
+    })
+}
+
 /// `statelint fix-policy`: plan (and with `--apply`, write) the bucket-policy fix.
 pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
     use crate::policy::fix::{self, FixInput};
@@ -25,18 +56,24 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
         let sources = SourceDb::new();
         let resolution = args.store.resolve(env, &sources);
         let Some(url) = resolution.store.filter(|u| u.scheme.is_s3_family()) else {
-            return fail("without --policy, --bucket and --principal, fix-policy needs an S3 state store (--state s3://...)");
+            return failure(args, out, "without --policy, --bucket and --principal, fix-policy needs an S3 state store (--state s3://...)");
         };
         match vfs::open_with_control(&url, env) {
             Ok((_, Some(store))) => s3_store = Some(store),
-            Ok((_, None)) => return fail(format!("`{}` is not an S3 store", url.redacted())),
-            Err(e) => return fail(e.to_string()),
+            Ok((_, None)) => {
+                return failure(
+                    args,
+                    out,
+                    format!("`{}` is not an S3 store", url.redacted()),
+                )
+            }
+            Err(e) => return failure(args, out, e.to_string()),
         }
     }
     let bucket = match (&args.bucket, &s3_store) {
         (Some(b), _) => b.clone(),
         (None, Some(store)) => store.settings.bucket.clone(),
-        (None, None) => return fail("--bucket is required"),
+        (None, None) => return failure(args, out, "--bucket is required"),
     };
     let prefix = match (&args.prefix, &s3_store) {
         (Some(p), _) => p.clone(),
@@ -49,12 +86,14 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
             // A role session is granted as its role.
             Ok(arn) => crate::policy::arn::session_to_role_arn(&arn).unwrap_or(arn),
             Err(e) => {
-                return fail(format!(
-                    "--principal not given and the caller is unknown: {e}"
-                ))
+                return failure(
+                    args,
+                    out,
+                    format!("--principal not given and the caller is unknown: {e}"),
+                )
             }
         },
-        (None, None) => return fail("--principal is required"),
+        (None, None) => return failure(args, out, "--principal is required"),
     };
     let current_text = match (&args.policy, &s3_store) {
         (Some(path), _) if path.as_os_str() == "-" => {
@@ -62,15 +101,19 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
             io::Read::read_to_string(&mut io::stdin(), &mut text)?;
             Some(text)
         }
-        (Some(path), _) => Some(std::fs::read_to_string(path).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot read policy `{}`: {e}", path.display()),
-            )
-        })?),
+        (Some(path), _) => match std::fs::read_to_string(path) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                return failure(
+                    args,
+                    out,
+                    format!("cannot read policy `{}`: {e}", path.display()),
+                )
+            }
+        },
         (None, Some(store)) => match store.bucket_policy() {
             Ok(text) => text,
-            Err(e) => return fail(format!("cannot read the bucket policy: {e}")),
+            Err(e) => return failure(args, out, format!("cannot read the bucket policy: {e}")),
         },
         (None, None) => None,
     };
@@ -87,7 +130,11 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
                 Err(e) => {
                     let finding = e.into_finding();
                     let report = RunReport::new(None, vec![finding], Severity::Error);
-                    report::reporter(Format::Human, HumanOptions::default())
+                    let format = match args.format {
+                        FixFormat::Json => Format::Json,
+                        _ => Format::Human,
+                    };
+                    report::reporter(format, HumanOptions::default())
                         .render(&report, &sources, out)?;
                     return Ok(Status::ToolError);
                 }
@@ -103,7 +150,25 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
         prefix: &prefix,
     }) {
         Ok(plan) => plan,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return failure(args, out, e.to_string()),
+    };
+    let mut warnings: Vec<String> = Vec::new();
+    if let (Some(policy), Some(_)) = (&current, &args.bucket) {
+        if !names_bucket(policy, &bucket) {
+            warnings.push(format!(
+                "the policy's resources never mention bucket `{bucket}`: is this the policy of another bucket?"
+            ));
+        }
+    }
+    // The result goes through the same lint as `check --policy`.
+    let result_sources = SourceDb::new();
+    let lint = match crate::policy::parse::parse(
+        &format!("s3://{bucket} (fixed policy)"),
+        &plan.policy.to_json_pretty(),
+        &result_sources,
+    ) {
+        Ok(parsed) => crate::policy::lint::lint_bucket_policy(&parsed, None),
+        Err(e) => vec![e.into_finding()],
     };
     let old_json = current
         .as_ref()
@@ -122,6 +187,9 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
                 "added": plan.added,
                 "missing": plan.missing.iter().map(|(a, r)| serde_json::json!({"action": a, "resource": r})).collect::<Vec<_>>(),
                 "blocked": plan.blocked.iter().map(|b| serde_json::json!({"action": b.action, "resource": b.resource, "denied_by": b.by.to_string()})).collect::<Vec<_>>(),
+                "conditional": plan.conditional.iter().map(|c| serde_json::json!({"action": c.action, "resource": c.resource, "limited_by": c.by.to_string(), "condition_keys": c.keys})).collect::<Vec<_>>(),
+                "warnings": warnings,
+                "findings": lint.iter().map(|f| serde_json::json!({"code": f.code, "severity": f.severity.as_str(), "message": f.message, "pointer": f.pointer})).collect::<Vec<_>>(),
                 "diff": diff,
                 "command": fix::apply_command(&bucket),
             });
@@ -140,8 +208,29 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
                 write!(out, "{diff}")?;
                 writeln!(out, "\nthe complete policy:\n{new_json}\n")?;
                 writeln!(out, "apply it with:\n  {}", fix::apply_command(&bucket))?;
-            } else {
+            } else if plan.conditional.is_empty() {
                 writeln!(out, "bucket policy of `{bucket}` already grants `{principal}` what the template needs; nothing to change")?;
+            } else {
+                writeln!(out, "bucket policy of `{bucket}` already grants `{principal}` what the template needs, subject to the conditions below; nothing to change")?;
+            }
+            for c in &plan.conditional {
+                writeln!(
+                    out,
+                    "note: `{}` on `{}` depends on the request: {} still denies it unless the request satisfies its condition on `{}`",
+                    c.action, c.resource, c.by, c.keys.join("`, `")
+                )?;
+            }
+            for w in &warnings {
+                writeln!(out, "warning: {w}")?;
+            }
+            for f in &lint {
+                writeln!(
+                    out,
+                    "the resulting policy: {} {}: {}",
+                    f.severity.as_str(),
+                    f.code,
+                    f.message
+                )?;
             }
             for b in &plan.blocked {
                 writeln!(
@@ -154,11 +243,15 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
     }
     if args.apply && plan.changed() {
         let Some(store) = &s3_store else {
-            return fail("--apply needs the live bucket (an S3 --state)");
+            return failure(args, out, "--apply needs the live bucket (an S3 --state)");
         };
         if !args.yes {
             if !io::stdin().is_terminal() {
-                return fail("--apply without --yes needs a terminal to confirm; add --yes");
+                return failure(
+                    args,
+                    out,
+                    "--apply without --yes needs a terminal to confirm; add --yes",
+                );
             }
             eprint!("write this policy to `{bucket}`? [y/N] ");
             let mut answer = String::new();
@@ -196,10 +289,14 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
                     fix::ACTIONS_SOME_PROVIDERS_REJECT.join("`, `")
                 ),
                 _ => {
-                    return fail(format!(
-                        "the policy was not applied: {e} (the old policy is saved in `{}`)",
-                        backup.display()
-                    ))
+                    return failure(
+                        args,
+                        out,
+                        format!(
+                            "the policy was not applied: {e} (the old policy is saved in `{}`)",
+                            backup.display()
+                        ),
+                    )
                 }
             }
         }

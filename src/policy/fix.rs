@@ -58,6 +58,69 @@ pub struct Blocked {
     pub by: StatementRef,
 }
 
+/// One needed pair a `Deny` refuses only under a condition whose value is unknown offline
+/// (`NotIpAddress aws:SourceIp`, `StringNotEquals aws:SourceVpce`, an encryption header):
+/// whether kops gets through depends on the request, so the grant is added and the
+/// condition named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conditional {
+    pub action: String,
+    pub resource: String,
+    pub by: StatementRef,
+    /// The condition keys that decide it, as written.
+    pub keys: Vec<String>,
+}
+
+/// Condition keys whose values the fix knows offline: the ones the evaluator derives from
+/// the principal itself.
+const PRINCIPAL_KEYS: [&str; 5] = [
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principaltype",
+    "aws:username",
+    "aws:principalservicename",
+];
+
+/// The keys of a `Deny`'s condition that depend on the request, not on the principal.
+fn request_keys(s: &Statement) -> Vec<String> {
+    if s.effect != Effect::Deny {
+        return Vec::new();
+    }
+    let mut keys: Vec<String> = s
+        .condition
+        .iter()
+        .flat_map(|c| c.iter())
+        .flat_map(|(_, keys)| keys.iter().map(|(k, _)| k.to_string()))
+        .filter(|k| !PRINCIPAL_KEYS.contains(&k.to_ascii_lowercase().as_str()))
+        .collect();
+    keys.dedup();
+    keys
+}
+
+/// The policy with every request-conditional `Deny` made to apply to no one (statement
+/// positions kept, so references still point at the written statements).
+fn without_conditional_denies(policy: &PolicyDocument) -> PolicyDocument {
+    let statements: Vec<Statement> = policy
+        .statements()
+        .iter()
+        .map(|s| {
+            if request_keys(s).is_empty() {
+                s.clone()
+            } else {
+                Statement {
+                    principal: None,
+                    not_principal: None,
+                    ..s.clone()
+                }
+            }
+        })
+        .collect();
+    PolicyDocument {
+        statements: OneOrMany::Many(statements),
+        ..policy.clone()
+    }
+}
+
 /// The outcome of planning a fix.
 #[derive(Debug, Clone)]
 pub struct FixPlan {
@@ -69,6 +132,8 @@ pub struct FixPlan {
     pub missing: Vec<(String, String)>,
     /// Pairs denied explicitly; they stay denied.
     pub blocked: Vec<Blocked>,
+    /// Pairs a `Deny` refuses only under request conditions; granted, and still limited.
+    pub conditional: Vec<Conditional>,
 }
 
 impl FixPlan {
@@ -263,13 +328,34 @@ pub fn plan(input: &FixInput<'_>) -> Result<FixPlan, FixError> {
     let mut added = Vec::new();
     let mut missing = Vec::new();
     let mut blocked = Vec::new();
+    let mut conditional = Vec::new();
+    // Decided offline: conditional Denies set aside (reported below as "depends").
+    let decidable = input.existing.map(without_conditional_denies);
     for want in &wanted {
         let resources = strings(&want.resource);
         let mut lacking: Vec<String> = Vec::new();
         for action in strings(&want.action) {
             for resource in &resources {
                 let concrete = representative(resource);
-                match decide(input.existing, &caller, owner, &action, &concrete) {
+                if let (Some(existing), Decision::ExplicitDeny { by, .. }) = (
+                    input.existing,
+                    decide(input.existing, &caller, owner, &action, &concrete),
+                ) {
+                    let keys = existing
+                        .statements()
+                        .get(by.index)
+                        .map(request_keys)
+                        .unwrap_or_default();
+                    if !keys.is_empty() {
+                        conditional.push(Conditional {
+                            action: action.clone(),
+                            resource: concrete.clone(),
+                            by,
+                            keys,
+                        });
+                    }
+                }
+                match decide(decidable.as_ref(), &caller, owner, &action, &concrete) {
                     Decision::Allow { .. } => {}
                     Decision::ExplicitDeny { by, .. } => blocked.push(Blocked {
                         action: action.clone(),
@@ -325,6 +411,7 @@ pub fn plan(input: &FixInput<'_>) -> Result<FixPlan, FixError> {
     }
 
     // Check the result with the same evaluator before anyone sees it.
+    let decidable = without_conditional_denies(&policy);
     for want in &wanted {
         for action in strings(&want.action) {
             for resource in strings(&want.resource) {
@@ -335,7 +422,7 @@ pub fn plan(input: &FixInput<'_>) -> Result<FixPlan, FixError> {
                 {
                     continue;
                 }
-                let decision = decide(Some(&policy), &caller, owner, &action, &concrete);
+                let decision = decide(Some(&decidable), &caller, owner, &action, &concrete);
                 if !decision.is_allow() {
                     return Err(FixError::NotGranted {
                         action,
@@ -351,6 +438,7 @@ pub fn plan(input: &FixInput<'_>) -> Result<FixPlan, FixError> {
         added,
         missing,
         blocked,
+        conditional,
     })
 }
 

@@ -8,6 +8,7 @@
 pub mod arn;
 pub mod diags;
 pub mod evaluate;
+pub mod facts;
 pub mod fix;
 pub mod json_index;
 pub mod lint;

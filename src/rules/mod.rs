@@ -177,6 +177,10 @@ pub fn check_cluster(cx: &ClusterContext<'_>) -> Vec<Finding> {
         rule.check(cx, &mut out);
     }
     kops::check(cx, &mut out);
+    // The IAM statements of `spec.additionalPolicies` get the policy lint (SL3xx).
+    out.extend(crate::policy::lint::cluster_spec::lint_additional_policies(
+        cx.cluster,
+    ));
     for f in &mut out {
         if f.cluster.is_none() {
             f.cluster = Some(cx.name.to_string());

@@ -20,6 +20,10 @@ impl PolicyRule for AllowWithNotPrincipal {
         &INFO
     }
 
+    fn bucket_only(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         for (i, s) in cx.statements().iter().enumerate() {
             if s.effect == Effect::Allow && s.not_principal.is_some() {

@@ -22,7 +22,8 @@ impl PolicyRule for DuplicateSid {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         let mut seen: Vec<(&str, usize)> = Vec::new();
         for (i, s) in cx.statements().iter().enumerate() {
-            let Some(sid) = s.sid.as_deref() else {
+            // AWS's own examples repeat `"Sid": ""`; only named statements must be unique.
+            let Some(sid) = s.sid.as_deref().filter(|sid| !sid.is_empty()) else {
                 continue;
             };
             if let Some((_, first)) = seen.iter().find(|(x, _)| *x == sid) {

@@ -4,20 +4,42 @@
 
 mod action_resource_mismatch;
 mod allow_with_not_principal;
+mod bucket_policy_principal;
+pub mod cluster_spec;
+mod condition_key_case;
+mod condition_key_not_for_action;
+mod condition_qualifier;
 mod condition_type_mismatch;
 mod cross_account_missing_location;
+mod duplicate_json_key;
 mod duplicate_sid;
 mod duplicate_statement;
+mod empty_condition;
+mod forallvalues_single_valued;
+mod invalid_version;
 mod malformed_arn;
+mod malformed_vpc_id;
+mod missing_paired_key;
 mod missing_secure_transport;
+mod non_s3_action;
 mod overly_broad_grant;
 mod policy_too_large;
+mod policy_variable_syntax;
+mod private_ip;
 mod public_principal;
+mod redundant_entry;
 mod unknown_action;
+mod unknown_condition_key;
+mod unrestricted_service_principal;
+mod unsupported_resource;
+mod wildcard_without_like;
 
-use crate::findings::{CodeInfo, Finding};
-use crate::policy::model::{OneOrMany, PrincipalKind, Statement};
+use crate::findings::{CodeInfo, Finding, Severity};
+use crate::policy::evaluate::action_matches;
+use crate::policy::facts;
+use crate::policy::model::{Effect, OneOrMany, PrincipalKind, Statement};
 use crate::policy::parse::ParsedPolicy;
+use crate::yaml::escape_pointer_token;
 
 /// What a policy rule sees.
 pub struct PolicyContext<'a> {
@@ -40,10 +62,31 @@ impl PolicyContext<'_> {
     pub fn at(&self, info: &'static CodeInfo, pointer: &str, message: String) -> Finding {
         Finding::new(info, message, self.parsed.doc.location(pointer)).with_pointer(pointer)
     }
+
+    /// A finding at an exact span of the policy text (e.g. the second of two equal keys).
+    pub fn at_span(
+        &self,
+        info: &'static CodeInfo,
+        span: crate::source::Span,
+        pointer: &str,
+        message: String,
+    ) -> Finding {
+        let location = crate::findings::Location::File {
+            file: self.parsed.doc.file,
+            url: self.parsed.doc.source.url.clone(),
+            span,
+        };
+        Finding::new(info, message, location).with_pointer(pointer)
+    }
 }
 
 pub trait PolicyRule: Sync + Send {
     fn info(&self) -> &'static CodeInfo;
+    /// Checks that only make sense for a bucket policy (principals, S3-only actions and
+    /// resources); identity policies skip them.
+    fn bucket_only(&self) -> bool {
+        false
+    }
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>);
 }
 
@@ -61,6 +104,24 @@ pub static RULES: &[&dyn PolicyRule] = &[
     &duplicate_sid::RULE,
     &policy_too_large::RULE,
     &condition_type_mismatch::RULE,
+    &duplicate_json_key::RULE,
+    &condition_key_case::RULE,
+    &forallvalues_single_valued::RULE,
+    &unknown_condition_key::RULE,
+    &condition_key_not_for_action::RULE,
+    &non_s3_action::RULE,
+    &bucket_policy_principal::RULE,
+    &invalid_version::RULE,
+    &private_ip::RULE,
+    &wildcard_without_like::RULE,
+    &malformed_vpc_id::RULE,
+    &unrestricted_service_principal::RULE,
+    &missing_paired_key::RULE,
+    &unsupported_resource::RULE,
+    &policy_variable_syntax::RULE,
+    &redundant_entry::RULE,
+    &empty_condition::RULE,
+    &condition_qualifier::RULE,
 ];
 
 pub static CODES: &[&CodeInfo] = &[
@@ -76,13 +137,54 @@ pub static CODES: &[&CodeInfo] = &[
     &duplicate_sid::INFO,
     &policy_too_large::INFO,
     &condition_type_mismatch::INFO,
+    &duplicate_json_key::INFO,
+    &condition_key_case::INFO,
+    &forallvalues_single_valued::INFO,
+    &unknown_condition_key::INFO,
+    &condition_key_not_for_action::INFO,
+    &non_s3_action::INFO,
+    &bucket_policy_principal::INFO,
+    &invalid_version::INFO,
+    &private_ip::INFO,
+    &wildcard_without_like::INFO,
+    &malformed_vpc_id::INFO,
+    &unrestricted_service_principal::INFO,
+    &missing_paired_key::INFO,
+    &unsupported_resource::INFO,
+    &policy_variable_syntax::INFO,
+    &redundant_entry::INFO,
+    &empty_condition::INFO,
+    &condition_qualifier::INFO,
 ];
 
-/// Runs every rule.
+/// Runs every rule on a bucket policy.
 pub fn lint(cx: &PolicyContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in RULES {
         rule.check(cx, &mut out);
+    }
+    out
+}
+
+/// The bucket-policy lint: every rule. `owner_account` (when known) tells which principals
+/// are of other accounts.
+pub fn lint_bucket_policy(parsed: &ParsedPolicy, owner_account: Option<&str>) -> Vec<Finding> {
+    lint(&PolicyContext {
+        parsed,
+        owner_account,
+    })
+}
+
+/// The identity-policy lint (an IAM user's or role's policy, e.g. a cluster spec's
+/// `additionalPolicies`): the rules that are not about bucket-policy principals and scope.
+pub fn lint_identity_policy(parsed: &ParsedPolicy) -> Vec<Finding> {
+    let cx = PolicyContext {
+        parsed,
+        owner_account: None,
+    };
+    let mut out = Vec::new();
+    for rule in RULES.iter().filter(|r| !r.bucket_only()) {
+        rule.check(&cx, &mut out);
     }
     out
 }
@@ -103,6 +205,20 @@ pub fn entries<'a>(field: &'a Option<OneOrMany<String>>, pointer: &str) -> Vec<(
             .map(|(i, v)| (format!("{pointer}/{i}"), v.as_str()))
             .collect(),
     }
+}
+
+/// The `Action` and `NotAction` entries of statement `s` (at `base`) with their pointers.
+pub fn action_entries<'a>(s: &'a Statement, base: &str) -> Vec<(String, &'a str)> {
+    let mut out = entries(&s.action, &format!("{base}/Action"));
+    out.extend(entries(&s.not_action, &format!("{base}/NotAction")));
+    out
+}
+
+/// The `Resource` and `NotResource` entries of statement `s` (at `base`) with pointers.
+pub fn resource_entries<'a>(s: &'a Statement, base: &str) -> Vec<(String, &'a str)> {
+    let mut out = entries(&s.resource, &format!("{base}/Resource"));
+    out.extend(entries(&s.not_resource, &format!("{base}/NotResource")));
+    out
 }
 
 /// The `AWS` principal values of a statement's `Principal` with their pointers.
@@ -128,40 +244,105 @@ pub fn aws_principals(s: &Statement, pointer: &str) -> Vec<(String, String)> {
     out
 }
 
-/// The S3 action names we know (`s3_actions.txt`).
-pub fn known_s3_actions() -> impl Iterator<Item = &'static str> {
-    include_str!("s3_actions.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+/// One condition key of a statement, with its operator, values and pointers.
+pub struct ConditionEntry<'a> {
+    pub operator: &'a str,
+    pub operator_pointer: String,
+    pub key: &'a str,
+    pub key_pointer: String,
+    pub values: &'a OneOrMany<serde_json::Value>,
 }
 
-/// Whether an S3 action works on objects (`arn:aws:s3:::bucket/key`); `None` for
-/// wildcards and non-S3 actions.
+impl ConditionEntry<'_> {
+    /// `StringEquals` of `ForAnyValue:StringEqualsIfExists`.
+    pub fn base_operator(&self) -> &str {
+        let op = self
+            .operator
+            .split_once(':')
+            .map_or(self.operator, |(_, rest)| rest);
+        op.strip_suffix("IfExists").unwrap_or(op)
+    }
+
+    /// `ForAllValues`, `ForAnyValue` or `None`.
+    pub fn qualifier(&self) -> Option<&str> {
+        self.operator.split_once(':').map(|(q, _)| q)
+    }
+
+    /// The values as text (numbers and booleans as written).
+    pub fn texts(&self) -> Vec<String> {
+        self.values
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect()
+    }
+}
+
+/// Every condition key of statement `s` (at `base`), in written order.
+pub fn conditions<'a>(s: &'a Statement, base: &str) -> Vec<ConditionEntry<'a>> {
+    let Some(condition) = &s.condition else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (operator, keys) in condition.iter() {
+        let operator_pointer = format!("{base}/Condition/{}", escape_pointer_token(operator));
+        for (key, values) in keys.iter() {
+            out.push(ConditionEntry {
+                operator,
+                key_pointer: format!("{operator_pointer}/{}", escape_pointer_token(key)),
+                operator_pointer: operator_pointer.clone(),
+                key,
+                values,
+            });
+        }
+    }
+    out
+}
+
+/// Store-aware severity: a defect in a statement that lets everyone in is critical, since
+/// the state store holds every cluster's keys.
+pub fn store_severity(s: &Statement, otherwise: Severity) -> Severity {
+    if s.effect == Effect::Allow && s.principal.as_ref().is_some_and(|p| p.is_everyone()) {
+        Severity::Critical
+    } else {
+        otherwise
+    }
+}
+
+/// The S3 actions a statement's `Action` entries name or match (wildcards expanded with
+/// the bundled facts); empty for `NotAction` statements.
+pub fn s3_actions_of(s: &Statement) -> Vec<&'static facts::Action> {
+    let Some(actions) = &s.action else {
+        return Vec::new();
+    };
+    facts::s3_actions()
+        .iter()
+        .filter(|a| {
+            let full = format!("s3:{}", a.name);
+            actions.iter().any(|p| action_matches(p, &full))
+        })
+        .collect()
+}
+
+/// The S3 action names we know (`s3:GetObject`, ...), from the bundled IAM facts.
+pub fn known_s3_actions() -> impl Iterator<Item = String> {
+    facts::s3_actions().iter().map(|a| format!("s3:{}", a.name))
+}
+
+/// Whether an S3 action works on objects (`arn:aws:s3:::bucket/key`) rather than the
+/// bucket; `None` for wildcards, non-S3 actions and actions on neither.
 pub fn is_object_action(action: &str) -> Option<bool> {
     let name = action
         .strip_prefix("s3:")
         .or_else(|| action.strip_prefix("S3:"))?;
-    if name.contains('*') || name.contains('?') {
-        return None;
+    let action = facts::s3_action(name)?;
+    match (action.on_objects(), action.on_bucket()) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
     }
-    let lower = name.to_ascii_lowercase();
-    if lower.contains("object")
-        || matches!(
-            lower.as_str(),
-            "abortmultipartupload" | "listmultipartuploadparts" | "restoreobject"
-        )
-        || lower.starts_with("replicate")
-    {
-        return Some(true);
-    }
-    if lower.contains("bucket")
-        || lower.ends_with("configuration")
-        || matches!(lower.as_str(), "listallmybuckets")
-    {
-        return Some(false);
-    }
-    None
 }
 
 /// `arn:<partition>:s3:::bucket` (no key).

@@ -22,6 +22,10 @@ impl PolicyRule for PolicyTooLarge {
         &INFO
     }
 
+    fn bucket_only(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
         let size = cx
             .parsed

@@ -22,7 +22,7 @@ impl PolicyRule for UnknownAction {
     }
 
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
-        let known: Vec<&str> = known_s3_actions().collect();
+        let known: Vec<String> = known_s3_actions().collect();
         for (i, s) in cx.statements().iter().enumerate() {
             let base = cx.pointer(i);
             let listed = entries(&s.action, &format!("{base}/Action"))
@@ -35,7 +35,7 @@ impl PolicyRule for UnknownAction {
                 if known.iter().any(|k| action_matches(action, k)) {
                     continue;
                 }
-                let help = match did_you_mean(action, known.iter().copied()) {
+                let help = match did_you_mean(action, known.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => {
                         "check the name against the S3 actions list in the IAM documentation".into()
