@@ -162,9 +162,13 @@ pub struct CheckArgs {
     /// Probe reads only: never write the throw-away probe object.
     #[arg(long)]
     pub read_only: bool,
-    /// Worker threads for reading and checking clusters (default: one per core).
+    /// Worker threads for parsing and checking clusters (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Requests to the store in flight at once (1-1024, default 64); lowered on its own
+    /// when the store throttles.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_requests: Option<u16>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -12,6 +12,7 @@
 //! | delete | `DELETE /storage/v1/b/<bucket>/o/<object>` |
 
 use base64::Engine as _;
+use futures::future::BoxFuture;
 use object_store::gcp::GcpCredentialProvider;
 use reqwest::{Method, StatusCode};
 
@@ -138,6 +139,20 @@ impl GcsBackend {
         }
     }
 
+    /// One object's bytes (a single `alt=media` GET).
+    async fn get(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
+        validate_key(key)?;
+        let url = format!("{}?alt=media", self.object_url(key));
+        let answer = self.call(key, Method::GET, url, None, max_bytes).await?;
+        match answer.status.as_u16() {
+            200 => Ok(answer.body),
+            404 => Err(VfsError::NotFound {
+                url: self.url_of(key),
+            }),
+            _ => Err(self.status_error(key, &answer, "the object read")),
+        }
+    }
+
     fn run(
         &self,
         key: &str,
@@ -255,16 +270,16 @@ impl Backend for GcsBackend {
     }
 
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
-        validate_key(key)?;
-        let url = format!("{}?alt=media", self.object_url(key));
-        let answer = self.run(key, Method::GET, url, None, max_bytes)?;
-        match answer.status.as_u16() {
-            200 => Ok(answer.body),
-            404 => Err(VfsError::NotFound {
-                url: self.url_of(key),
-            }),
-            _ => Err(self.status_error(key, &answer, "the object read")),
-        }
+        block_on(self.get(key, max_bytes))
+            .map_err(|e| self.remote(key, RemoteErrorKind::Other, e))?
+    }
+
+    fn read_async<'a>(
+        &'a self,
+        key: &'a str,
+        max_bytes: u64,
+    ) -> Option<BoxFuture<'a, Result<Vec<u8>, VfsError>>> {
+        Some(Box::pin(self.get(key, max_bytes)))
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {

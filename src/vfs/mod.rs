@@ -21,11 +21,14 @@ pub mod rest;
 pub mod runtime;
 pub mod s3;
 pub mod s3_diags;
+pub mod schedule;
+pub mod schedule_diags;
 pub mod secret;
 pub mod swift;
 pub mod swift_auth;
 pub mod swift_diags;
 
+use futures::future::BoxFuture;
 use std::fmt;
 use std::sync::Arc;
 
@@ -237,6 +240,16 @@ pub trait Backend: Send + Sync {
     fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError>;
     /// The object's bytes; fails with [`VfsError::TooLarge`] past `max_bytes`.
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError>;
+    /// As [`Backend::read`], as a future for the shared I/O runtime, so that many reads can
+    /// be in flight without a thread each (see [`schedule`]). `None` for backends whose
+    /// reads are local or served from a snapshot: those are read on the calling thread.
+    fn read_async<'a>(
+        &'a self,
+        _key: &'a str,
+        _max_bytes: u64,
+    ) -> Option<BoxFuture<'a, Result<Vec<u8>, VfsError>>> {
+        None
+    }
     /// Creates or replaces an object.
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError>;
     /// Removes an object; removing a missing object is not an error.

@@ -7,6 +7,7 @@
 //! at most [`http::MAX_RETRIES`] times. Writes send the MD5 of the content as `ETag`, so
 //! Swift itself refuses a corrupted upload (422), and the returned `ETag` is compared too.
 
+use futures::future::BoxFuture;
 use percent_encoding::{utf8_percent_encode, AsciiSet};
 use reqwest::{Method, StatusCode};
 use std::sync::{Arc, Mutex};
@@ -250,6 +251,26 @@ impl SwiftBackend {
         }
     }
 
+    /// One object's bytes (a single GET).
+    async fn get(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
+        validate_key(key)?;
+        let call = Call {
+            method: Method::GET,
+            path: self.object_path(key),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        };
+        let answer = self.send(key, &call, max_bytes).await?;
+        match answer.status.as_u16() {
+            200 => Ok(answer.body),
+            404 => Err(VfsError::NotFound {
+                url: self.url_of(key),
+            }),
+            _ => Err(self.status_error(key, &answer, "the object read")),
+        }
+    }
+
     fn run(&self, key: &str, call: Call<'_>, max_body: u64) -> Result<Answer, VfsError> {
         block_on(self.send(key, &call, max_body))
             .map_err(|e| self.remote(key, RemoteErrorKind::Other, e))?
@@ -376,22 +397,16 @@ impl Backend for SwiftBackend {
     }
 
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
-        validate_key(key)?;
-        let call = Call {
-            method: Method::GET,
-            path: self.object_path(key),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-        };
-        let answer = self.run(key, call, max_bytes)?;
-        match answer.status.as_u16() {
-            200 => Ok(answer.body),
-            404 => Err(VfsError::NotFound {
-                url: self.url_of(key),
-            }),
-            _ => Err(self.status_error(key, &answer, "the object read")),
-        }
+        block_on(self.get(key, max_bytes))
+            .map_err(|e| self.remote(key, RemoteErrorKind::Other, e))?
+    }
+
+    fn read_async<'a>(
+        &'a self,
+        key: &'a str,
+        max_bytes: u64,
+    ) -> Option<BoxFuture<'a, Result<Vec<u8>, VfsError>>> {
+        Some(Box::pin(self.get(key, max_bytes)))
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
