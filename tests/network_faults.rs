@@ -404,8 +404,8 @@ fn a_migration_whose_writes_fail_never_reports_success() {
     );
     // The destination may not even open (region lookup); if it does, nothing may succeed.
     if let Ok(dst) = dst {
-        if let Ok(plan) = statelint::migrate::plan(src.as_ref(), dst.as_ref(), &[]) {
-            let outcome = statelint::migrate::execute(&plan, dst.as_ref(), false, None);
+        if let Ok(plan) = statelint::migrate::plan(src.as_ref(), dst.as_ref(), &[], 16) {
+            let outcome = statelint::migrate::execute(&plan, dst.as_ref(), false, 16, None);
             assert!(!outcome.complete(), "{outcome:?}");
             assert!(outcome.copied.is_empty());
         }

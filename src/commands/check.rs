@@ -40,7 +40,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
                 let mut options = CheckOptions {
                     clusters: args.clusters.clone(),
                     jobs: args.jobs,
-                    max_requests: args.max_requests.map(usize::from),
+                    max_requests: args.requests.given(),
                     progress,
                     ..CheckOptions::default()
                 };

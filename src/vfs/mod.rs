@@ -252,6 +252,15 @@ pub trait Backend: Send + Sync {
     }
     /// Creates or replaces an object.
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError>;
+    /// As [`Backend::write`] (verified the same way), as a future for the shared I/O
+    /// runtime; `None` for backends written on the calling thread.
+    fn write_async<'a>(
+        &'a self,
+        _key: &'a str,
+        _data: &'a [u8],
+    ) -> Option<BoxFuture<'a, Result<(), VfsError>>> {
+        None
+    }
     /// Removes an object; removing a missing object is not an error.
     fn delete(&self, key: &str) -> Result<(), VfsError>;
     /// Size of one object, or `None` when it does not exist.
@@ -340,14 +349,18 @@ pub fn key_of<'a>(store_prefix: &str, name: &'a str) -> Option<&'a str> {
     name.strip_prefix(store_prefix)?.strip_prefix('/')
 }
 
-/// Confirms a write by reading the object back, for answers that carry no checksum to
-/// compare: success is only reported for content that is really stored.
-pub fn verify_read_back(backend: &dyn Backend, key: &str, data: &[u8]) -> Result<(), VfsError> {
-    if backend.read(key, data.len() as u64)? == data {
+/// Confirms a write from the object read back (`read_back`), for answers that carry no
+/// checksum to compare: success is only reported for content that is really stored.
+pub fn compare_read_back(
+    url: String,
+    read_back: Result<Vec<u8>, VfsError>,
+    data: &[u8],
+) -> Result<(), VfsError> {
+    if read_back? == data {
         Ok(())
     } else {
         Err(VfsError::Remote {
-            url: backend.url_of(key),
+            url,
             kind: RemoteErrorKind::Other,
             detail: "content read back differs from what was written".into(),
         })

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::runtime::block_on;
 use super::{
-    prefixed, validate_key, validate_write_key, verify_read_back, Backend, ObjectMeta,
+    compare_read_back, prefixed, validate_key, validate_write_key, Backend, ObjectMeta,
     RemoteErrorKind, VfsError,
 };
 use crate::findings::Finding;
@@ -89,6 +89,28 @@ impl ObjectStoreBackend {
             data.extend_from_slice(&chunk);
         }
         Ok(data)
+    }
+
+    /// One PUT, verified before success is reported: S3 answers a single-part upload with
+    /// the MD5 of what it stored as the ETag; anything else (KMS, other providers) is read
+    /// back.
+    async fn put(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        validate_write_key(key)?;
+        let payload = PutPayload::from(bytes::Bytes::copy_from_slice(data));
+        let result = self
+            .store
+            .put(&self.path(key), payload)
+            .await
+            .map_err(|e| self.error(key, e))?;
+        if result
+            .e_tag
+            .as_deref()
+            .is_some_and(|tag| etag_is_md5_of(tag, data))
+        {
+            return Ok(());
+        }
+        let read_back = self.get_bounded(key, data.len() as u64).await;
+        compare_read_back(self.url_of(key), read_back, data)
     }
 
     fn error(&self, key: &str, err: object_store::Error) -> VfsError {
@@ -251,23 +273,15 @@ impl Backend for ObjectStoreBackend {
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
-        validate_write_key(key)?;
-        let path = self.path(key);
-        let store = self.store.clone();
-        let payload = PutPayload::from(bytes::Bytes::copy_from_slice(data));
-        let result = block_on(async move { store.put(&path, payload).await })
-            .map_err(|e| runtime_error(self.url_of(key), e))?
-            .map_err(|e| self.error(key, e))?;
-        // Verify before reporting success: S3 answers a single-part upload with the MD5 of
-        // what it stored as the ETag; anything else (KMS, other providers) is read back.
-        if result
-            .e_tag
-            .as_deref()
-            .is_some_and(|tag| etag_is_md5_of(tag, data))
-        {
-            return Ok(());
-        }
-        verify_read_back(self, key, data)
+        block_on(self.put(key, data)).map_err(|e| runtime_error(self.url_of(key), e))?
+    }
+
+    fn write_async<'a>(
+        &'a self,
+        key: &'a str,
+        data: &'a [u8],
+    ) -> Option<BoxFuture<'a, Result<(), VfsError>>> {
+        Some(Box::pin(self.put(key, data)))
     }
 
     fn delete(&self, key: &str) -> Result<(), VfsError> {

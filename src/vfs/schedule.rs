@@ -1,17 +1,19 @@
-//! Request scheduling: many reads in flight on the shared I/O runtime, independent of the
-//! number of CPU threads.
+//! Request scheduling: many reads and writes in flight on the shared I/O runtime,
+//! independent of the number of CPU threads.
 //!
 //! A remote store costs a round trip per object; with one request per worker thread, a
-//! 30 ms link and two cores read about 60 objects a second. [`read_each`] keeps up to
-//! `max_requests` reads in flight instead and hands each result over as it arrives. When the
+//! 30 ms link and two cores read about 60 objects a second. [`read_each`] and
+//! [`write_each`] keep up to `max_requests` requests in flight instead and hand each result
+//! over as it arrives. When the
 //! store throttles (503 SlowDown, 429 — errors of kind [`RemoteErrorKind::Unavailable`] once
 //! the backend's own retries are spent), the window of requests in flight is halved and the
 //! read is tried again after a backoff, a bounded number of times; a streak of successes
 //! widens the window again by one (additive increase, multiplicative decrease).
 
+use futures::future::BoxFuture;
 use futures::StreamExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
@@ -146,29 +148,29 @@ fn is_throttling(err: &VfsError) -> bool {
     )
 }
 
-/// One read under the window, tried again (after a backoff, with the window reduced) while
-/// the store throttles it.
-async fn read_one(
-    backend: &dyn Backend,
+/// One request under the window, started again (after a backoff, with the window reduced)
+/// while the store throttles it. Writes are retried the same way: a PUT of the same content
+/// is idempotent.
+async fn throttled_retries<'a, T>(
     window: &Window,
-    key: &str,
-    max_bytes: u64,
-) -> Result<Vec<u8>, VfsError> {
+    url: impl Fn() -> String,
+    start: impl Fn() -> Option<BoxFuture<'a, Result<T, VfsError>>>,
+) -> Result<T, VfsError> {
     let mut attempt = 0;
     loop {
         let Some(permit) = window.acquire().await else {
             return Err(VfsError::Remote {
-                url: backend.url_of(key),
+                url: url(),
                 kind: RemoteErrorKind::Other,
                 detail: "the request scheduler stopped".into(),
             });
         };
-        let result = match backend.read_async(key, max_bytes) {
-            Some(read) => read.await,
+        let result = match start() {
+            Some(request) => request.await,
             None => Err(VfsError::Remote {
-                url: backend.url_of(key),
+                url: url(),
                 kind: RemoteErrorKind::Other,
-                detail: "this backend has no concurrent reads".into(),
+                detail: "this backend has no concurrent requests".into(),
             }),
         };
         let throttled = result.as_ref().is_err_and(is_throttling);
@@ -181,9 +183,57 @@ async fn read_one(
     }
 }
 
-/// Reads every key once, with at most `max_requests` (1..=[`MAX_MAX_REQUESTS`]) requests in
+/// Runs one request per item with at most `max_requests` (1..=[`MAX_MAX_REQUESTS`]) in
 /// flight, calling `ready` on this thread with each result as it arrives (in no particular
-/// order). Backends without concurrent reads are read here one key after another.
+/// order). `start` builds an item's request (no I/O until polled); when it has none (local
+/// backends), every item is done by `blocking` on this thread, one after another.
+fn run_each<'a, I: 'a, T>(
+    items: &'a [I],
+    max_requests: usize,
+    url: impl Fn(&I) -> String,
+    start: impl Fn(&'a I) -> Option<BoxFuture<'a, Result<T, VfsError>>>,
+    blocking: impl Fn(&I) -> Result<T, VfsError>,
+    mut ready: impl FnMut(&I, Result<T, VfsError>),
+) -> ReadStats {
+    let max_requests = max_requests.clamp(1, MAX_MAX_REQUESTS);
+    // Building the future does no I/O; it only tells whether the backend has one.
+    let concurrent = items.first().is_some_and(|i| start(i).is_some());
+    if !concurrent {
+        for item in items {
+            ready(item, blocking(item));
+        }
+        return ReadStats {
+            max_requests: 1,
+            peak_in_flight: usize::from(!items.is_empty()),
+            lowest_window: 1,
+            throttled: 0,
+        };
+    }
+    let window = Window::new(max_requests);
+    let run = block_on(async {
+        let mut requests = futures::stream::iter(items.iter())
+            .map(|item| {
+                let (window, url, start) = (&window, &url, &start);
+                async move {
+                    let result = throttled_retries(window, || url(item), || start(item)).await;
+                    (item, result)
+                }
+            })
+            .buffer_unordered(max_requests);
+        while let Some((item, result)) = requests.next().await {
+            ready(item, result);
+        }
+    });
+    if run.is_err() {
+        // The runtime could not start: each request reports why.
+        for item in items {
+            ready(item, blocking(item));
+        }
+    }
+    window.stats()
+}
+
+/// Reads every key once (see [`run_each`]); `ready` gets each key's bytes as they arrive.
 pub fn read_each(
     backend: &dyn Backend,
     keys: &[String],
@@ -191,41 +241,32 @@ pub fn read_each(
     max_requests: usize,
     mut ready: impl FnMut(&str, Result<Vec<u8>, VfsError>),
 ) -> ReadStats {
-    let max_requests = max_requests.clamp(1, MAX_MAX_REQUESTS);
-    // Building the future does no I/O; it only tells whether the backend has one.
-    let concurrent = keys
-        .first()
-        .is_some_and(|k| backend.read_async(k, max_bytes).is_some());
-    if !concurrent {
-        for key in keys {
-            ready(key, backend.read(key, max_bytes));
-        }
-        return ReadStats {
-            max_requests: 1,
-            peak_in_flight: usize::from(!keys.is_empty()),
-            lowest_window: 1,
-            throttled: 0,
-        };
-    }
-    let window = Arc::new(Window::new(max_requests));
-    let run = block_on(async {
-        let mut reads = futures::stream::iter(keys.iter())
-            .map(|key| {
-                let window = window.clone();
-                async move { (key, read_one(backend, &window, key, max_bytes).await) }
-            })
-            .buffer_unordered(max_requests);
-        while let Some((key, result)) = reads.next().await {
-            ready(key, result);
-        }
-    });
-    if run.is_err() {
-        // The runtime could not start: each read reports why.
-        for key in keys {
-            ready(key, backend.read(key, max_bytes));
-        }
-    }
-    window.stats()
+    run_each(
+        keys,
+        max_requests,
+        |key| backend.url_of(key),
+        |key| backend.read_async(key, max_bytes),
+        |key| backend.read(key, max_bytes),
+        |key, result| ready(key, result),
+    )
+}
+
+/// Writes every `(key, content)` once, each verified by the backend (see [`run_each`]);
+/// `ready` gets each key's outcome as it is known.
+pub fn write_each(
+    backend: &dyn Backend,
+    objects: &[(&str, &[u8])],
+    max_requests: usize,
+    mut ready: impl FnMut(&str, Result<(), VfsError>),
+) -> ReadStats {
+    run_each(
+        objects,
+        max_requests,
+        |(key, _)| backend.url_of(key),
+        |(key, data)| backend.write_async(key, data),
+        |(key, data)| backend.write(key, data),
+        |(key, _), result| ready(key, result),
+    )
 }
 
 #[cfg(test)]
