@@ -26,6 +26,8 @@ struct Counters {
     peak: AtomicUsize,
     throttled: AtomicUsize,
     gets: Mutex<HashMap<String, usize>>,
+    /// Keys written, in the order their PUTs arrived.
+    puts: Mutex<Vec<String>>,
 }
 
 /// The object server. Threads end with the test process; sockets have timeouts.
@@ -76,8 +78,10 @@ fn objects(clusters: usize) -> Vec<(String, Vec<u8>)> {
 }
 
 struct Request {
+    method: String,
     path: String,
     query: String,
+    body: Vec<u8>,
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
@@ -85,7 +89,10 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
     }
-    let target = line.split_whitespace().nth(1)?.to_string();
+    let mut words = line.split_whitespace();
+    let method = words.next()?.to_string();
+    let target = words.next()?.to_string();
+    let mut length = 0usize;
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header).ok()? == 0 {
@@ -94,11 +101,20 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         if header == "\r\n" || header == "\n" {
             break;
         }
+        if let Some((name, value)) = header.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok()?;
+            }
+        }
     }
+    let mut body = vec![0u8; length];
+    std::io::Read::read_exact(reader, &mut body).ok()?;
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     Some(Request {
+        method,
         path: percent_decode(path),
         query: query.to_string(),
+        body,
     })
 }
 
@@ -120,9 +136,28 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The decoded value of `name` in a query string.
+fn query_param(query: &str, name: &str) -> String {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+        .map(percent_decode)
+        .unwrap_or_default()
+}
+
 fn answer(stream: &mut TcpStream, status: &str, content_type: &str, body: &[u8]) {
+    answer_tagged(stream, status, content_type, body, "0123");
+}
+
+fn answer_tagged(
+    stream: &mut TcpStream,
+    status: &str,
+    content_type: &str,
+    body: &[u8],
+    etag: &str,
+) {
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nETag: \"0123\"\r\nLast-Modified: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nETag: \"{etag}\"\r\nLast-Modified: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n",
         body.len()
     );
     let _ = stream.write_all(head.as_bytes());
@@ -168,7 +203,7 @@ impl ObjectServer {
         let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
         let counters = Arc::new(Counters::default());
         let stop = Arc::new(AtomicBool::new(false));
-        let objects = Arc::new(objects);
+        let objects = Arc::new(Mutex::new(objects));
         let (c2, stop2) = (counters.clone(), stop.clone());
         std::thread::spawn(move || {
             for conn in listener.incoming() {
@@ -199,7 +234,7 @@ impl ObjectServer {
 
 fn serve(
     stream: TcpStream,
-    objects: &[(String, Vec<u8>)],
+    store: &Mutex<Vec<(String, Vec<u8>)>>,
     counters: &Counters,
     delay: Duration,
     capacity: Option<usize>,
@@ -217,19 +252,27 @@ fn serve(
             || (request.path == s3_list || request.path == s3_list.clone() + "/")
                 && request.query.contains("list-type")
         {
+            let prefix = query_param(&request.query, "prefix");
+            let listed: Vec<(String, Vec<u8>)> = store
+                .lock()
+                .expect("objects")
+                .iter()
+                .filter(|(k, _)| k.starts_with(&prefix))
+                .cloned()
+                .collect();
             if is_gcs {
                 answer(
                     &mut writer,
                     "200 OK",
                     "application/json",
-                    &gcs_listing(objects),
+                    &gcs_listing(&listed),
                 );
             } else {
                 answer(
                     &mut writer,
                     "200 OK",
                     "application/xml",
-                    &s3_listing(objects),
+                    &s3_listing(&listed),
                 );
             }
             continue;
@@ -244,6 +287,19 @@ fn serve(
         counters.peak.fetch_max(now, Ordering::SeqCst);
         std::thread::sleep(delay);
         let over = capacity.is_some_and(|c| now > c);
+        if request.method == "PUT" {
+            let etag = statelint::vfs::rest::md5_hex(&request.body);
+            {
+                let mut objects = store.lock().expect("objects");
+                objects.retain(|(k, _)| *k != key);
+                objects.push((key.clone(), request.body));
+                objects.sort();
+            }
+            counters.puts.lock().expect("puts").push(key);
+            counters.in_flight.fetch_sub(1, Ordering::SeqCst);
+            answer_tagged(&mut writer, "200 OK", "application/xml", b"", &etag);
+            continue;
+        }
         if !over {
             *counters
                 .gets
@@ -269,8 +325,14 @@ fn serve(
             }
             continue;
         }
-        match objects.iter().find(|(k, _)| *k == key) {
-            Some((_, body)) => answer(&mut writer, "200 OK", "application/octet-stream", body),
+        let found = store
+            .lock()
+            .expect("objects")
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, body)| body.clone());
+        match found {
+            Some(body) => answer(&mut writer, "200 OK", "application/octet-stream", &body),
             None => answer(
                 &mut writer,
                 "404 Not Found",
@@ -288,16 +350,20 @@ enum Api {
 }
 
 fn open(api: Api, endpoint: &str) -> Arc<dyn vfs::Backend> {
+    open_at(api, endpoint, "kops")
+}
+
+fn open_at(api: Api, endpoint: &str, prefix: &str) -> Arc<dyn vfs::Backend> {
     let (url, env) = match api {
         Api::S3 => (
-            format!("s3://{BUCKET}/kops"),
+            format!("s3://{BUCKET}/{prefix}"),
             MapEnv::new()
                 .with_var("S3_ENDPOINT", endpoint)
                 .with_var("S3_ACCESS_KEY_ID", "testing")
                 .with_var("S3_SECRET_ACCESS_KEY", "testing"),
         ),
         Api::Gcs => (
-            format!("gs://{BUCKET}/kops"),
+            format!("gs://{BUCKET}/{prefix}"),
             MapEnv::new()
                 .with_home("/nonexistent-home")
                 .with_var("STORAGE_EMULATOR_HOST", endpoint),
@@ -384,4 +450,46 @@ fn a_throttling_store_slows_the_run_without_failing_it() {
         // Throttled GETs are not counted: every object was served exactly once.
         assert_one_get_per_object(&server, &store);
     }
+}
+
+#[test]
+fn migrate_keeps_the_bound_writes_configs_last_and_resumes() {
+    let store = objects(20);
+    let server = ObjectServer::start(store.clone(), Duration::from_millis(5), None);
+    let from = open(Api::S3, &server.endpoint);
+    let to = open_at(Api::S3, &server.endpoint, "moved");
+    let plan = statelint::migrate::plan(from.as_ref(), to.as_ref(), &[], 6).expect("plan");
+    assert_eq!(plan.count(statelint::migrate::Action::Copy), store.len());
+    let outcome = statelint::migrate::execute(&plan, to.as_ref(), false, 6, None);
+    assert!(outcome.complete(), "{:?}", outcome.failed);
+    assert_eq!(outcome.copied.len(), store.len());
+    assert!(server.peak() <= 6, "{} in flight, bound 6", server.peak());
+    assert_one_get_per_object(&server, &store);
+    // Each PUT answered with the MD5 ETag: verified without reading back.
+    let puts = server.counters.puts.lock().expect("puts").clone();
+    assert_eq!(puts.len(), store.len());
+    for (i, key) in puts.iter().enumerate() {
+        if let Some(cluster) = key.strip_suffix("/config") {
+            let later = puts[i..]
+                .iter()
+                .filter(|k| k.starts_with(&format!("{cluster}/")));
+            assert_eq!(
+                later.count(),
+                1,
+                "objects of {cluster} written after its config"
+            );
+        }
+    }
+    // A second run finds everything identical and writes nothing.
+    let again = statelint::migrate::plan(from.as_ref(), to.as_ref(), &[], 6).expect("plan");
+    assert_eq!(
+        again.count(statelint::migrate::Action::Identical),
+        store.len()
+    );
+    let outcome = statelint::migrate::execute(&again, to.as_ref(), false, 6, None);
+    assert!(outcome.copied.is_empty() && outcome.complete());
+    assert_eq!(
+        server.counters.puts.lock().expect("puts").len(),
+        store.len()
+    );
 }
