@@ -45,6 +45,8 @@ impl std::fmt::Debug for CheckOptions {
 
 /// Progress of a run, for a progress bar on a terminal. Called from worker threads.
 pub trait Progress: Send + Sync {
+    /// Says what is being waited for before counting starts (e.g. the store's listing).
+    fn waiting(&self, _what: &str) {}
     fn start(&self, clusters: usize);
     fn cluster_done(&self, name: &str);
     fn finish(&self);
@@ -82,9 +84,15 @@ pub fn check_store(
     // How the backend was configured (legacy variables, overrides) matters even when the
     // store cannot be listed.
     let mut findings = backend.open_findings();
+    if let Some(p) = &options.progress {
+        p.waiting(&format!("listing {root}"));
+    }
     let layout = match store::discover(backend) {
         Ok(l) => l,
         Err(e) => {
+            if let Some(p) = &options.progress {
+                p.finish();
+            }
             findings.push(diags::store_unreachable(&root, &e));
             return CheckOutcome {
                 findings,
@@ -98,7 +106,9 @@ pub fn check_store(
         ..CheckOutcome::default()
     };
     if layout.clusters.is_empty() {
-        outcome.findings.push(diags::no_clusters(&root));
+        outcome
+            .findings
+            .push(store::hint::no_clusters(backend, &layout.root_files));
     }
     let known: Vec<String> = layout.clusters.iter().map(|c| c.name.clone()).collect();
     for wanted in &options.clusters {

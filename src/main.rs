@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use statelint::cli::Cli;
+use statelint::commands::stdout::ClosedPipeTolerant;
 use statelint::commands::{self, Status};
 use statelint::env::SystemEnv;
 
@@ -26,12 +27,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(args);
     let env = SystemEnv;
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = ClosedPipeTolerant::new(stdout.lock());
     let result = commands::dispatch(cli.command, &env, &mut out);
+    // A reader that went away early (`| head`) does not change the status; any other
+    // output that cannot be written means the run did not do its job.
     let status = match result.and_then(|s| out.flush().map(|()| s)) {
         Ok(s) => s,
-        // `statelint check | head` is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Status::Clean,
         Err(e) => {
             eprintln!("statelint: error: {e}");
             Status::ToolError

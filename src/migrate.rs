@@ -59,7 +59,7 @@ pub struct Plan {
     pub clusters: Vec<String>,
     pub items: Vec<PlanItem>,
     /// Objects already at the destination under the planned clusters that the source does
-    /// not have (they stay; the snapshot check cannot see them).
+    /// not have (they stay, and the check of the destination sees them).
     pub destination_extras: usize,
 }
 
@@ -71,18 +71,6 @@ impl PlanItem {
 }
 
 impl Plan {
-    /// The destination's content of the planned clusters as it stands after a complete
-    /// copy (every write was verified), as an in-memory store at the destination's URL:
-    /// checking it is checking the destination without downloading it again.
-    pub fn destination_snapshot(&self, to: &StoreUrl) -> crate::vfs::mem::MemBackend {
-        let snapshot = crate::vfs::mem::MemBackend::isolated(to);
-        for item in &self.items {
-            // Keys were validated when listed; a refused key stays out of the snapshot.
-            let _ = crate::vfs::Backend::write(&snapshot, &item.key, &item.content);
-        }
-        snapshot
-    }
-
     pub fn count(&self, action: Action) -> usize {
         self.items.iter().filter(|i| i.action == action).count()
     }

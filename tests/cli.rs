@@ -4,34 +4,13 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::copy_dir;
+use common::{copy_dir, run, statelint};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 fn example_store() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/store")
-}
-
-/// The binary with an empty environment and HOME pointing at `home`, so no real kops
-/// config or `KOPS_STATE_STORE` leaks in.
-fn statelint(home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("statelint").expect("binary is built by cargo test");
-    cmd.env_clear()
-        .env("HOME", home)
-        .env("NO_COLOR", "1")
-        .current_dir(home);
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().expect("statelint runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn json(text: &str) -> Value {
@@ -109,7 +88,7 @@ fn tool_errors_exit_2() {
 }
 
 #[test]
-fn a_missing_store_is_a_finding_not_a_crash() {
+fn a_missing_store_is_a_coded_tool_error_not_a_crash() {
     let home = TempDir::new().expect("tempdir");
     let missing = home.path().join("nope");
     let (code, stdout, stderr) = run(statelint(home.path())
@@ -117,7 +96,7 @@ fn a_missing_store_is_a_finding_not_a_crash() {
         .arg("--state")
         .arg(&missing)
         .args(["--format", "json"]));
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 2, "nothing could be checked: {stderr}");
     assert!(
         codes_of(&json(&stdout)).contains(&"SL010".to_string()),
         "{stdout}"

@@ -167,7 +167,8 @@ fn the_cli_checks_and_probes_an_s3_store() {
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("KOPS_STATE_STORE", format!("s3://{name}/kops"))
-        .args(["check", "--format", "json"])
+        // The write probes are opt-in on `check`.
+        .args(["check", "--write-probes", "--format", "json"])
         .output()
         .expect("runs");
     assert_eq!(

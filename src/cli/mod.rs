@@ -15,7 +15,7 @@ use crate::report::Format;
     long_about = "statelint finds the kops state store the way kops does, reads every cluster in it, \
 validates each Cluster and InstanceGroup against JSON Schemas and semantic rules, and reports \
 findings for people and for CI.",
-    after_help = "Examples:\n  statelint check --state file://examples/store\n  statelint resolve\n  statelint explain SL101"
+    after_help = concat!("Examples:\n  statelint check --state file://examples/store\n  statelint resolve\n  statelint explain SL101\n\n", crate::exit_table!())
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -24,9 +24,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate every cluster of the state store and report findings.
+    /// Validate every cluster of the state store and report findings (never writes).
     #[command(
-        after_help = "Examples:\n  statelint check --state s3://bucket/kops\n  statelint check --state file://examples/store --format sarif > statelint.sarif\n  statelint check --cluster prod.example.com --fail-on warning\n\nExit status: 0 clean, 1 findings at or above --fail-on, 2 tool error."
+        long_about = "Validate every cluster of the state store and report findings.\n\n`check` never writes to the store: besides reading the clusters it runs only the read-only \
+permission probes (list, read, the bucket-level reads), or none with --offline. The write, read-back and \
+delete probes run only in `statelint probe`, or here with --write-probes.",
+        after_help = concat!("Examples:\n  statelint check --state s3://bucket/kops\n  statelint check --state file://examples/store --format sarif > statelint.sarif\n  statelint check --cluster prod.example.com --fail-on warning\n  statelint check --state s3://bucket/kops --write-probes\n\n", crate::exit_table!())
     )]
     Check(CheckArgs),
     /// Probe what the current identity can really do on the store (list, read, write, delete).
@@ -157,10 +160,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "ACCOUNT", requires = "policy")]
     pub bucket_owner: Option<String>,
     /// Do not probe permissions (no requests beyond reading the store).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "write_probes")]
     pub offline: bool,
-    /// Probe reads only: never write the throw-away probe object.
+    /// Also run the write, read-back and delete probes on a throw-away
+    /// `<cluster>/.statelint-probe-<random>` object (by default `check` only reads).
     #[arg(long)]
+    pub write_probes: bool,
+    /// Accepted for older scripts: `check` probes read-only unless --write-probes.
+    #[arg(long, hide = true, conflicts_with = "write_probes")]
     pub read_only: bool,
     /// Worker threads for parsing and checking clusters (default: one per core).
     #[arg(long, short, value_name = "N")]

@@ -1,20 +1,117 @@
-//! `statelint check`: validate every cluster of the store, then probe it unless `--offline`.
+//! `statelint check`: validate every cluster of the store, then probe it read-only unless
+//! `--offline` (the write probes only with `--write-probes`).
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 
 use crate::baseline::Baseline;
-use crate::check::{self, CheckOptions, Progress};
+use crate::check::{self, CheckOptions, CheckedCluster, Progress};
 use crate::cli::CheckArgs;
 use crate::env::Environment;
-use crate::report::progress::BarProgress;
+use crate::findings::Finding;
+use crate::probes::ProbeResult;
+use crate::report::progress::{BarProgress, StatusLine};
 use crate::report::{RunReport, StoreSummary};
-use crate::resolve::url::Scheme;
+use crate::resolve::url::{Scheme, StoreUrl};
 use crate::source::SourceDb;
 use crate::store::diags as store_diags;
 use crate::vfs;
 
 use super::{load_lint_config, render, settle, write_file_verified, Status};
+
+/// How one store is checked: by `check`, and by `migrate` on its destination.
+#[derive(Debug, Clone, Default)]
+pub struct StoreCheckOptions {
+    /// Only these clusters (empty: all).
+    pub clusters: Vec<String>,
+    /// No permission probes at all.
+    pub offline: bool,
+    /// Also the write, read-back and delete probes (never by default).
+    pub write_probes: bool,
+    pub jobs: Option<usize>,
+    /// Requests in flight while reading the store (default: the scheduler's).
+    pub max_requests: Option<usize>,
+    pub max_file_size: Option<u64>,
+    /// Show a progress bar and what is being waited for (terminal only).
+    pub show_progress: bool,
+}
+
+/// What checking one store found, before the lint config is applied.
+#[derive(Debug, Default)]
+pub struct StoreCheck {
+    pub findings: Vec<Finding>,
+    pub clusters: Vec<CheckedCluster>,
+    pub probes: Vec<ProbeResult>,
+}
+
+/// Checks the store at `url` the way `statelint check` does: its clusters, then (unless
+/// offline) the read-only probes. Once the store stopped answering nothing more is asked.
+pub fn check_url(
+    url: &StoreUrl,
+    env: &dyn Environment,
+    sources: &SourceDb,
+    options: &StoreCheckOptions,
+) -> StoreCheck {
+    let cwd = env.current_dir();
+    let mut result = StoreCheck::default();
+    if let Some(finding) = crate::store::hint::manifest_file(url, cwd.as_deref()) {
+        result.findings.push(finding);
+        return result;
+    }
+    let (backend, s3_store) = match vfs::open_with_control(url, env) {
+        Ok(opened) => opened,
+        Err(e) => {
+            result
+                .findings
+                .push(store_diags::store_unreachable(&url.redacted(), &e));
+            return result;
+        }
+    };
+    let progress: Option<Arc<dyn Progress>> = (options.show_progress && io::stderr().is_terminal())
+        .then(|| Arc::new(BarProgress::default()) as Arc<dyn Progress>);
+    let mut check_options = CheckOptions {
+        clusters: options.clusters.clone(),
+        jobs: options.jobs,
+        max_requests: options.max_requests,
+        progress,
+        ..CheckOptions::default()
+    };
+    if let Some(max) = options.max_file_size {
+        check_options.load.max_object_bytes = max;
+    }
+    let outcome = check::check_store(backend.as_ref(), &check_options, sources, cwd.as_deref());
+    result.findings.extend(outcome.findings);
+    result.clusters = outcome.clusters;
+    if backend.unreachable().is_some() {
+        // SL034/SL035/SL036 is already reported; every further request would wait as long.
+        return result;
+    }
+    if url.scheme == Scheme::K8s {
+        result.findings.extend(vfs::k8s::config_base_findings(
+            backend.as_ref(),
+            env,
+            sources,
+            &options.clusters,
+            !options.offline,
+        ));
+    }
+    if !options.offline {
+        let _waiting = options
+            .show_progress
+            .then(|| StatusLine::show(format!("probing permissions on {}", url.redacted())));
+        let run = super::probe::run_probes(
+            &backend,
+            s3_store.as_ref(),
+            sources,
+            &options.clusters,
+            !options.write_probes,
+            cwd.as_deref(),
+        );
+        result.findings.extend(run.findings);
+        result.probes = run.results;
+    }
+    result
+}
 
 pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
     let sources = SourceDb::new();
@@ -32,49 +129,19 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     let mut checked = Vec::new();
     let mut probe_results = Vec::new();
     if let Some(url) = &resolution.store {
-        match vfs::open_with_control(url, env) {
-            Ok((backend, s3_store)) => {
-                let progress: Option<Arc<dyn Progress>> = (io::stderr().is_terminal()
-                    && !args.output.quiet)
-                    .then(|| Arc::new(BarProgress::default()) as Arc<dyn Progress>);
-                let mut options = CheckOptions {
-                    clusters: args.clusters.clone(),
-                    jobs: args.jobs,
-                    max_requests: args.requests.given(),
-                    progress,
-                    ..CheckOptions::default()
-                };
-                if let Some(max) = args.max_file_size.or(lint_config.max_file_size) {
-                    options.load.max_object_bytes = max;
-                }
-                let outcome =
-                    check::check_store(backend.as_ref(), &options, &sources, cwd.as_deref());
-                findings.extend(outcome.findings);
-                if url.scheme == Scheme::K8s {
-                    findings.extend(vfs::k8s::config_base_findings(
-                        backend.as_ref(),
-                        env,
-                        &sources,
-                        &args.clusters,
-                        !args.offline,
-                    ));
-                }
-                checked = outcome.clusters;
-                if !args.offline {
-                    let run = super::probe::run_probes(
-                        &backend,
-                        s3_store.as_ref(),
-                        &sources,
-                        &args.clusters,
-                        args.read_only,
-                        cwd.as_deref(),
-                    );
-                    findings.extend(run.findings);
-                    probe_results = run.results;
-                }
-            }
-            Err(e) => findings.push(store_diags::store_unreachable(&url.redacted(), &e)),
-        }
+        let options = StoreCheckOptions {
+            clusters: args.clusters.clone(),
+            offline: args.offline,
+            write_probes: args.write_probes,
+            jobs: args.jobs,
+            max_requests: args.requests.given(),
+            max_file_size: args.max_file_size.or(lint_config.max_file_size),
+            show_progress: !args.output.quiet,
+        };
+        let result = check_url(url, env, &sources, &options);
+        findings.extend(result.findings);
+        checked = result.clusters;
+        probe_results = result.probes;
     }
 
     let (fail_on, applied) = settle(args.fail_on, &lint_config, findings);
@@ -85,7 +152,11 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
         .as_ref()
         .map(|u| u.redacted())
         .unwrap_or_default();
-    if let Some(path) = &args.write_baseline {
+    let could_not_check = findings.iter().any(super::status::is_run_failure);
+    if could_not_check && args.write_baseline.is_some() {
+        eprintln!("statelint: baseline not recorded: the store could not be checked");
+    }
+    if let Some(path) = args.write_baseline.as_ref().filter(|_| !could_not_check) {
         let baseline = Baseline::record(&findings, &store_root);
         write_file_verified(path, baseline.to_json().as_bytes())?;
         eprintln!(

@@ -21,7 +21,7 @@ pub fn run(args: &ExportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    if let Err(e) = std::fs::create_dir_all(&args.to) {
+    if let Err(e) = vfs::fs::create_store_dir(&args.to) {
         return fail(format!("cannot create `{}`: {e}", args.to.display()));
     }
     let to = match open(&args.to.display().to_string(), env) {
@@ -44,10 +44,10 @@ pub fn run(args: &ExportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
     }
     let manifest = Manifest::of(&plan);
     let text = serde_json::to_string_pretty(&manifest).map_err(io::Error::other)?;
-    super::write_file_verified(
-        &args.to.join(migrate::MANIFEST),
-        format!("{text}\n").as_bytes(),
-    )?;
+    // Through the store like every exported file: written whole, read back, mode 0600.
+    if let Err(e) = to.write(migrate::MANIFEST, format!("{text}\n").as_bytes()) {
+        return fail(e);
+    }
     writeln!(
         out,
         "exported {} file(s) of {} cluster(s) to {} ({} new, {} unchanged); hashes in {}",

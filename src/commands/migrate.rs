@@ -1,18 +1,20 @@
-//! `statelint migrate`: copy clusters from one store to another, verified, configs last.
+//! `statelint migrate`: copy clusters from one store to another, verified, configs last,
+//! then check the destination exactly as `statelint check` would.
 
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use crate::check::{self, CheckOptions};
 use crate::env::Environment;
-use crate::findings::Severity;
+use crate::findings::{Finding, Severity};
 use crate::source::SourceDb;
 
+use super::check::{check_url, StoreCheckOptions};
 use super::transfer::{
     confirm, copy_progress, open, open_destination, print_plan, report_partial_copy_on_interrupt,
     CountingProgress,
 };
 use super::{fail, Status};
+use super::{load_lint_config, settle, status};
 use crate::cli::{ListFormat, MigrateArgs};
 use crate::migrate::{self, Action};
 use std::sync::atomic::AtomicUsize;
@@ -31,11 +33,35 @@ pub fn run(args: &MigrateArgs, env: &dyn Environment, out: &mut dyn Write) -> io
     migrate_in_pool(args, env, out)
 }
 
+/// The result of a migration, as `--format json` prints it.
+#[derive(serde::Serialize)]
+struct MigrateReport<'a> {
+    plan: &'a migrate::Plan,
+    outcome: &'a migrate::Outcome,
+    complete: bool,
+    /// The destination checked as `statelint check` checks it (absent when the copy is
+    /// incomplete).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    check: Option<DestinationCheck>,
+    next_steps: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct DestinationCheck {
+    fail_on: Severity,
+    findings: Vec<Finding>,
+}
+
 pub fn migrate_in_pool(
     args: &MigrateArgs,
     env: &dyn Environment,
     out: &mut dyn Write,
 ) -> io::Result<Status> {
+    let json = args.format == ListFormat::Json;
+    let sources = SourceDb::new();
+    // The destination is checked as `statelint check` would check it here, lint config
+    // included; a config that cannot be read stops the run before anything is copied.
+    let (lint_config, _) = load_lint_config(None, env.current_dir().as_deref(), &sources)?;
     let (from, to) = match (open(&args.from, env), open_destination(&args.to, env)) {
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => return fail(e),
@@ -49,12 +75,14 @@ pub fn migrate_in_pool(
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    if args.format == ListFormat::Json && args.dry_run {
+    if json && args.dry_run {
         serde_json::to_writer_pretty(&mut *out, &plan)?;
         writeln!(out)?;
         return Ok(Status::Clean);
     }
-    print_plan(&plan, args.force, out)?;
+    if !json {
+        print_plan(&plan, args.force, out)?;
+    }
     if args.dry_run {
         writeln!(out, "dry run: nothing written")?;
         return Ok(Status::Clean);
@@ -75,6 +103,51 @@ pub fn migrate_in_pool(
         args.requests.get(),
         Some(&progress),
     );
+    let complete = outcome.complete();
+    // The destination, checked exactly as `statelint check --state <to>` checks it.
+    let check = complete.then(|| {
+        let options = StoreCheckOptions {
+            clusters: plan.clusters.clone(),
+            show_progress: !json,
+            max_requests: args.requests.given(),
+            ..StoreCheckOptions::default()
+        };
+        // `--state <to>` resolved as `check` resolves it (its notes included), then checked.
+        let resolution = crate::cli::StoreArgs {
+            state: Some(args.to.clone()),
+            config: None,
+        }
+        .resolve(env, &sources);
+        let mut findings = resolution.findings;
+        findings.extend(check_url(to.root(), env, &sources, &options).findings);
+        let (fail_on, applied) = settle(None, &lint_config, findings);
+        DestinationCheck {
+            fail_on,
+            findings: applied.findings,
+        }
+    });
+    let status = match &check {
+        None => Status::Findings,
+        Some(c) => status::of_findings(&c.findings, c.fail_on),
+    };
+    let report = MigrateReport {
+        plan: &plan,
+        outcome: &outcome,
+        complete,
+        check,
+        next_steps: migrate::next_steps(to.root(), &plan.clusters),
+    };
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+    } else {
+        print_outcome(&report, out)?;
+    }
+    Ok(status)
+}
+
+fn print_outcome(report: &MigrateReport, out: &mut dyn Write) -> io::Result<()> {
+    let outcome = report.outcome;
     writeln!(
         out,
         "\ncopied {} object(s), {} already identical",
@@ -87,51 +160,28 @@ pub fn migrate_in_pool(
     for (key, why) in &outcome.failed {
         writeln!(out, "FAILED: {key}: {why}")?;
     }
-    if !outcome.complete() {
+    let Some(check) = &report.check else {
         writeln!(out, "the copy is incomplete; nothing of an incomplete cluster is visible to kops (its config was not written). Re-run to resume.")?;
-        return Ok(Status::Findings);
-    }
-    // The destination, checked like any store.
-    let sources = SourceDb::new();
-    let options = CheckOptions {
-        clusters: plan.clusters.clone(),
-        ..CheckOptions::default()
+        return Ok(());
     };
-    // Every write was verified, so the copied clusters are exactly the planned content: check
-    // that instead of downloading it again, unless the destination holds objects of its own.
-    let checked = if plan.destination_extras == 0 {
-        let snapshot = plan.destination_snapshot(to.root());
-        check::check_store(&snapshot, &options, &sources, env.current_dir().as_deref())
-    } else {
-        check::check_store(
-            to.as_ref(),
-            &options,
-            &sources,
-            env.current_dir().as_deref(),
-        )
-    };
-    let errors = checked
+    let failing = check
         .findings
         .iter()
-        .filter(|f| f.severity >= Severity::Error)
+        .filter(|f| f.severity >= check.fail_on)
         .count();
     writeln!(
         out,
-        "check of the destination: {} finding(s), {errors} at error or above{}",
-        checked.findings.len(),
-        if errors > 0 {
-            " (run `statelint check --state <to>` for details)"
-        } else {
-            ""
-        }
+        "check of the destination (as `statelint check --state {}`): {} finding(s), {failing} at {} or above",
+        report.plan.to,
+        check.findings.len(),
+        check.fail_on.as_str()
     )?;
+    for f in &check.findings {
+        writeln!(out, "  {} [{}] {}", f.code, f.severity.as_str(), f.message)?;
+    }
     writeln!(out, "\nremaining steps:")?;
-    for step in migrate::next_steps(to.root(), &plan.clusters) {
+    for step in &report.next_steps {
         writeln!(out, "  {step}")?;
     }
-    Ok(if errors > 0 {
-        Status::Findings
-    } else {
-        Status::Clean
-    })
+    Ok(())
 }

@@ -13,7 +13,11 @@ mod migrate;
 mod probe;
 mod resolve;
 mod rules;
+pub mod status;
+pub mod stdout;
 mod transfer;
+
+pub use status::Status;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -61,14 +65,6 @@ pub fn dispatch(
     }
 }
 
-/// Exit statuses (ruff/cargo-deny convention).
-#[derive(Debug, Clone, Copy)]
-pub enum Status {
-    Clean = 0,
-    Findings = 1,
-    ToolError = 2,
-}
-
 /// The fail level (`--fail-on`, else `.statelint.yaml`, else `error`) and the findings after
 /// the lint config's severities and suppressions, sorted for every renderer.
 pub fn settle(
@@ -102,11 +98,7 @@ pub fn render(
         base_dir,
     };
     report::reporter(format, options).render(report, sources, out)?;
-    Ok(if report.fails() {
-        Status::Findings
-    } else {
-        Status::Clean
-    })
+    Ok(status::of_findings(&report.findings, report.fail_on))
 }
 
 pub fn wants_color(no_color_flag: bool, env: &dyn Environment) -> bool {

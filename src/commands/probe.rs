@@ -1,4 +1,5 @@
-//! `statelint probe`: the permission probes alone (also run by `check` unless `--offline`).
+//! `statelint probe`: the permission probes alone, writes included unless `--read-only`
+//! (`check` runs the read-only ones unless `--offline`).
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -8,6 +9,7 @@ use crate::cli::ProbeArgs;
 use crate::env::Environment;
 use crate::findings::{sort_findings, Severity};
 use crate::probes;
+use crate::report::progress::StatusLine;
 use crate::report::{RunReport, StoreSummary};
 use crate::source::SourceDb;
 use crate::store::diags as store_diags;
@@ -59,6 +61,9 @@ pub fn run(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     if let Some(url) = &resolution.store {
         match vfs::open_with_control(url, env) {
             Ok((backend, s3_store)) => {
+                let _waiting = (!args.output.quiet).then(|| {
+                    StatusLine::show(format!("probing permissions on {}", url.redacted()))
+                });
                 let run = run_probes(
                     &backend,
                     s3_store.as_ref(),

@@ -29,7 +29,7 @@ pub fn open_destination(
     let parsed =
         StoreUrl::parse(url).map_err(|e| format!("`{}`: {e}", resolve::url::redact_raw(url)))?;
     if let Some(dir) = parsed.local_path(env.current_dir().as_deref()) {
-        std::fs::create_dir_all(&dir)
+        vfs::fs::create_store_dir(&dir)
             .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     }
     vfs::open(&parsed, env).map_err(|e| e.to_string())

@@ -49,7 +49,14 @@ code!(
     "SL206",
     "secrets-readable-by-others",
     Critical,
-    "private keys or secrets in a local store are readable by other users"
+    "a private key or secret file in a local store is readable by other users"
+);
+code!(
+    SECRETS_FOLDER_WRITABLE,
+    "SL212",
+    "secrets-folder-writable-by-others",
+    Error,
+    "a folder of private keys or secrets in a local store is writable by every user"
 );
 
 code!(
@@ -97,6 +104,7 @@ pub static CODES: &[&CodeInfo] = &[
     &CLEANUP_FAILED,
     &INCONCLUSIVE,
     &SECRETS_READABLE,
+    &SECRETS_FOLDER_WRITABLE,
     &IDENTITY_UNKNOWN,
     &ENCRYPTION_UNREADABLE,
     &VERSIONING_DISABLED,
@@ -146,5 +154,16 @@ pub fn secrets_readable(url: &str, mode: u32, who: &str) -> Finding {
         format!("`{url}` has mode {mode:04o}: readable by {who}"),
         Location::resource(url),
     )
-    .with_help("restrict it: `chmod go-rwx` on the file (and its folder)")
+    .with_help("restrict the file to its owner, as kops writes it: `chmod 600` on it")
+}
+
+pub fn secrets_folder_writable(url: &str, mode: u32) -> Finding {
+    Finding::new(
+        &SECRETS_FOLDER_WRITABLE,
+        format!(
+            "folder `{url}` has mode {mode:04o}: every user can add, replace or remove keys in it"
+        ),
+        Location::resource(url),
+    )
+    .with_help("give the folder kops's own mode: `chmod 755` on it")
 }

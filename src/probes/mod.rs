@@ -81,7 +81,8 @@ impl ProbeRun {
     }
 
     /// Records a failed call: a denial is a Fail with its finding, anything else
-    /// (timeouts, 5xx, connection errors) is Inconclusive.
+    /// (timeouts, 5xx, connection errors) is Inconclusive; a store that did not answer at
+    /// all is reported with its own code (SL034-SL036), which makes the run exit 2.
     fn error(
         &mut self,
         action: &str,
@@ -91,11 +92,17 @@ impl ProbeRun {
         cluster: Option<&str>,
     ) {
         let detail = err.to_string();
+        let unreachable = crate::vfs::fail_fast::is_unreachable(err)
+            .then(|| crate::vfs::diags::remote_finding(err))
+            .flatten();
         let (outcome, finding) = if is_denial(err) {
             (
                 Outcome::Fail,
                 diags::denied(denied, action, target, &detail),
             )
+        } else if let Some(finding) = unreachable {
+            // The store itself did not answer (SL034-SL036): the run could not do its job.
+            (Outcome::Inconclusive, finding)
         } else {
             (
                 Outcome::Inconclusive,
@@ -163,6 +170,11 @@ pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeR
     };
     let layout = store::group(&objects);
     for cluster in &layout.clusters {
+        if backend.unreachable().is_some() {
+            // The store stopped answering: its finding is already there, and every further
+            // probe would only wait as long.
+            break;
+        }
         let name = cluster.name.as_str();
         if !options.clusters.is_empty() && !options.clusters.iter().any(|c| c == name) {
             continue;
@@ -206,8 +218,22 @@ pub fn probe(
     options: &ProbeOptions,
     cwd: Option<&std::path::Path>,
 ) -> ProbeRun {
+    // The generic matrix first: its listing tells whether the store answers at all, and
+    // the bucket-level probes are not tried on a store that does not.
+    let mut run = probe_store(backend, options);
     let mut bucket_run = ProbeRun::default();
-    let facts = s3_store.map(|store| s3::probe_bucket(store, &mut bucket_run));
+    let facts = match (s3_store, backend.unreachable()) {
+        (Some(store), None) => Some(s3::probe_bucket(store, &mut bucket_run)),
+        (Some(store), Some(why)) => {
+            bucket_run.skip(
+                "s3:HeadBucket",
+                &store.settings.bucket_url(),
+                &format!("the store is unreachable: {why}"),
+            );
+            None
+        }
+        (None, _) => None,
+    };
     if let Some(facts) = &facts {
         let owner = match facts.cross_account {
             Some(false) => facts.caller_account.clone(),
@@ -215,7 +241,6 @@ pub fn probe(
         };
         bucket_run.bucket_policy = facts.policy_text.clone().map(|text| (text, owner));
     }
-    let mut run = probe_store(backend, options);
     if let (Some(facts), Some(store)) = (&facts, s3_store) {
         explain_s3_denials(&mut run, facts, store);
     }
@@ -245,7 +270,10 @@ pub fn probe(
                 "secrets-permissions",
                 &target,
                 Outcome::Fail,
-                format!("{} file(s) readable by others", findings.len()),
+                format!(
+                    "{} secret file(s) or folder(s) open to other users",
+                    findings.len()
+                ),
             );
         }
         run.findings.extend(findings);

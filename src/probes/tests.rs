@@ -240,3 +240,36 @@ fn world_readable_secrets_in_a_local_store_are_critical() {
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     assert!(local::secrets_permissions(dir.path(), "file:///s", &clusters).is_empty());
 }
+
+/// kops's own layout (folders 0755, files 0600) is clean; a folder every user may write
+/// to is SL212 even over 0600 files.
+#[cfg(unix)]
+#[test]
+fn kops_modes_are_clean_and_an_others_writable_folder_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let private = dir.path().join("c.example.com/pki/private");
+    let keyset = private.join("ca");
+    let secrets = dir.path().join("c.example.com/secrets");
+    for d in [&keyset, &secrets] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    for d in [&private, &keyset, &secrets] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    for f in [keyset.join("keyset.yaml"), secrets.join("admin")] {
+        std::fs::write(&f, "secret").expect("write");
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let clusters = vec!["c.example.com".to_string()];
+    let found = local::secrets_permissions(dir.path(), "file:///s", &clusters);
+    assert!(found.is_empty(), "{found:#?}");
+
+    std::fs::set_permissions(&keyset, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let found = local::secrets_permissions(dir.path(), "file:///s", &clusters);
+    let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["SL212"], "{found:#?}");
+    assert!(found[0]
+        .message
+        .contains("file:///s/c.example.com/pki/private/ca"));
+}

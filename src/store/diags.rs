@@ -15,8 +15,8 @@ code!(
     NO_CLUSTERS,
     "SL011",
     "no-clusters",
-    Warning,
-    "the store holds no cluster (no `<name>/config` object)"
+    Error,
+    "no cluster was checked: the store holds no `<name>/config` object"
 );
 code!(
     CLUSTER_NOT_FOUND,
@@ -156,9 +156,14 @@ pub fn store_unreachable(url: &str, err: &VfsError) -> Finding {
     .with_help("check the URL (bucket and prefix) and your credentials")
 }
 
-pub fn no_clusters(url: &str) -> Finding {
-    Finding::new(&NO_CLUSTERS, format!("no cluster found in `{url}` (no `<name>/config` object)"), Location::resource(url))
-        .with_help("point at the folder that contains `<cluster-name>/config`; a wrong prefix is the usual cause")
+/// No cluster in the store; `help` says what to run instead (see [`super::hint`]).
+pub fn no_clusters(url: &str, why: &str, help: String) -> Finding {
+    Finding::new(
+        &NO_CLUSTERS,
+        format!("no cluster checked in `{url}`: {why}"),
+        Location::resource(url),
+    )
+    .with_help(help)
 }
 
 pub fn cluster_not_found(name: &str, url: &str, known: &[String]) -> Finding {

@@ -6,6 +6,7 @@
 //! read here: statelint never needs their contents and never prints them.
 
 pub mod diags;
+pub mod hint;
 pub mod pipeline;
 
 use crate::document::Document;
@@ -48,6 +49,8 @@ pub struct Layout {
     pub clusters: Vec<ClusterEntry>,
     /// Total number of objects listed.
     pub objects: usize,
+    /// Keys directly at the store root (no `/`), to explain a store without clusters.
+    pub root_files: Vec<String>,
 }
 
 /// The proper ancestor folders of a `/`-separated key, shortest first: `a/b/c` -> `a`, `a/b`.
@@ -128,6 +131,11 @@ pub fn group(objects: &[ObjectMeta]) -> Layout {
     Layout {
         clusters,
         objects: objects.len(),
+        root_files: objects
+            .iter()
+            .filter(|o| !o.key.contains('/'))
+            .map(|o| o.key.clone())
+            .collect(),
     }
 }
 

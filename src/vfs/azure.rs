@@ -263,7 +263,7 @@ pub fn build(
         .with_account(&settings.account)
         .with_container_name(&settings.container)
         .with_client_options(http::client_options(allow_http))
-        .with_retry(http::retry_config());
+        .with_retry(http::retry_config(super::runtime::REQUEST_TIMEOUT));
     if let Some(endpoint) = &settings.endpoint {
         builder = builder.with_endpoint(endpoint.clone());
     }

@@ -14,6 +14,39 @@ use crate::resolve::url::StoreUrl;
 /// Upper bound on directory entries visited by one listing.
 const MAX_LISTED_ENTRIES: usize = 1_000_000;
 
+/// Mode of the folders kops's file store creates (`os.MkdirAll(dir, 0o755)` in
+/// `util/pkg/vfs/fs.go`, `FSPath.WriteFile`), before the umask.
+pub const DIR_MODE: u32 = 0o755;
+/// Mode of the files it writes: `os.CreateTemp` makes them 0600 and the rename keeps it.
+pub const FILE_MODE: u32 = 0o600;
+
+/// Creates a store folder and its missing parents as kops does (0755 before the umask);
+/// existing folders are left as they are.
+pub fn create_store_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, DIR_MODE);
+    builder.create(path)
+}
+
+/// Creates (or truncates) a file readable by its owner only, as kops's file store writes
+/// every object: private keys and secrets are never readable by other users.
+fn create_private_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, FILE_MODE);
+    let file = options.open(path)?;
+    // An existing temporary file keeps its old mode through `open`; set it explicitly.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+    }
+    Ok(file)
+}
+
 #[derive(Debug, Clone)]
 pub struct FsBackend {
     url: StoreUrl,
@@ -186,7 +219,7 @@ impl Backend for FsBackend {
         }
         let target = self.root.join(key);
         let parent = target.parent().unwrap_or(&self.root).to_path_buf();
-        fs::create_dir_all(&parent).map_err(|e| VfsError::from_io(self.url_of(key), e))?;
+        create_store_dir(&parent).map_err(|e| VfsError::from_io(self.url_of(key), e))?;
         let real_parent =
             fs::canonicalize(&parent).map_err(|e| VfsError::from_io(self.url_of(key), e))?;
         if !real_parent.starts_with(&self.root) {
@@ -202,7 +235,7 @@ impl Backend for FsBackend {
         let tmp = real_parent.join(format!(".{name}.statelint-tmp-{}", std::process::id()));
         let io = |e| VfsError::from_io(self.url_of(key), e);
         {
-            let mut f = fs::File::create(&tmp).map_err(io)?;
+            let mut f = create_private_file(&tmp).map_err(io)?;
             f.write_all(data).map_err(io)?;
             f.sync_all().map_err(io)?;
         }

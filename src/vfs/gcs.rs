@@ -234,7 +234,7 @@ pub fn build(
     let mut builder = GoogleCloudStorageBuilder::new()
         .with_bucket_name(&settings.bucket)
         .with_client_options(http::client_options(allow_http))
-        .with_retry(http::retry_config());
+        .with_retry(http::retry_config(super::runtime::REQUEST_TIMEOUT));
     if let Some(endpoint) = &settings.endpoint {
         builder = builder.with_base_url(endpoint);
     }

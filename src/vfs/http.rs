@@ -65,8 +65,9 @@ pub fn client_options(allow_http: bool) -> ClientOptions {
         .with_allow_http(allow_http)
 }
 
-/// Bounded retries with exponential backoff.
-pub fn retry_config() -> RetryConfig {
+/// Bounded retries with exponential backoff. No retry starts once `request` (one request's
+/// timeout) has passed, so an endpoint that never answers costs one timeout, not four.
+pub fn retry_config(request: Duration) -> RetryConfig {
     RetryConfig {
         backoff: BackoffConfig {
             init_backoff: Duration::from_millis(100),
@@ -74,7 +75,7 @@ pub fn retry_config() -> RetryConfig {
             base: 2.0,
         },
         max_retries: MAX_RETRIES,
-        retry_timeout: RETRY_BUDGET,
+        retry_timeout: RETRY_BUDGET.min(request),
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod azure;
 pub mod azure_diags;
 pub mod diags;
+pub mod fail_fast;
 pub mod fs;
 pub mod gcs;
 pub mod gcs_api;
@@ -35,6 +36,7 @@ use std::sync::Arc;
 use crate::env::Environment;
 use crate::findings::{CodeInfo, Finding};
 use crate::resolve::url::{Scheme, StoreUrl};
+use fail_fast::FailFast;
 
 /// Default bound on one object read (kops documents are a few KiB).
 pub const DEFAULT_MAX_OBJECT_BYTES: u64 = 4 * 1024 * 1024;
@@ -282,6 +284,12 @@ pub trait Backend: Send + Sync {
     fn open_findings(&self) -> Vec<Finding> {
         Vec::new()
     }
+
+    /// Why the store is known to be unreachable (see [`fail_fast`]): no further request
+    /// should be tried on it.
+    fn unreachable(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Rejects keys that could escape the store or confuse a backend.
@@ -385,22 +393,20 @@ pub(crate) fn bounded_copy(
     Ok(data.clone())
 }
 
-/// Opens the backend for a store URL.
+/// Opens the backend for a store URL; a store that stops answering fails fast from then on.
 pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<Arc<dyn Backend>, VfsError> {
-    match url.scheme {
-        Scheme::File => Ok(Arc::new(fs::FsBackend::open(
-            url,
-            env.current_dir().as_deref(),
-        )?)),
-        Scheme::Memfs => Ok(Arc::new(mem::MemBackend::named(url))),
-        Scheme::AzureBlob => Ok(Arc::new(azure::open(url, env)?)),
-        Scheme::Gs => Ok(Arc::new(gcs::open(url, env)?)),
-        Scheme::Swift => Ok(Arc::new(swift::open(url, env)?)),
-        Scheme::K8s => Ok(Arc::new(k8s::open(url, env)?)),
+    let cwd = env.current_dir();
+    Ok(match url.scheme {
+        Scheme::File => Arc::new(FailFast::new(fs::FsBackend::open(url, cwd.as_deref())?)),
+        Scheme::Memfs => Arc::new(FailFast::new(mem::MemBackend::named(url))),
+        Scheme::AzureBlob => Arc::new(FailFast::new(azure::open(url, env)?)),
+        Scheme::Gs => Arc::new(FailFast::new(gcs::open(url, env)?)),
+        Scheme::Swift => Arc::new(FailFast::new(swift::open(url, env)?)),
+        Scheme::K8s => Arc::new(FailFast::new(k8s::open(url, env)?)),
         Scheme::S3 | Scheme::Do | Scheme::Scw | Scheme::Linode | Scheme::Hos | Scheme::Oss => {
-            Ok(Arc::new(s3::open(url, env)?))
+            Arc::new(FailFast::new(s3::open(url, env)?))
         }
-    }
+    })
 }
 
 /// As [`open`], also returning the control-plane handle of S3-family stores, which the
@@ -411,7 +417,7 @@ pub fn open_with_control(
 ) -> Result<(Arc<dyn Backend>, Option<s3::S3Store>), VfsError> {
     if url.scheme.is_s3_family() {
         let (backend, store) = s3::open_store(url, env)?;
-        Ok((Arc::new(backend), Some(store)))
+        Ok((Arc::new(FailFast::new(backend)), Some(store)))
     } else {
         Ok((open(url, env)?, None))
     }

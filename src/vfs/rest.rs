@@ -58,7 +58,7 @@ pub fn backoff(attempt: usize) -> Duration {
 }
 
 /// Sends a request, retrying at most [`MAX_RETRIES`] times on retryable statuses and
-/// transport errors. The last answer (whatever its status) or error is returned.
+/// transport errors other than timeouts. The last answer (whatever its status) or error is returned.
 pub async fn send(request: RequestBuilder) -> Result<Response, reqwest::Error> {
     let mut attempt = 0;
     loop {
@@ -67,7 +67,8 @@ pub async fn send(request: RequestBuilder) -> Result<Response, reqwest::Error> {
         };
         match this.send().await {
             Ok(r) if retryable(r.status()) && attempt < MAX_RETRIES => {}
-            Err(e) if attempt < MAX_RETRIES && !e.is_builder() => {}
+            // A timeout is not retried: the endpoint had its whole window to answer.
+            Err(e) if attempt < MAX_RETRIES && !e.is_builder() && !e.is_timeout() => {}
             other => return other,
         }
         tokio::time::sleep(backoff(attempt)).await;

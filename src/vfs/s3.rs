@@ -234,6 +234,9 @@ pub fn control_client(
     let timeouts = aws_sdk_s3::config::timeout::TimeoutConfig::builder()
         .connect_timeout(settings.timeouts.connect)
         .operation_attempt_timeout(settings.timeouts.request)
+        // Retries of throttling fit inside one request timeout; a silent endpoint is not
+        // asked again (fail fast, see `vfs::fail_fast`).
+        .operation_timeout(settings.timeouts.request)
         .build();
     let mut config = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -259,6 +262,9 @@ pub fn sts_client(
     let timeouts = aws_sdk_sts::config::timeout::TimeoutConfig::builder()
         .connect_timeout(settings.timeouts.connect)
         .operation_attempt_timeout(settings.timeouts.request)
+        // Retries of throttling fit inside one request timeout; a silent endpoint is not
+        // asked again (fail fast, see `vfs::fail_fast`).
+        .operation_timeout(settings.timeouts.request)
         .build();
     let mut config = aws_sdk_sts::Config::builder()
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
@@ -474,13 +480,14 @@ pub fn open_store(
     let mut builder = AmazonS3Builder::new()
         .with_bucket_name(&settings.bucket)
         .with_region(&settings.region)
-        .with_client_options(http::client_options(
+        .with_client_options(http::client_options_with(
             settings
                 .endpoint
                 .as_deref()
                 .is_some_and(http::is_plain_http),
+            settings.timeouts,
         ))
-        .with_retry(http::retry_config())
+        .with_retry(http::retry_config(settings.timeouts.request))
         // One DELETE per object, as kops does: some S3-compatible providers lack the bulk
         // `POST ?delete`, and we never delete more than one object at a time.
         .with_disable_bulk_delete(true)

@@ -51,6 +51,9 @@ struct Window {
     in_flight: AtomicUsize,
     peak: AtomicUsize,
     throttled: AtomicUsize,
+    /// Set when one request stayed throttled through every attempt: the rest of the batch
+    /// is not tried (it would wait as long, one request at a time).
+    gave_up: Mutex<Option<String>>,
 }
 
 struct WindowState {
@@ -79,6 +82,7 @@ impl Window {
             in_flight: AtomicUsize::new(0),
             peak: AtomicUsize::new(0),
             throttled: AtomicUsize::new(0),
+            gave_up: Mutex::new(None),
         }
     }
 
@@ -158,6 +162,13 @@ async fn throttled_retries<'a, T>(
 ) -> Result<T, VfsError> {
     let mut attempt = 0;
     loop {
+        if let Some(first) = window.gave_up.lock().ok().and_then(|g| g.clone()) {
+            return Err(VfsError::Remote {
+                url: url(),
+                kind: RemoteErrorKind::Unavailable,
+                detail: format!("not tried: the store kept throttling ({first})"),
+            });
+        }
         let Some(permit) = window.acquire().await else {
             return Err(VfsError::Remote {
                 url: url(),
@@ -175,7 +186,15 @@ async fn throttled_retries<'a, T>(
         };
         let throttled = result.as_ref().is_err_and(is_throttling);
         window.release(permit, throttled);
-        if !throttled || attempt >= THROTTLED_ATTEMPTS {
+        if !throttled {
+            return result;
+        }
+        if attempt >= THROTTLED_ATTEMPTS {
+            if let (Err(VfsError::Remote { detail, .. }), Ok(mut g)) =
+                (&result, window.gave_up.lock())
+            {
+                g.get_or_insert_with(|| detail.clone());
+            }
             return result;
         }
         tokio::time::sleep(backoff(attempt + 1)).await;

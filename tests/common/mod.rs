@@ -142,3 +142,26 @@ pub fn assert_example_rule_findings(found: &[(String, &'static str)]) {
         "{found:?}"
     );
 }
+
+/// The binary with an empty environment, HOME and the working directory in `home`, so no
+/// real kops config, `KOPS_STATE_STORE` or cloud credentials leak in.
+pub fn statelint(home: &Path) -> assert_cmd::Command {
+    let mut cmd =
+        assert_cmd::Command::cargo_bin("statelint").expect("binary is built by cargo test");
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("NO_COLOR", "1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home);
+    cmd
+}
+
+/// Runs a command: exit status (-1 when killed by a signal), stdout, stderr.
+pub fn run(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("statelint runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
