@@ -43,18 +43,24 @@ impl<B: Backend> FailFast<B> {
         self.down.lock().ok().and_then(|d| d.clone())
     }
 
+    /// The error for a call not made because the store is already known to be down.
+    fn not_tried(&self, key: &str) -> Option<VfsError> {
+        let (kind, first) = self.down()?;
+        Some(VfsError::Remote {
+            url: self.inner.url_of(key),
+            kind,
+            detail: format!("not tried: the store stopped answering earlier ({first})"),
+        })
+    }
+
     /// Runs `call` unless the store is already known to be down; records a new outage.
     fn guard<T>(
         &self,
         key: &str,
         call: impl FnOnce() -> Result<T, VfsError>,
     ) -> Result<T, VfsError> {
-        if let Some((kind, first)) = self.down() {
-            return Err(VfsError::Remote {
-                url: self.inner.url_of(key),
-                kind,
-                detail: format!("not tried: the store stopped answering earlier ({first})"),
-            });
+        if let Some(e) = self.not_tried(key) {
+            return Err(e);
         }
         let result = call();
         if let Err(e) = &result {
@@ -75,12 +81,8 @@ impl<B: Backend> FailFast<B> {
         key: &str,
         call: impl std::future::Future<Output = Result<T, VfsError>>,
     ) -> Result<T, VfsError> {
-        if let Some((kind, first)) = self.down() {
-            return Err(VfsError::Remote {
-                url: self.inner.url_of(key),
-                kind,
-                detail: format!("not tried: the store stopped answering earlier ({first})"),
-            });
+        if let Some(e) = self.not_tried(key) {
+            return Err(e);
         }
         let result = call.await;
         if let Err(VfsError::Remote { kind, detail, .. }) = &result {

@@ -144,13 +144,11 @@ impl GcsBackend {
         validate_key(key)?;
         let url = format!("{}?alt=media", self.object_url(key));
         let answer = self.call(key, Method::GET, url, None, max_bytes).await?;
-        match answer.status.as_u16() {
-            200 => Ok(answer.body),
-            404 => Err(VfsError::NotFound {
-                url: self.url_of(key),
-            }),
-            _ => Err(self.status_error(key, &answer, "the object read")),
-        }
+        rest::object_body(
+            answer,
+            || self.url_of(key),
+            |a| self.status_error(key, a, "the object read"),
+        )
     }
 
     /// A media upload, verified by the returned `md5Hash` (or by reading it back).

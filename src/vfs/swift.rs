@@ -262,13 +262,11 @@ impl SwiftBackend {
             body: None,
         };
         let answer = self.send(key, &call, max_bytes).await?;
-        match answer.status.as_u16() {
-            200 => Ok(answer.body),
-            404 => Err(VfsError::NotFound {
-                url: self.url_of(key),
-            }),
-            _ => Err(self.status_error(key, &answer, "the object read")),
-        }
+        rest::object_body(
+            answer,
+            || self.url_of(key),
+            |a| self.status_error(key, a, "the object read"),
+        )
     }
 
     /// One PUT carrying the MD5 as `ETag`, verified by the answer's ETag (or by reading
