@@ -233,6 +233,10 @@ def main():
         else:
             lines.append(f"| GCS: `statelint migrate --max-requests {GCS_WRITES}` bucket to bucket | did not complete | - | {gmig_error} |")
         lines.append("")
+        lines.append(f"`migrate` issues more requests than the sync: it reads the {files} source objects, writes")
+        lines.append(f"{files} (each verified by its MD5 ETag), then checks the destination as `check` does (a listing,")
+        lines.append(f"{files} reads, the read-only probes); `aws s3 sync` copies server-side and verifies nothing.")
+        lines.append("")
         section = "\n".join(lines) + "\n"
         write_section("latency", section)
         print(section)
