@@ -182,7 +182,7 @@ pub fn check_store(
     outcome
 }
 
-/// Validates one loaded cluster's documents and runs the rules on it.
+/// Checks one loaded cluster's documents (see [`check_documents`]).
 fn check_loaded(
     backend: &dyn Backend,
     entry: &store::ClusterEntry,
@@ -190,28 +190,13 @@ fn check_loaded(
     cwd: Option<&Path>,
 ) -> (CheckedCluster, Vec<Finding>) {
     let mut findings = loaded.findings;
-    for ig in &loaded.instance_groups {
-        findings.extend(schema::validate(
-            schema::Kind::InstanceGroup,
-            &ig.doc,
-            Some(&entry.name),
-        ));
-    }
-    if let Some(cluster) = &loaded.cluster {
-        findings.extend(schema::validate(
-            schema::Kind::Cluster,
-            cluster,
-            Some(&entry.name),
-        ));
-        let cx = ClusterContext {
-            name: &entry.name,
-            store: backend.root(),
-            cwd,
-            cluster,
-            instance_groups: &loaded.instance_groups,
-        };
-        findings.extend(rules::check_cluster(&cx));
-    }
+    findings.extend(check_documents(
+        &entry.name,
+        backend.root(),
+        cwd,
+        loaded.cluster.as_ref(),
+        &loaded.instance_groups,
+    ));
     let summary = CheckedCluster {
         name: entry.name.clone(),
         url: backend.url_of(&entry.name),
@@ -222,12 +207,44 @@ fn check_loaded(
     (summary, findings)
 }
 
+/// Schemas, rules and the one-typo-one-finding fold over one cluster's documents, wherever
+/// they were read from (a store, or files given on the command line).
+pub fn check_documents(
+    name: &str,
+    store: &crate::resolve::url::StoreUrl,
+    cwd: Option<&std::path::Path>,
+    cluster: Option<&crate::document::Document>,
+    instance_groups: &[rules::InstanceGroup],
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for ig in instance_groups {
+        findings.extend(schema::validate(
+            schema::Kind::InstanceGroup,
+            &ig.doc,
+            Some(name),
+        ));
+    }
+    if let Some(cluster) = cluster {
+        findings.extend(schema::validate(schema::Kind::Cluster, cluster, Some(name)));
+        let cx = ClusterContext {
+            name,
+            store,
+            cwd,
+            cluster,
+            instance_groups,
+        };
+        findings.extend(rules::check_cluster(&cx));
+    }
+    let documents: Vec<&crate::document::Document> = cluster
+        .into_iter()
+        .chain(instance_groups.iter().map(|ig| &ig.doc))
+        .collect();
+    crate::typos::fold_missing_into_typos(&mut findings, &documents);
+    findings
+}
+
 /// Per-cluster status once the final findings (after overrides and suppressions) are known.
-pub fn summarize(
-    clusters: &[CheckedCluster],
-    findings: &[Finding],
-    fail_on: Severity,
-) -> Vec<ClusterSummary> {
+pub fn summarize(clusters: &[CheckedCluster], findings: &[Finding]) -> Vec<ClusterSummary> {
     clusters
         .iter()
         .map(|c| {
@@ -235,10 +252,9 @@ pub fn summarize(
                 ClusterStatus::Skipped
             } else if !c.loaded {
                 ClusterStatus::Error
-            } else if findings
-                .iter()
-                .any(|f| f.cluster.as_deref() == Some(c.name.as_str()) && f.severity >= fail_on)
-            {
+            } else if findings.iter().any(|f| {
+                f.cluster.as_deref() == Some(c.name.as_str()) && f.severity >= Severity::Error
+            }) {
                 ClusterStatus::Invalid
             } else {
                 ClusterStatus::Valid
@@ -328,11 +344,21 @@ mod tests {
             .findings
             .iter()
             .any(|f| f.code == "SL012" && f.message.contains("typo.example.com")));
-        let summary = summarize(&outcome.clusters, &outcome.findings, Severity::Error);
+        let summary = summarize(&outcome.clusters, &outcome.findings);
         let status = |n: &str| summary.iter().find(|c| c.name == n).map(|c| c.status);
         assert_eq!(status("a.example.com"), Some(ClusterStatus::Skipped));
         assert_eq!(status("b.example.com"), Some(ClusterStatus::Invalid));
-        let lenient = summarize(&outcome.clusters, &outcome.findings, Severity::Critical);
+        // A warning-only cluster is valid: what a cluster is does not follow `--fail-on`.
+        let warned: Vec<Finding> = outcome
+            .findings
+            .iter()
+            .cloned()
+            .map(|mut f| {
+                f.severity = Severity::Warning;
+                f
+            })
+            .collect();
+        let lenient = summarize(&outcome.clusters, &warned);
         assert!(lenient
             .iter()
             .any(|c| c.name == "b.example.com" && c.status == ClusterStatus::Valid));

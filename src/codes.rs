@@ -10,6 +10,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     let mut codes: Vec<&'static CodeInfo> = Vec::new();
     codes.extend_from_slice(crate::resolve::diags::CODES);
     codes.extend_from_slice(crate::store::diags::CODES);
+    codes.extend_from_slice(crate::input::diags::CODES);
     codes.extend_from_slice(crate::vfs::diags::CODES);
     codes.extend_from_slice(crate::vfs::s3_diags::CODES);
     codes.extend_from_slice(crate::vfs::azure_diags::CODES);

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use crate::codes;
@@ -40,6 +41,26 @@ code!(
 
 pub static CODES: &[&CodeInfo] = &[&UNUSED_SUPPRESSION, &INVALID_CONFIG, &EXPIRED_SUPPRESSION];
 
+/// The file name statelint looks for.
+pub const FILE_NAME: &str = ".statelint.yaml";
+/// How many folders up [`discover`] looks before giving up (a bound, not a policy).
+const MAX_PARENTS: usize = 128;
+
+/// The nearest `.statelint.yaml` in `start` or one of its parents, the way ruff finds
+/// `ruff.toml`: a config at the repository root applies in every subfolder.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .take(MAX_PARENTS)
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The path part of a `file://` URL under which a config text was registered.
+fn url_path(url: &str) -> &str {
+    url.strip_prefix("file://").unwrap_or(url)
+}
+
 /// The committed schema of the config file.
 pub const SCHEMA: &str = include_str!("../schemas/statelint-config.schema.json");
 
@@ -67,9 +88,20 @@ pub struct Suppression {
     pub location: Location,
 }
 
+/// The store named by the config file's `state:` key, with where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateSetting {
+    pub url: String,
+    /// The config file that names it.
+    pub path: PathBuf,
+    pub location: Location,
+}
+
 /// The decoded configuration.
 #[derive(Debug, Clone, Default)]
 pub struct LintConfig {
+    /// `state:`, a store for statelint only (kops does not read this file).
+    pub state: Option<StateSetting>,
     pub fail_on: Option<Severity>,
     pub max_file_size: Option<u64>,
     pub overrides: BTreeMap<&'static str, Override>,
@@ -79,6 +111,7 @@ pub struct LintConfig {
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]
 struct Raw {
+    state: Option<String>,
     fail_on: Option<String>,
     max_file_size: Option<u64>,
     #[serde(default)]
@@ -157,6 +190,11 @@ pub fn parse(url: &str, text: &str, sources: &SourceDb) -> (LintConfig, Vec<Find
         }
     };
     let mut config = LintConfig {
+        state: raw.state.map(|value| StateSetting {
+            url: value,
+            path: PathBuf::from(url_path(url)),
+            location: doc.location("/state"),
+        }),
         fail_on: raw.fail_on.as_deref().and_then(Severity::parse),
         max_file_size: raw.max_file_size,
         ..LintConfig::default()
@@ -352,72 +390,43 @@ pub fn apply(config: &LintConfig, findings: Vec<Finding>, today: (i32, u32, u32)
     out
 }
 
-/// The commented `.statelint.yaml` that `statelint init` writes for a store and its clusters.
-/// Everything but `fail-on` is commented out, so the file changes nothing until edited.
-pub fn template(store: Option<&str>, clusters: &[String]) -> String {
-    let mut text =
-        String::from("# statelint configuration (schema: schemas/statelint-config.schema.json).\n");
-    match store {
-        Some(url) => text.push_str(&format!(
-            "# Written by `statelint init` for the store {url}.\n"
-        )),
-        None => text.push_str(
-            "# Written by `statelint init`; no state store was found (see `statelint resolve`).\n",
-        ),
-    }
-    text.push_str(
-        "\n# Findings at or above this severity fail `statelint check` (exit 1):\n\
-         # note | warning | error | critical.\n\
+/// The short, commented `.statelint.yaml` that `statelint init` writes: one active line
+/// (`fail-on`), everything else an example to uncomment. `store` and `cluster` make the
+/// examples real when the store is known.
+pub fn template(store: Option<&str>, cluster: Option<&str>) -> String {
+    let state_line = match store {
+        Some(url) => format!("# state: {url}\n"),
+        None => "# state: s3://my-state-bucket/kops\n".to_string(),
+    };
+    let cluster = cluster.unwrap_or("prod.example.com");
+    format!(
+        "# statelint configuration (schema: schemas/statelint-config.schema.json).\n\
+         # Found in this folder or the nearest parent; every key is optional.\n\
+         \n\
+         # The store to check when neither --state nor KOPS_STATE_STORE is set\n\
+         # (statelint only: kops itself never reads this file).\n\
+         {state_line}\
+         \n\
+         # Findings at or above this level fail `statelint check`: note | warning | error | critical.\n\
          fail-on: error\n\
          \n\
-         # Largest store object read, in bytes (default 4 MiB); larger ones are SL016.\n\
-         # max-file-size: 4194304\n\
-         \n\
-         # Change a code's severity, by code or by name; `off` disables it.\n\
+         # A code's severity, by code or name; `off` disables it.\n\
          # severity:\n\
          #   SL107: error\n\
-         #   unexpected-object: off\n\
          \n\
-         # Hide a finding, always with the reason it is acceptable; `cluster` and `expires`\n\
-         # (YYYY-MM-DD) are optional. A suppression that matches nothing is reported (SL900).\n\
-         # suppress:\n",
-    );
-    if clusters.is_empty() {
-        text.push_str(
-            "#   - code: SL101\n#     cluster: my.example.com\n#     reason: why this is fine\n",
-        );
-    }
-    for name in clusters {
-        text.push_str(&format!(
-            "#   - code: SL101\n#     cluster: {name}\n#     reason: why this is fine\n#     expires: 2099-12-31\n"
-        ));
-    }
-    text
+         # Hide a finding, always with the reason; `cluster` and `expires` are optional.\n\
+         # A suppression that matches nothing is reported (SL900).\n\
+         # suppress:\n\
+         #   - code: SL101\n\
+         #     cluster: {cluster}\n\
+         #     reason: configBase moves with the planned migration\n\
+         #     expires: 2099-12-31\n"
+    )
 }
 
 #[cfg(test)]
 mod tests {
 
-    #[test]
-    fn the_init_template_parses_clean_and_changes_nothing_but_fail_on() {
-        for (store, clusters) in [
-            (None, vec![]),
-            (
-                Some("s3://bucket/kops"),
-                vec!["a.example.com".to_string(), "b.example.com".to_string()],
-            ),
-        ] {
-            let text = template(store, &clusters);
-            let sources = SourceDb::new();
-            let (config, findings) = parse("file:///p/.statelint.yaml", &text, &sources);
-            assert!(findings.is_empty(), "{findings:#?}\n{text}");
-            assert_eq!(config.fail_on, Some(Severity::Error));
-            assert!(config.overrides.is_empty() && config.suppressions.is_empty());
-            for c in &clusters {
-                assert!(text.contains(c.as_str()));
-            }
-        }
-    }
     use super::*;
 
     const SAMPLE: &str = "fail-on: warning\nseverity:\n  SL015: off\n  unexpected-kind: warning\nsuppress:\n  - code: SL013\n    cluster: a.example.com\n    reason: being rebuilt\n  - code: SL014\n    reason: old\n    expires: 2020-01-01\n  - code: SL011\n    reason: nothing matches\n";
@@ -492,8 +501,62 @@ mod tests {
             .keys()
             .cloned()
             .collect();
-        assert_eq!(props, ["fail-on", "max-file-size", "severity", "suppress"]);
+        assert_eq!(
+            props,
+            ["state", "fail-on", "max-file-size", "severity", "suppress"]
+        );
         assert!(VALIDATOR.is_some(), "the committed schema compiles");
+    }
+
+    #[test]
+    fn the_init_template_is_short_parses_clean_and_sets_only_fail_on() {
+        for (store, cluster) in [
+            (None, None),
+            (Some("s3://bucket/kops"), Some("a.example.com")),
+        ] {
+            let text = template(store, cluster);
+            let (config, findings) = parse("file:///p/.statelint.yaml", &text, &SourceDb::new());
+            assert!(findings.is_empty(), "{findings:#?}\n{text}");
+            assert_eq!(config.fail_on, Some(Severity::Error));
+            assert!(config.state.is_none(), "the store line is only an example");
+            assert!(config.overrides.is_empty() && config.suppressions.is_empty());
+            assert!(text.lines().count() <= 25, "{text}");
+            if let (Some(url), Some(name)) = (store, cluster) {
+                assert!(text.contains(&format!("# state: {url}")), "{text}");
+                assert!(text.contains(name), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn reads_the_state_key_with_its_location() {
+        let sources = SourceDb::new();
+        let (config, findings) = parse(
+            "file:///repo/.statelint.yaml",
+            "fail-on: error\nstate: s3://bucket/kops\n",
+            &sources,
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        let state = config.state.expect("state is read");
+        assert_eq!(state.url, "s3://bucket/kops");
+        assert_eq!(state.path, PathBuf::from("/repo/.statelint.yaml"));
+        assert!(matches!(state.location, Location::File { .. }));
+    }
+
+    #[test]
+    fn discovers_the_nearest_config_in_a_parent_folder() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let deep = root.path().join("a").join("b");
+        std::fs::create_dir_all(&deep).expect("mkdir");
+        assert_eq!(discover(&deep), None);
+        std::fs::write(root.path().join(FILE_NAME), "fail-on: error\n").expect("write");
+        assert_eq!(discover(&deep), Some(root.path().join(FILE_NAME)));
+        std::fs::write(deep.join(FILE_NAME), "fail-on: note\n").expect("write");
+        assert_eq!(
+            discover(&deep),
+            Some(deep.join(FILE_NAME)),
+            "the nearest wins"
+        );
     }
 
     #[test]

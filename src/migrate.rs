@@ -71,6 +71,21 @@ impl PlanItem {
 }
 
 impl Plan {
+    /// The destination as it stands after a complete copy, for checking it: listings and
+    /// every other call go to the real store, and reads of the planned keys are answered
+    /// from the bytes that were just written and verified (by hash or read-back), so the
+    /// check sees the real store without downloading again what it just uploaded.
+    pub fn verified_destination(&self, inner: Arc<dyn Backend>) -> VerifiedDestination {
+        VerifiedDestination {
+            inner,
+            copied: self
+                .items
+                .iter()
+                .map(|i| (i.key.clone(), i.content.clone()))
+                .collect(),
+        }
+    }
+
     pub fn count(&self, action: Action) -> usize {
         self.items.iter().filter(|i| i.action == action).count()
     }
@@ -81,6 +96,50 @@ impl Plan {
             .filter(|i| i.action == Action::Copy || (force && i.action == Action::Conflict))
             .map(|i| i.bytes)
             .sum()
+    }
+}
+
+/// See [`Plan::verified_destination`].
+pub struct VerifiedDestination {
+    inner: Arc<dyn Backend>,
+    copied: std::collections::HashMap<String, Arc<Vec<u8>>>,
+}
+
+impl Backend for VerifiedDestination {
+    fn root(&self) -> &StoreUrl {
+        self.inner.root()
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<crate::vfs::ObjectMeta>, VfsError> {
+        self.inner.list(prefix)
+    }
+    fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
+        match self.copied.get(key) {
+            Some(data) => {
+                crate::vfs::bounded_copy(Some(&**data), self.inner.url_of(key), max_bytes)
+            }
+            None => self.inner.read(key, max_bytes),
+        }
+    }
+    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        self.inner.write(key, data)
+    }
+    fn delete(&self, key: &str) -> Result<(), VfsError> {
+        self.inner.delete(key)
+    }
+    fn stat(&self, key: &str) -> Result<Option<crate::vfs::ObjectMeta>, VfsError> {
+        self.inner.stat(key)
+    }
+    fn is_read_only(&self) -> bool {
+        self.inner.is_read_only()
+    }
+    fn url_of(&self, key: &str) -> String {
+        self.inner.url_of(key)
+    }
+    fn open_findings(&self) -> Vec<crate::findings::Finding> {
+        self.inner.open_findings()
+    }
+    fn unreachable(&self) -> Option<String> {
+        self.inner.unreachable()
     }
 }
 

@@ -27,6 +27,22 @@ where
     }
 }
 
+/// Up to `n` candidates nearest to `input` by edit distance (ties by name), for "not found"
+/// messages that would otherwise list everything.
+pub fn nearest<'a, I>(input: &str, candidates: I, n: usize) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let input = input.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| (edit_distance(&input, &c.to_lowercase()), c))
+        .collect();
+    scored.sort_unstable();
+    scored.dedup();
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 /// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions, which are
 /// the most common typing mistake (`kubernetesVersoin`).
 pub fn edit_distance(a: &str, b: &str) -> usize {

@@ -55,6 +55,120 @@ fn example_store_has_findings_and_exits_1() {
 }
 
 #[test]
+fn concise_format_is_one_line_per_finding_with_path_line_col() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = check_example(home.path(), &["--format", "concise"]);
+    assert_eq!(code, 1, "the exit status is the same as in every format");
+    let (_, json_out, _) = check_example(home.path(), &["--format", "json"]);
+    let findings = json(&json_out)["findings"]
+        .as_array()
+        .expect("findings")
+        .len();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), findings, "{stdout}");
+    let typo = lines
+        .iter()
+        .find(|l| l.contains("SL121"))
+        .unwrap_or_else(|| panic!("no SL121 line:\n{stdout}"));
+    // `<path>:<line>:<col>: SL121 [error] <message>`
+    let (place, rest) = typo.split_once(": ").expect("place then message");
+    let mut parts = place.rsplitn(3, ':');
+    let col: usize = parts.next().and_then(|c| c.parse().ok()).expect("column");
+    let line: usize = parts.next().and_then(|l| l.parse().ok()).expect("line");
+    assert!(
+        parts
+            .next()
+            .is_some_and(|p| p.ends_with("staging.example.com/config")),
+        "{typo}"
+    );
+    assert!((line, col) > (0, 0));
+    assert!(
+        rest.starts_with("SL121 [error] unknown field `kubernetesVersoin`"),
+        "{typo}"
+    );
+}
+
+#[test]
+fn statistics_count_findings_per_code() {
+    let home = TempDir::new().expect("tempdir");
+    let (_, json_out, _) = check_example(home.path(), &["--format", "json"]);
+    let report = json(&json_out);
+    let (code, stdout, _) = check_example(home.path(), &["--statistics", "--format", "json"]);
+    assert_eq!(code, 1);
+    let rows = json(&stdout);
+    let rows = rows.as_array().expect("an array of rows");
+    let total: u64 = rows.iter().filter_map(|r| r["count"].as_u64()).sum();
+    assert_eq!(
+        total as usize,
+        report["findings"].as_array().expect("findings").len()
+    );
+    let counts: Vec<u64> = rows.iter().filter_map(|r| r["count"].as_u64()).collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most frequent first: {counts:?}"
+    );
+    let sl107 = rows
+        .iter()
+        .find(|r| r["code"] == "SL107")
+        .expect("SL107 row");
+    let expected = codes_of(&report).iter().filter(|c| *c == "SL107").count();
+    assert_eq!(sl107["count"].as_u64(), Some(expected as u64));
+    // The text table has one row per code and no finding text.
+    let (_, text, _) = check_example(home.path(), &["--statistics"]);
+    assert_eq!(text.lines().count(), rows.len(), "{text}");
+    assert!(!text.contains("kubernetesVersoin"), "{text}");
+}
+
+#[test]
+fn near_miss_urls_and_cluster_names_get_a_did_you_mean() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = run(statelint(home.path()).args([
+        "check",
+        "--offline",
+        "--state",
+        "s3:/kops-state/kops",
+        "--format",
+        "json",
+    ]));
+    assert_ne!(code, 0, "{stdout}");
+    let report = json(&stdout);
+    let mistyped = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "SL028")
+        .unwrap_or_else(|| panic!("no SL028:\n{stdout}"));
+    assert_eq!(
+        mistyped["help"]
+            .as_str()
+            .map(|h| h.starts_with("did you mean `s3://kops-state/kops`?")),
+        Some(true),
+        "{mistyped}"
+    );
+
+    let (_, stdout, _) =
+        run(statelint(home.path()).args(["resolve", "--state", "gcs://kops-state"]));
+    assert!(
+        stdout.contains("did you mean `gs://kops-state`?"),
+        "{stdout}"
+    );
+
+    let (code, stdout, _) = check_example(
+        home.path(),
+        &["--cluster", "prod.exmaple.com", "--format", "json"],
+    );
+    assert_eq!(code, 1);
+    let report = json(&stdout);
+    let missing = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "SL012")
+        .unwrap_or_else(|| panic!("no SL012:\n{stdout}"));
+    assert_eq!(missing["help"], "did you mean `prod.example.com`?");
+}
+
+#[test]
 fn a_clean_cluster_exits_0() {
     let home = TempDir::new().expect("tempdir");
     let (code, stdout, stderr) = check_example(home.path(), &["--cluster", "dev.example.com"]);
@@ -425,10 +539,53 @@ fn completions_and_man_page_are_generated() {
     }
     let (code, stdout, _) = run(statelint(home.path()).arg("man"));
     assert_eq!(code, 0);
+    assert!(stdout.contains(".TH statelint 1"), "{stdout}");
+    let (code, stdout, _) = run(statelint(home.path()).args(["man", "probe"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains(".TH statelint-probe 1"), "{stdout}");
+    let (code, _, stderr) = run(statelint(home.path()).args(["man", "chek"]));
+    assert_eq!(code, 2, "an unknown command is a usage error");
+    assert!(stderr.contains("no command `chek`"), "{stderr}");
+}
+
+#[test]
+fn man_out_dir_writes_one_page_per_command() {
+    let home = TempDir::new().expect("tempdir");
+    let dir = home.path().join("man1");
+    let (code, _, stderr) = run(statelint(home.path()).args(["man", "--out-dir"]).arg(&dir));
+    assert_eq!(code, 0, "{stderr}");
+    let mut pages: Vec<String> = std::fs::read_dir(&dir)
+        .expect("pages written")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    pages.sort();
+    for expected in [
+        "statelint.1",
+        "statelint-check.1",
+        "statelint-probe.1",
+        "statelint-fix-policy.1",
+    ] {
+        assert!(
+            pages.iter().any(|p| p == expected),
+            "{expected} missing: {pages:?}"
+        );
+    }
+    let check = std::fs::read_to_string(dir.join("statelint-check.1")).expect("readable");
+    assert!(check.contains(".SH \"EXIT STATUS\""), "{check}");
+    assert!(check.contains(".SH ENVIRONMENT"), "{check}");
+}
+
+#[test]
+fn version_names_the_commit_and_the_kops_source() {
+    let home = TempDir::new().expect("tempdir");
+    let (code, stdout, _) = run(statelint(home.path()).arg("--version"));
+    assert_eq!(code, 0);
     assert!(
-        stdout.starts_with(".ie") || stdout.contains(".TH statelint"),
+        stdout.starts_with(&format!("statelint {}", env!("CARGO_PKG_VERSION"))),
         "{stdout}"
     );
+    assert!(stdout.contains("(commit "), "{stdout}");
+    assert!(stdout.contains("kubernetes/kops@268927e2"), "{stdout}");
 }
 
 #[test]
@@ -441,7 +598,11 @@ fn init_writes_a_config_that_check_accepts_and_never_overwrites() {
         .arg(&store));
     assert_eq!(code, 0, "{stderr}");
     let text = std::fs::read_to_string(home.path().join(".statelint.yaml")).expect("written");
-    assert!(text.contains("staging.example.com"));
+    // Short: one example suppression (with a real cluster name), not one per cluster.
+    assert!(text.contains("dev.example.com"), "{text}");
+    assert!(!text.contains("staging.example.com"), "{text}");
+    assert!(text.lines().count() <= 25, "{text}");
+    assert!(text.contains("# state: "), "{text}");
     // The written file is read by `check` without SL901.
     let (_, stdout, _) = check_example(home.path(), &["--format", "json"]);
     assert!(!codes_of(&json(&stdout)).contains(&"SL901".to_string()));
@@ -454,6 +615,60 @@ fn init_writes_a_config_that_check_accepts_and_never_overwrites() {
     assert_eq!(code, 2);
     let after = std::fs::read_to_string(home.path().join(".statelint.yaml")).expect("still there");
     assert_eq!(after, "fail-on: note\n", "user edits are never lost");
+}
+
+#[test]
+fn a_config_in_a_parent_folder_names_the_store_and_applies_in_subfolders() {
+    let home = TempDir::new().expect("tempdir");
+    let store = example_store();
+    std::fs::write(
+        home.path().join(".statelint.yaml"),
+        format!("state: {}\nfail-on: critical\n", store.display()),
+    )
+    .expect("write config");
+    let sub = home.path().join("ci").join("jobs");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+
+    // `resolve` explains it between KOPS_STATE_STORE and the kops config files.
+    let (code, stdout, stderr) = run(statelint(home.path())
+        .current_dir(&sub)
+        .args(["resolve", "--format", "json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let report = json(&stdout);
+    let kinds: Vec<&str> = report["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .filter_map(|c| c["source"]["kind"].as_str())
+        .collect();
+    assert_eq!(kinds[..3], ["flag", "env", "lint-config"], "{stdout}");
+    assert_eq!(report["source"], "lint-config", "{stdout}");
+    assert_eq!(report["candidates"][2]["outcome"], "won", "{stdout}");
+
+    // `check` from the subfolder checks that store with that fail level: the example store's
+    // worst findings are errors, so `fail-on: critical` lets it pass.
+    let (code, stdout, stderr) = run(statelint(home.path()).current_dir(&sub).args([
+        "check",
+        "--offline",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["store"]["source"], "lint-config", "{stdout}");
+    assert!(
+        !codes_of(&report).is_empty(),
+        "the store was really checked"
+    );
+
+    // KOPS_STATE_STORE still wins over it, as the priority says.
+    let (_, stdout, _) = run(statelint(home.path())
+        .current_dir(&sub)
+        .env("KOPS_STATE_STORE", "memfs://elsewhere")
+        .args(["resolve", "--format", "json"]));
+    let report = json(&stdout);
+    assert_eq!(report["source"], "env", "{stdout}");
+    assert_eq!(report["candidates"][2]["outcome"], "shadowed", "{stdout}");
 }
 
 #[test]
@@ -641,7 +856,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn human_output_ends_with_a_summary_table_and_quiet_with_one_line() {
+fn human_output_ends_with_a_summary_table_and_quiet_prints_only_findings() {
     let home = TempDir::new().expect("tempdir");
     let (_, stdout, _) = check_example(home.path(), &[]);
     let tail: Vec<&str> = stdout.lines().rev().take(8).collect();
@@ -658,9 +873,46 @@ fn human_output_ends_with_a_summary_table_and_quiet_with_one_line() {
         !quiet.contains("SL009"),
         "notes are hidden with --quiet:\n{quiet}"
     );
-    assert_eq!(
-        quiet.lines().filter(|l| l.starts_with("failed: ")).count(),
-        1,
-        "{quiet}"
+    assert!(quiet.contains("SL121"), "errors are shown:\n{quiet}");
+    assert!(
+        !quiet.contains("summary") && !quiet.contains("failed") && !quiet.contains("store:"),
+        "only findings with --quiet:\n{quiet}"
     );
+}
+
+#[test]
+fn the_summary_counts_what_was_checked_whatever_the_fail_level() {
+    let home = TempDir::new().expect("tempdir");
+    let clusters_line = |args: &[&str]| -> String {
+        let (_, stdout, _) = check_example(home.path(), args);
+        stdout
+            .lines()
+            .find(|l| l.starts_with("  clusters  "))
+            .unwrap_or_else(|| panic!("no clusters line:\n{stdout}"))
+            .to_string()
+    };
+    let default = clusters_line(&[]);
+    assert_eq!(default, "  clusters  3 checked: 1 valid, 2 invalid");
+    assert_eq!(
+        clusters_line(&["--fail-on", "critical"]),
+        default,
+        "--fail-on changes the exit only"
+    );
+    assert_eq!(
+        clusters_line(&["--cluster", "dev.example.com"]),
+        "  clusters  1 checked: 1 valid; 2 skipped"
+    );
+    // A policy lint has no clusters.
+    let policy = home.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+    )
+    .expect("write policy");
+    let (_, stdout, _) = run(statelint(home.path())
+        .arg("check")
+        .arg("--policy")
+        .arg(&policy));
+    assert!(stdout.contains("summary"), "{stdout}");
+    assert!(!stdout.contains("clusters"), "{stdout}");
 }

@@ -7,10 +7,19 @@ use std::path::PathBuf;
 use crate::findings::Severity;
 use crate::report::Format;
 
+/// `statelint --version`: the build's commit and where the kops knowledge comes from.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("STATELINT_COMMIT"),
+    ")\nkops schemas and rules: kubernetes/kops@268927e2 (kops.k8s.io/v1alpha2, v1.37.0-alpha.1 line; newest release v1.36.2)"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "statelint",
     version,
+    long_version = LONG_VERSION,
     about = "Pre-flight checks for kops state stores: resolve, read, validate and report",
     long_about = "statelint finds the kops state store the way kops does, reads every cluster in it, \
 validates each Cluster and InstanceGroup against JSON Schemas and semantic rules, and reports \
@@ -75,9 +84,11 @@ delete probes run only in `statelint probe`, or here with --write-probes.",
         after_help = "Examples:\n  statelint completions bash > /etc/bash_completion.d/statelint\n  statelint completions zsh > \"${fpath[1]}/_statelint\""
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) generated from these definitions.
-    #[command(after_help = "Examples:\n  statelint man > statelint.1 && man ./statelint.1")]
-    Man,
+    /// Print a man page (roff): statelint(1), or statelint-<command>(1) for one command.
+    #[command(
+        after_help = "Examples:\n  statelint man > statelint.1 && man ./statelint.1\n  statelint man check | man -l -\n  statelint man --out-dir /usr/local/share/man/man1"
+    )]
+    Man(ManArgs),
     /// Print the documentation of one code.
     #[command(
         after_help = "Examples:\n  statelint explain SL101\n  statelint explain config-base-mismatch"
@@ -97,16 +108,37 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
-    /// Resolves the store from these flags and the environment, the way kops does.
+    /// Resolves the store from these flags and the environment, the way kops does, with the
+    /// `state:` of the nearest `.statelint.yaml` (if any) between `KOPS_STATE_STORE` and the
+    /// kops config files.
     pub fn resolve(
         &self,
         env: &dyn crate::env::Environment,
         sources: &crate::source::SourceDb,
     ) -> crate::resolve::Resolution {
+        let discovered = env
+            .current_dir()
+            .and_then(|cwd| crate::config::discover(&cwd))
+            .and_then(|path| {
+                let text = std::fs::read_to_string(&path).ok()?;
+                let url = format!("file://{}", path.display());
+                crate::config::parse(&url, &text, sources).0.state
+            });
+        self.resolve_with(env, sources, discovered.as_ref())
+    }
+
+    /// Like [`StoreArgs::resolve`], for a command that has already loaded its lint config.
+    pub fn resolve_with(
+        &self,
+        env: &dyn crate::env::Environment,
+        sources: &crate::source::SourceDb,
+        lint_state: Option<&crate::config::StateSetting>,
+    ) -> crate::resolve::Resolution {
         crate::resolve::resolve(
             &crate::resolve::ResolveInput {
                 flag: self.state.as_deref(),
                 config_file: self.config.as_deref(),
+                lint_state,
             },
             env,
             sources,
@@ -120,16 +152,23 @@ pub struct OutputArgs {
     /// Never colour output (NO_COLOR is also honoured).
     #[arg(long)]
     pub no_color: bool,
-    /// Only findings at or above --fail-on, and a one-line summary.
+    /// Only the findings at or above --fail-on: no header, probe table or summary.
     #[arg(long, short)]
     pub quiet: bool,
     /// More detail (e.g. every candidate, every cluster).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Print how many findings of each code instead of the findings (JSON with --format json).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// kops manifests to check instead of a store: YAML files, folders of them, or `-` for
+    /// standard input (e.g. `kops get --full -o yaml | statelint check -`).
+    #[arg(value_name = "PATH", conflicts_with_all = ["state", "policy"])]
+    pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Check only this cluster (repeatable).
@@ -141,7 +180,7 @@ pub struct CheckArgs {
     /// Lowest severity that makes the run fail (exit 1). Default: error, or `fail-on` in .statelint.yaml.
     #[arg(long, value_enum)]
     pub fail_on: Option<SeverityArg>,
-    /// statelint's own config file (default: ./.statelint.yaml when present).
+    /// statelint's own config file (default: the nearest .statelint.yaml in this folder or a parent).
     #[arg(long, value_name = "FILE")]
     pub lint_config: Option<PathBuf>,
     /// Largest object read, in bytes (default 4 MiB).
@@ -355,6 +394,16 @@ pub struct InitArgs {
     /// Replace an existing file.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (e.g. `check`); without it, statelint(1).
+    #[arg(value_name = "COMMAND", conflicts_with = "out_dir")]
+    pub command: Option<String>,
+    /// Write every page (statelint.1 and statelint-<command>.1) into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -52,6 +52,18 @@ pub fn check_url(
     sources: &SourceDb,
     options: &StoreCheckOptions,
 ) -> StoreCheck {
+    check_url_through(url, env, sources, options, &|backend| backend)
+}
+
+/// As [`check_url`], every call going through `through(backend)` (`migrate` answers reads of
+/// what it just wrote and verified from memory; everything else is the same).
+pub fn check_url_through(
+    url: &StoreUrl,
+    env: &dyn Environment,
+    sources: &SourceDb,
+    options: &StoreCheckOptions,
+    through: &dyn Fn(Arc<dyn vfs::Backend>) -> Arc<dyn vfs::Backend>,
+) -> StoreCheck {
     let cwd = env.current_dir();
     let mut result = StoreCheck::default();
     if let Some(finding) = crate::store::hint::manifest_file(url, cwd.as_deref()) {
@@ -59,7 +71,7 @@ pub fn check_url(
         return result;
     }
     let (backend, s3_store) = match vfs::open_with_control(url, env) {
-        Ok(opened) => opened,
+        Ok((backend, s3_store)) => (through(backend), s3_store),
         Err(e) => {
             result
                 .findings
@@ -119,7 +131,9 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     let (lint_config, mut findings) =
         load_lint_config(args.lint_config.as_deref(), cwd.as_deref(), &sources)?;
 
-    let resolution = args.store.resolve(env, &sources);
+    let resolution = args
+        .store
+        .resolve_with(env, &sources, lint_config.state.as_ref());
     findings.extend(resolution.findings.iter().cloned());
     let store = resolution.store.as_ref().map(|url| StoreSummary {
         url: url.redacted(),
@@ -181,7 +195,8 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
         baselined = absorbed;
     }
     let report = RunReport {
-        clusters: check::summarize(&checked, &findings, fail_on),
+        clusters: check::summarize(&checked, &findings),
+        checks_clusters: true,
         suppressed: applied.suppressed,
         baselined,
         probes: probe_results,

@@ -10,7 +10,7 @@ use crate::vfs;
 
 use super::{write_file_verified, Status};
 
-/// `statelint init`: a commented `.statelint.yaml` naming the store's clusters.
+/// `statelint init`: a short commented `.statelint.yaml` for the current store.
 pub fn run(args: &InitArgs, env: &dyn Environment) -> io::Result<Status> {
     let path = match (env.current_dir(), args.output.is_absolute()) {
         (Some(cwd), false) => cwd.join(&args.output),
@@ -25,20 +25,15 @@ pub fn run(args: &InitArgs, env: &dyn Environment) -> io::Result<Status> {
     }
     let sources = SourceDb::new();
     let resolution = args.store.resolve(env, &sources);
-    let mut clusters = Vec::new();
-    if let Some(url) = &resolution.store {
-        if let Ok(backend) = vfs::open(url, env) {
-            if let Ok(layout) = crate::store::discover(backend.as_ref()) {
-                clusters = layout.clusters.iter().map(|c| c.name.clone()).collect();
-            }
-        }
-    }
-    let text = config::template(resolution.url.as_deref(), &clusters);
+    // One real cluster name makes the commented suppression example concrete.
+    let first_cluster = resolution
+        .store
+        .as_ref()
+        .and_then(|url| vfs::open(url, env).ok())
+        .and_then(|backend| crate::store::discover(backend.as_ref()).ok())
+        .and_then(|layout| layout.clusters.first().map(|c| c.name.clone()));
+    let text = config::template(resolution.url.as_deref(), first_cluster.as_deref());
     write_file_verified(&path, text.as_bytes())?;
-    eprintln!(
-        "statelint: wrote `{}` ({} cluster(s) listed)",
-        path.display(),
-        clusters.len()
-    );
+    eprintln!("statelint: wrote `{}`", path.display());
     Ok(Status::Clean)
 }

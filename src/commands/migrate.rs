@@ -8,7 +8,7 @@ use crate::env::Environment;
 use crate::findings::{Finding, Severity};
 use crate::source::SourceDb;
 
-use super::check::{check_url, StoreCheckOptions};
+use super::check::{check_url_through, StoreCheckOptions};
 use super::transfer::{
     confirm, copy_progress, open, open_destination, print_plan, report_partial_copy_on_interrupt,
     CountingProgress,
@@ -17,6 +17,7 @@ use super::{fail, Status};
 use super::{load_lint_config, settle, status};
 use crate::cli::{ListFormat, MigrateArgs};
 use crate::migrate::{self, Action};
+use crate::vfs::Backend;
 use std::sync::atomic::AtomicUsize;
 
 pub fn run(args: &MigrateArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
@@ -119,7 +120,8 @@ pub fn migrate_in_pool(
         }
         .resolve(env, &sources);
         let mut findings = resolution.findings;
-        findings.extend(check_url(to.root(), env, &sources, &options).findings);
+        let verified = |real| Arc::new(plan.verified_destination(real)) as Arc<dyn Backend>;
+        findings.extend(check_url_through(to.root(), env, &sources, &options, &verified).findings);
         let (fail_on, applied) = settle(None, &lint_config, findings);
         DestinationCheck {
             fail_on,

@@ -3,12 +3,14 @@
 //! `main.rs` only parses and dispatches; the shared steps of the handlers live here.
 
 mod check;
+mod check_files;
 mod check_policy;
 mod explain;
 mod export;
 mod fix_policy;
 mod import;
 mod init;
+mod man;
 mod migrate;
 mod probe;
 mod resolve;
@@ -44,6 +46,7 @@ pub fn dispatch(
 ) -> io::Result<Status> {
     match command {
         Command::Check(args) if args.policy.is_some() => check_policy::run(&args, env, out),
+        Command::Check(args) if !args.inputs.is_empty() => check_files::run(&args, env, out),
         Command::Check(args) => check::run(&args, env, out),
         Command::Resolve(args) => resolve::run(&args, env, out),
         Command::Rules(args) => rules::run(&args, out),
@@ -59,9 +62,7 @@ pub fn dispatch(
             clap_complete::generate(args.shell, &mut Cli::command(), "statelint", &mut out);
             Ok(Status::Clean)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(out)
-            .map(|()| Status::Clean),
+        Command::Man(args) => man::run(&args, out),
     }
 }
 
@@ -97,7 +98,15 @@ pub fn render(
         quiet: output.quiet,
         base_dir,
     };
-    report::reporter(format, options).render(report, sources, out)?;
+    if output.statistics {
+        let rows = report::statistics::count(report);
+        match format {
+            Format::Json => report::statistics::render_json(&rows, out)?,
+            _ => report::statistics::render_text(&rows, out)?,
+        }
+    } else {
+        report::reporter(format, options).render(report, sources, out)?;
+    }
     Ok(status::of_findings(&report.findings, report.fail_on))
 }
 
@@ -113,9 +122,7 @@ pub fn load_lint_config(
 ) -> io::Result<(LintConfig, Vec<crate::findings::Finding>)> {
     let path: Option<PathBuf> = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => cwd
-            .map(|c| c.join(".statelint.yaml"))
-            .filter(|p| p.is_file()),
+        None => cwd.and_then(config::discover),
     };
     let Some(path) = path else {
         return Ok((LintConfig::default(), Vec::new()));

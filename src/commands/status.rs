@@ -12,9 +12,10 @@ macro_rules! exit_table {
   1  findings at or above the fail level, including a missing bucket (SL030),
      access denied (SL031) and a run that checked no cluster (SL011)
   2  statelint could not do its job: bad arguments, an unreadable or invalid lint
-     config (SL901) or baseline, an unusable store URL (SL001, SL003, SL004), a store
-     that cannot be opened or reached (SL010, SL034-SL036), missing or rejected
-     credentials (SL032, SL037), or an output that cannot be written"
+     config (SL901) or baseline, an unreadable input file (SL029), an unusable
+     store URL (SL001, SL003, SL004, SL028), a store that cannot be opened or
+     reached (SL010, SL034-SL036), missing or rejected credentials (SL032, SL037),
+     or an output that cannot be written"
     };
 }
 
@@ -29,14 +30,16 @@ pub enum Status {
 /// Codes that say the run could not look at the store at all: the URL is unusable, the
 /// store did not answer, or the caller has no usable credentials. A missing bucket or a
 /// denied read is an answer about the store, so those stay findings (exit 1).
-pub fn run_failure_codes() -> [&'static CodeInfo; 10] {
+pub fn run_failure_codes() -> [&'static CodeInfo; 12] {
     use crate::resolve::diags as resolve;
     use crate::vfs::diags as remote;
     [
         &resolve::NO_STATE_STORE,
         &resolve::INVALID_STORE_URL,
+        &resolve::MISTYPED_STORE_URL,
         &resolve::MISSING_BUCKET,
         &crate::config::INVALID_CONFIG,
+        &crate::input::diags::INPUT_UNREADABLE,
         &crate::store::diags::STORE_UNREACHABLE,
         &remote::BAD_CREDENTIALS,
         &remote::ENDPOINT_UNREACHABLE,

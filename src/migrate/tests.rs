@@ -216,3 +216,45 @@ fn a_local_store_copies_into_memfs() {
     );
     assert_eq!(crate::store::discover(&to).expect("list").clusters.len(), 1);
 }
+
+#[test]
+fn the_verified_destination_lists_the_real_store_and_reads_what_was_verified() {
+    let from = seeded("verified-src");
+    let to = Arc::new(mem("verified-dst"));
+    let p = plan(&from, to.as_ref(), &[], 8).expect("plan");
+    assert!(execute(&p, to.as_ref(), false, 8, None).complete());
+    // Something else at the destination, and a copied object changed behind our back.
+    to.write(
+        "c.example.com/instancegroup/extra",
+        b"kind: InstanceGroup\n",
+    )
+    .expect("write");
+    to.write("other.example.com/config", b"changed\n")
+        .expect("write");
+    let verified = p.verified_destination(to.clone());
+    let keys: Vec<String> = verified
+        .list("")
+        .expect("list")
+        .into_iter()
+        .map(|o| o.key)
+        .collect();
+    assert!(keys.contains(&"c.example.com/instancegroup/extra".to_string()));
+    assert_eq!(
+        verified
+            .read("other.example.com/config", 100)
+            .expect("read"),
+        b"kind: Cluster\n",
+        "answered from the verified copy"
+    );
+    assert_eq!(
+        verified
+            .read("c.example.com/instancegroup/extra", 100)
+            .expect("read"),
+        b"kind: InstanceGroup\n",
+        "anything else is read from the store"
+    );
+    assert!(matches!(
+        verified.read("other.example.com/config", 3),
+        Err(VfsError::TooLarge { .. })
+    ));
+}

@@ -101,8 +101,8 @@ impl HumanReporter {
         text
     }
 
-    /// The closing summary: a small table (clusters, findings by severity, probes, result),
-    /// or one line with `--quiet`.
+    /// The closing summary: a small table (clusters, findings by severity, probes, result);
+    /// nothing with `--quiet`.
     fn summary(&self, report: &RunReport) -> String {
         let mut findings: Vec<String> = report
             .counts()
@@ -121,19 +121,32 @@ impl HumanReporter {
         if report.baselined > 0 {
             findings.push_str(&format!("; {} in the baseline", report.baselined));
         }
-        let by_status = report
-            .cluster_counts()
+        let counts = report.cluster_counts();
+        let count_of = |status: ClusterStatus| {
+            counts
+                .iter()
+                .find(|(s, _)| *s == status)
+                .map_or(0, |(_, n)| *n)
+        };
+        // Skipped clusters (`--cluster` chose others) were not checked, so they are not
+        // counted as such.
+        let skipped = count_of(ClusterStatus::Skipped);
+        let checked = report.clusters.len() - skipped;
+        let by_status = counts
             .iter()
-            .filter(|(_, n)| *n > 0)
+            .filter(|(s, n)| *n > 0 && *s != ClusterStatus::Skipped)
             .map(|(s, n)| format!("{n} {}", s.as_str()))
             .collect::<Vec<_>>()
             .join(", ");
-        let checked = report.clusters.len();
-        let clusters = if by_status.is_empty() {
+        let mut clusters = if by_status.is_empty() {
             format!("{checked} checked")
         } else {
             format!("{checked} checked: {by_status}")
         };
+        if skipped > 0 {
+            clusters.push_str(&format!("; {skipped} skipped"));
+        }
+        let clusters = report.checks_clusters.then_some(clusters);
         let probes = (!report.probes.is_empty()).then(|| {
             let count = |o: Outcome| report.probes.iter().filter(|r| r.outcome == o).count();
             let mut text = format!(
@@ -160,14 +173,12 @@ impl HumanReporter {
             format!("ok: nothing at or above `{}`", report.fail_on)
         };
         if self.options.quiet {
-            let mut line = format!("{result} (clusters: {clusters}; findings: {findings}");
-            if let Some(p) = &probes {
-                line.push_str(&format!("; probes: {p}"));
-            }
-            return format!("{line})\n");
+            return String::new(); // `-q`: the findings and nothing else, like ruff
         }
         let mut text = String::from("summary\n");
-        text.push_str(&format!("  clusters  {clusters}\n"));
+        if let Some(c) = &clusters {
+            text.push_str(&format!("  clusters  {c}\n"));
+        }
         text.push_str(&format!("  findings  {findings}\n"));
         if let Some(p) = probes {
             text.push_str(&format!("  probes    {p}\n"));

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use crate::findings::{Finding, Severity};
 use crate::source::SourceDb;
 
+mod concise;
 mod github;
 mod gitlab;
 mod human;
@@ -14,7 +15,9 @@ mod junit;
 pub mod listing;
 pub mod progress;
 mod sarif;
+pub mod statistics;
 
+pub use concise::ConciseReporter;
 pub use github::{escape_data, escape_property, github_path, GithubReporter};
 pub use gitlab::GitlabReporter;
 pub use human::HumanReporter;
@@ -29,9 +32,10 @@ pub const REPORT_VERSION: &str = "1.0.0";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClusterStatus {
-    /// Loaded and checked; no finding at or above the fail level.
+    /// Loaded and checked; no error-level finding (kops would accept it as far as we know).
     Valid,
-    /// Loaded and checked; has findings at or above the fail level.
+    /// Loaded and checked; has an error-level (or critical) finding. Independent of
+    /// `--fail-on`, which decides the exit status, not what the cluster is.
     Invalid,
     /// Could not be loaded or checked.
     Error,
@@ -77,6 +81,10 @@ pub struct RunReport {
     pub probes: Vec<crate::probes::ProbeResult>,
     /// The level at or above which findings fail the run.
     pub fail_on: Severity,
+    /// Whether this run checks clusters (a store check), so the summary counts them; a probe,
+    /// a policy lint or a resolution has no clusters line.
+    #[serde(skip)]
+    pub checks_clusters: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,6 +120,7 @@ impl RunReport {
             baselined: 0,
             probes: Vec::new(),
             fail_on,
+            checks_clusters: false,
         }
     }
 
@@ -138,6 +147,8 @@ pub enum Format {
     /// Snippets with labels for people, then a summary.
     #[default]
     Human,
+    /// One line per finding: `path:line:col: CODE [severity] message`.
+    Concise,
     /// The versioned JSON contract (`schemas/report.schema.json`).
     Json,
     /// SARIF 2.1.0, for code-scanning tools.
@@ -168,6 +179,7 @@ pub struct HumanOptions {
 pub fn reporter(format: Format, options: HumanOptions) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(HumanReporter::new(options)),
+        Format::Concise => Box::new(ConciseReporter::new(options.base_dir)),
         Format::Json => Box::new(JsonReporter),
         Format::Sarif => Box::new(SarifReporter),
         Format::Junit => Box::new(JunitReporter),

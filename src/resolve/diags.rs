@@ -28,6 +28,14 @@ code!(
 );
 
 code!(
+    MISTYPED_STORE_URL,
+    "SL028",
+    "mistyped-store-url",
+    Error,
+    "the state store looks like a mistyped URL (`s3:/bucket`), which kops reads as a local folder"
+);
+
+code!(
     MISSING_BUCKET,
     "SL004",
     "missing-bucket",
@@ -76,6 +84,7 @@ code!(
 );
 
 pub static CODES: &[&CodeInfo] = &[
+    &MISTYPED_STORE_URL,
     &NO_STATE_STORE,
     &EMPTY_STATE_STORE,
     &INVALID_STORE_URL,
@@ -111,6 +120,13 @@ pub fn bad_url(err: &UrlError, location: Location) -> Finding {
         UrlError::Empty => &EMPTY_STATE_STORE,
         _ => &INVALID_STORE_URL,
     };
+    if let UrlError::UnknownScheme { scheme, url } = err {
+        if let Some(meant) = crate::resolve::near_miss::scheme_for(scheme) {
+            let fixed = format!("{}{}", meant.as_str(), &url[scheme.len()..]);
+            return Finding::new(info, err.to_string(), location)
+                .with_help(format!("did you mean `{fixed}`?"));
+        }
+    }
     let help = match err {
         UrlError::UnknownScheme { .. } => "use one of s3://, do://, scw://, linode://, hos://, gs://, azureblob://, swift://, k8s://, file:// or a local path",
         UrlError::MissingBucket { .. } => "put the bucket (or account/container) right after `://`",
@@ -119,6 +135,18 @@ pub fn bad_url(err: &UrlError, location: Location) -> Finding {
         UrlError::Empty => "give the state store a value",
     };
     Finding::new(info, err.to_string(), location).with_help(help)
+}
+
+/// A bare path that is a mistyped URL: kops would read (or create) a local folder.
+pub fn mistyped_store_url(typed: &str, meant: &str, location: Location) -> Finding {
+    Finding::new(
+        &MISTYPED_STORE_URL,
+        format!("`{typed}` is read as a local folder, not as `{meant}`"),
+        location,
+    )
+    .with_help(format!(
+        "did you mean `{meant}`? kops reads a value without `://` as a local path"
+    ))
 }
 
 pub fn unreadable_config_file(path: &str, err: &std::io::Error) -> Finding {

@@ -1,11 +1,13 @@
 //! Finding the state store the way kops does, and saying why each source won or lost.
 //!
-//! Priority: `--state`, then `KOPS_STATE_STORE`, then the kops config file: the one named by
+//! Priority: `--state`, then `KOPS_STATE_STORE`, then (statelint only) the `state:` key of the
+//! nearest `.statelint.yaml`, then the kops config file: the one named by
 //! `--config`, else the first of `$HOME/.kops.yaml` and `$HOME/.kops/config` that exists
 //! (kops reads only that one; it never merges them), key `kops_state_store` matched
 //! case-insensitively.
 
 pub mod diags;
+pub mod near_miss;
 pub mod url;
 
 use serde::Serialize;
@@ -31,6 +33,10 @@ const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 pub enum Source {
     Flag,
     Env,
+    /// `state:` in statelint's own `.statelint.yaml` (kops never reads it).
+    LintConfig {
+        path: PathBuf,
+    },
     /// `--config FILE`.
     ConfigFlag {
         path: PathBuf,
@@ -51,6 +57,7 @@ impl Source {
         match self {
             Source::Flag => "flag",
             Source::Env => "env",
+            Source::LintConfig { .. } => "lint-config",
             Source::ConfigFlag { .. } => "config-flag",
             Source::KopsYaml { .. } => "kops-yaml",
             Source::KopsConfig { .. } => "kops-config",
@@ -62,6 +69,10 @@ impl Source {
         match self {
             Source::Flag => "the `--state` flag".to_string(),
             Source::Env => format!("`{STATE_ENV}`"),
+            Source::LintConfig { path } => format!(
+                "`state:` in `{}` (statelint only; kops does not read it)",
+                path.display()
+            ),
             Source::ConfigFlag { path } => format!("`--config` file `{}`", path.display()),
             Source::KopsYaml { path } => format!("`$HOME/.kops.yaml` (`{}`)", path.display()),
             Source::KopsConfig { path } => format!("`$HOME/.kops/config` (`{}`)", path.display()),
@@ -126,6 +137,8 @@ pub struct ResolveInput<'a> {
     pub flag: Option<&'a str>,
     /// Value of `--config`, if given.
     pub config_file: Option<&'a Path>,
+    /// `state:` of the `.statelint.yaml` in use, if it has one.
+    pub lint_state: Option<&'a crate::config::StateSetting>,
 }
 
 /// Resolves the store. Config files that are read are registered in `sources` so findings
@@ -150,6 +163,16 @@ pub fn resolve(input: &ResolveInput<'_>, env: &dyn Environment, sources: &Source
         Location::resource(format!("env:{STATE_ENV}")),
         "not set",
     );
+    if let Some(setting) = input.lint_state {
+        r.offer(
+            Source::LintConfig {
+                path: setting.path.clone(),
+            },
+            Some(setting.url.clone()),
+            setting.location.clone(),
+            "no `state:` key",
+        );
+    }
 
     let files: Vec<Source> = match (input.config_file, env.home_dir()) {
         (Some(path), _) => vec![Source::ConfigFlag {
@@ -289,6 +312,17 @@ impl Resolver {
         match StoreUrl::parse(&value) {
             Ok(store) => {
                 let redacted = store.redacted();
+                if store.bare_path {
+                    if let Some(meant) = near_miss::url_for_path(value.trim()) {
+                        let typed = url::redact_raw(value.trim());
+                        let meant = url::redact_raw(&meant);
+                        self.findings.push(diags::mistyped_store_url(
+                            &typed,
+                            &meant,
+                            location.clone(),
+                        ));
+                    }
+                }
                 match store.scheme {
                     Scheme::Oss => self.findings.push(diags::oss_removed(&redacted, location)),
                     Scheme::Memfs => self.findings.push(diags::memfs_store(&redacted, location)),
@@ -400,6 +434,7 @@ mod tests {
             &ResolveInput {
                 flag,
                 config_file: None,
+                lint_state: None,
             },
             env,
             &SourceDb::new(),
@@ -552,6 +587,7 @@ mod tests {
             &ResolveInput {
                 flag: None,
                 config_file: Some(&path),
+                lint_state: None,
             },
             &MapEnv::new().with_home(home.path()),
             &SourceDb::new(),
@@ -559,6 +595,55 @@ mod tests {
         assert_eq!(
             (r.url.as_deref(), r.source_id()),
             (Some("s3://other"), Some("config-flag"))
+        );
+    }
+
+    fn lint_state(url: &str) -> crate::config::StateSetting {
+        crate::config::StateSetting {
+            url: url.to_string(),
+            path: PathBuf::from("/repo/.statelint.yaml"),
+            location: Location::resource("file:///repo/.statelint.yaml"),
+        }
+    }
+
+    #[test]
+    fn lint_config_state_sits_between_the_env_and_kops_config_files() {
+        let home = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            home.path().join(".kops.yaml"),
+            "kops_state_store: s3://from-kops-yaml\n",
+        )
+        .expect("write .kops.yaml");
+        let setting = lint_state("s3://from-lint-config");
+        let input = ResolveInput {
+            flag: None,
+            config_file: None,
+            lint_state: Some(&setting),
+        };
+        let env = MapEnv::new().with_home(home.path());
+        let r = resolve(&input, &env, &SourceDb::new());
+        assert_eq!(r.url.as_deref(), Some("s3://from-lint-config"));
+        assert_eq!(r.source_id(), Some("lint-config"));
+        let kops_yaml = r
+            .candidates
+            .iter()
+            .find(|c| c.source.id() == "kops-yaml")
+            .expect("kops.yaml candidate");
+        assert!(matches!(kops_yaml.outcome, Outcome::Shadowed { .. }));
+
+        let env = env.with_var(STATE_ENV, "s3://from-env");
+        let r = resolve(&input, &env, &SourceDb::new());
+        assert_eq!(r.url.as_deref(), Some("s3://from-env"));
+        let lint = r
+            .candidates
+            .iter()
+            .find(|c| c.source.id() == "lint-config")
+            .expect("lint-config candidate");
+        assert!(matches!(lint.outcome, Outcome::Shadowed { .. }));
+        assert!(
+            lint.label.contains("kops does not read it"),
+            "{}",
+            lint.label
         );
     }
 }

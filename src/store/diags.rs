@@ -166,17 +166,29 @@ pub fn no_clusters(url: &str, why: &str, help: String) -> Finding {
     .with_help(help)
 }
 
+/// How many cluster names a "not found" message offers.
+const NEAREST_CLUSTERS: usize = 3;
+
 pub fn cluster_not_found(name: &str, url: &str, known: &[String]) -> Finding {
+    let names = known.iter().map(String::as_str);
     let help = if known.is_empty() {
         "the store holds no cluster at all".to_string()
+    } else if let Some(best) = crate::suggest::did_you_mean(name, names.clone()) {
+        format!("did you mean `{best}`?")
     } else {
+        let nearest: Vec<String> = crate::suggest::nearest(name, names, NEAREST_CLUSTERS)
+            .into_iter()
+            .map(|k| format!("`{k}`"))
+            .collect();
+        let more = known.len().saturating_sub(nearest.len());
+        let tail = if more > 0 {
+            format!(" and {more} more (`statelint check` without `--cluster` checks them all)")
+        } else {
+            String::new()
+        };
         format!(
-            "clusters in this store: {}",
-            known
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "the nearest clusters in this store: {}{tail}",
+            nearest.join(", ")
         )
     };
     Finding::new(
@@ -327,4 +339,40 @@ pub fn unexpected_kind(
     .with_cluster(cluster)
     .with_pointer(pointer)
     .with_help(format!("this object must hold a `{expected}` document"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn help(name: &str, known: &[&str]) -> String {
+        let known: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+        cluster_not_found(name, "s3://b/kops", &known)
+            .help
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn an_unknown_cluster_gets_the_likely_name_or_the_nearest_few() {
+        let many = [
+            "prod.example.com",
+            "dev.example.com",
+            "staging.example.com",
+            "a.other.org",
+            "b.other.org",
+        ];
+        assert_eq!(
+            help("prod.exmaple.com", &many),
+            "did you mean `prod.example.com`?"
+        );
+        let far = help("qa.internal", &many);
+        assert!(
+            far.starts_with("the nearest clusters in this store: "),
+            "{far}"
+        );
+        let listed = far.matches(".org`").count() + far.matches(".com`").count();
+        assert_eq!(listed, 3, "three names, not the full list: {far}");
+        assert!(far.contains("and 2 more"), "{far}");
+        assert_eq!(help("x", &[]), "the store holds no cluster at all");
+    }
 }

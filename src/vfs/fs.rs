@@ -303,6 +303,28 @@ mod tests {
         (dir, b)
     }
 
+    /// Every object written (the probe object too) is 0600, as kops's file store writes it,
+    /// also when it replaces a file that was readable by others; new folders are at most 0755.
+    #[cfg(unix)]
+    #[test]
+    fn writes_get_kops_modes() {
+        use std::os::unix::fs::PermissionsExt;
+        let (d, b) = store();
+        let mode = |p: &Path| fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+        let key = "c.example.com/pki/private/ca/keyset.yaml";
+        b.write(key, b"secret").expect("write");
+        assert_eq!(mode(&d.path().join(key)), FILE_MODE);
+        for dir in ["c.example.com", "c.example.com/pki/private/ca"] {
+            assert_eq!(mode(&d.path().join(dir)) & !DIR_MODE, 0, "{dir}");
+        }
+        fs::set_permissions(d.path().join(key), fs::Permissions::from_mode(0o644)).expect("chmod");
+        b.write(key, b"secret2").expect("overwrite");
+        assert_eq!(mode(&d.path().join(key)), FILE_MODE);
+        let probe = "c.example.com/.statelint-probe-x";
+        b.write(probe, b"probe").expect("write");
+        assert_eq!(mode(&d.path().join(probe)), FILE_MODE);
+    }
+
     #[test]
     fn writes_reads_lists_and_deletes() {
         let (_d, b) = store();

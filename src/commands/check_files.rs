@@ -1,0 +1,125 @@
+//! `statelint check PATH...`: kops manifests from files, folders or stdin, checked with the
+//! same schemas and rules as a store. What needs the store's location (is `configBase` where
+//! the files are?) is said to be unchecked rather than guessed.
+
+use std::io::{self, Write};
+
+use crate::check::{self, CheckedCluster};
+use crate::cli::CheckArgs;
+use crate::env::Environment;
+use crate::findings::Finding;
+use crate::input::{self, diags as input_diags};
+use crate::report::RunReport;
+use crate::resolve::url::StoreUrl;
+use crate::source::SourceDb;
+use crate::store::diags as store_diags;
+
+use super::{load_lint_config, render, settle, Status};
+
+/// Rules that compare `spec.configBase` with the store the files were read from.
+const NEEDS_STORE_LOCATION: &[&str] = &["SL101", "SL110"];
+
+pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
+    let sources = SourceDb::new();
+    let cwd = env.current_dir();
+    let (lint_config, mut findings) =
+        load_lint_config(args.lint_config.as_deref(), cwd.as_deref(), &sources)?;
+    let max_bytes = args
+        .max_file_size
+        .or(lint_config.max_file_size)
+        .unwrap_or(crate::vfs::DEFAULT_MAX_OBJECT_BYTES);
+    let input = input::read(&args.inputs, &mut io::stdin(), max_bytes, &sources);
+    findings.extend(input.findings);
+
+    let mut checked = Vec::new();
+    for c in &input.clusters {
+        if !args.clusters.is_empty() && !args.clusters.contains(&c.name) {
+            checked.push(CheckedCluster {
+                name: c.name.clone(),
+                url: c.origin.clone(),
+                loaded: false,
+                instance_groups: 0,
+                skipped: true,
+            });
+            continue;
+        }
+        findings.extend(check_one(c, cwd.as_deref()));
+        checked.push(CheckedCluster {
+            name: c.name.clone(),
+            url: c.origin.clone(),
+            loaded: c.cluster.is_some(),
+            instance_groups: c.instance_groups.len(),
+            skipped: false,
+        });
+    }
+    let shown = args
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let known: Vec<String> = input.clusters.iter().map(|c| c.name.clone()).collect();
+    for wanted in &args.clusters {
+        if !known.contains(wanted) {
+            findings.push(store_diags::cluster_not_found(wanted, &shown, &known));
+        }
+    }
+    let unreadable = findings
+        .iter()
+        .any(|f| f.code == input_diags::INPUT_UNREADABLE.code);
+    if checked.iter().all(|c| c.skipped) && args.clusters.is_empty() && !unreadable {
+        findings.push(store_diags::no_clusters(
+            &shown,
+            &format!("{} file(s) read, no `kind: Cluster` document in them", input.files),
+            "give the Cluster manifest too (`kops get cluster NAME --full -o yaml`), or check the store with `--state URL`".to_string(),
+        ));
+    }
+
+    let (fail_on, applied) = settle(args.fail_on, &lint_config, findings);
+    let report = RunReport {
+        clusters: check::summarize(&checked, &applied.findings),
+        checks_clusters: true,
+        suppressed: applied.suppressed,
+        ..RunReport::new(None, applied.findings, fail_on)
+    };
+    render(
+        &report,
+        &sources,
+        args.format,
+        &args.output,
+        env,
+        cwd.clone(),
+        out,
+    )
+}
+
+/// The store-independent findings of one cluster of the input.
+fn check_one(c: &input::InputCluster, cwd: Option<&std::path::Path>) -> Vec<Finding> {
+    // The rules want a store root; the folder the manifest came from stands in for it, and
+    // the rules that would compare configBase with it are dropped (and said to be).
+    let folder = std::path::Path::new(&c.origin)
+        .parent()
+        .map(|p| p.display().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".to_string());
+    let Ok(stand_in) = StoreUrl::parse(&folder) else {
+        return Vec::new();
+    };
+    let mut findings = check::check_documents(
+        &c.name,
+        &stand_in,
+        cwd,
+        c.cluster.as_ref(),
+        &c.instance_groups,
+    );
+    findings.retain(|f| !NEEDS_STORE_LOCATION.contains(&f.code));
+    if let Some(doc) = &c.cluster {
+        if doc.get("/spec/configBase").is_some() {
+            findings.push(input_diags::config_base_not_checked(
+                &c.name,
+                doc.location("/spec/configBase"),
+            ));
+        }
+    }
+    findings
+}
