@@ -1,9 +1,9 @@
 //! `statelint check`: discover clusters, load them, validate schemas, run the rules.
 //!
-//! Clusters are independent, so they are checked in parallel on a bounded rayon pool; the
-//! compiled schema validators are shared by every worker.
+//! Clusters are independent: their objects are read with many requests in flight and each
+//! cluster is checked on a bounded rayon pool as soon as it has arrived
+//! ([`crate::store::pipeline`]); the compiled schema validators are shared by every worker.
 
-use rayon::prelude::*;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use crate::rules::kops::version::{self, KopsVersion, VersionSource};
 use crate::rules::{self, ClusterContext};
 use crate::schema;
 use crate::source::SourceDb;
+use crate::store::pipeline::{self, Concurrency};
 use crate::store::{self, diags, LoadOptions};
 use crate::vfs::Backend;
 
@@ -25,6 +26,9 @@ pub struct CheckOptions {
     pub load: LoadOptions,
     /// Worker threads (default: one per core).
     pub jobs: Option<usize>,
+    /// Requests in flight while reading the store (default
+    /// [`crate::vfs::schedule::DEFAULT_MAX_REQUESTS`]).
+    pub max_requests: Option<usize>,
     /// Told how many clusters there are, then about each one done (a progress bar).
     pub progress: Option<Arc<dyn Progress>>,
     /// `--kops-version`: judge every cluster by this kops release.
@@ -37,6 +41,7 @@ impl std::fmt::Debug for CheckOptions {
             .field("clusters", &self.clusters)
             .field("load", &self.load)
             .field("jobs", &self.jobs)
+            .field("max_requests", &self.max_requests)
             .field("progress", &self.progress.is_some())
             .field("kops_version", &self.kops_version)
             .finish()
@@ -126,68 +131,54 @@ pub fn check_store(
     if let Some(p) = &options.progress {
         p.start(layout.clusters.len());
     }
-    let run = || {
-        layout
-            .clusters
-            .par_iter()
-            .map(|entry| {
-                let url = backend.url_of(&entry.name);
-                if !selected(&entry.name) {
-                    let summary = CheckedCluster {
-                        name: entry.name.clone(),
-                        url,
-                        loaded: false,
-                        instance_groups: 0,
-                        skipped: true,
-                        kops_version: None,
-                    };
-                    return (summary, Vec::new());
-                }
-                let loaded = store::load_cluster(backend, entry, &options.load, sources);
-                let mut findings = loaded.findings;
-                let written_by = written_by(backend, entry);
-                let (kops_version, source) = version::choose(
-                    options.kops_version.as_ref(),
-                    written_by.as_ref().map(|w| &w.1),
-                );
-                if let (Some((url, store)), Some(wanted)) = (&written_by, &options.kops_version) {
-                    findings.extend(store_version::newer_store(&entry.name, url, store, wanted));
-                }
-                findings.extend(check_documents(
-                    &entry.name,
-                    backend.root(),
-                    cwd,
-                    loaded.cluster.as_ref(),
-                    &loaded.instance_groups,
-                    &kops_version,
-                ));
-                let summary = CheckedCluster {
-                    name: entry.name.clone(),
-                    url,
-                    loaded: loaded.cluster.is_some(),
-                    instance_groups: loaded.instance_groups.len(),
-                    skipped: false,
-                    kops_version: Some((kops_version, source)),
-                };
-                (summary, findings)
-            })
-            .inspect(|(summary, _)| {
-                if let Some(p) = &options.progress {
-                    p.cluster_done(&summary.name);
-                }
-            })
-            .collect::<Vec<_>>()
+    let chosen: Vec<&store::ClusterEntry> = layout
+        .clusters
+        .iter()
+        .filter(|entry| selected(&entry.name))
+        .collect();
+    let concurrency = Concurrency {
+        max_requests: options.max_requests,
+        jobs: options.jobs,
     };
-    let results = match options.jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-        {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
+    let (checked, stats) = pipeline::load_each(
+        backend,
+        &chosen,
+        &options.load,
+        sources,
+        concurrency,
+        |entry, loaded| {
+            let checked = check_loaded(backend, entry, loaded, cwd, options.kops_version.as_ref());
+            if let Some(p) = &options.progress {
+                p.cluster_done(&entry.name);
+            }
+            checked
         },
-        None => run(),
-    };
+    );
+    if stats.throttled > 0 {
+        outcome
+            .findings
+            .push(crate::vfs::schedule_diags::throttled(&root, &stats));
+    }
+    let mut checked = checked.into_iter();
+    let mut results = Vec::with_capacity(layout.clusters.len());
+    for entry in &layout.clusters {
+        if selected(&entry.name) {
+            results.extend(checked.next());
+        } else {
+            if let Some(p) = &options.progress {
+                p.cluster_done(&entry.name);
+            }
+            let summary = CheckedCluster {
+                name: entry.name.clone(),
+                url: backend.url_of(&entry.name),
+                loaded: false,
+                instance_groups: 0,
+                skipped: true,
+                kops_version: None,
+            };
+            results.push((summary, Vec::new()));
+        }
+    }
     if let Some(p) = &options.progress {
         p.finish();
     }
@@ -197,6 +188,40 @@ pub fn check_store(
     }
     sort_findings(&mut outcome.findings);
     outcome
+}
+
+/// Checks one loaded cluster's documents (see [`check_documents`]).
+fn check_loaded(
+    backend: &dyn Backend,
+    entry: &store::ClusterEntry,
+    loaded: store::LoadedCluster,
+    cwd: Option<&Path>,
+    kops_version_flag: Option<&KopsVersion>,
+) -> (CheckedCluster, Vec<Finding>) {
+    let mut findings = loaded.findings;
+    let written_by = written_by(backend, entry);
+    let (kops_version, source) =
+        version::choose(kops_version_flag, written_by.as_ref().map(|w| &w.1));
+    if let (Some((url, store)), Some(wanted)) = (&written_by, kops_version_flag) {
+        findings.extend(store_version::newer_store(&entry.name, url, store, wanted));
+    }
+    findings.extend(check_documents(
+        &entry.name,
+        backend.root(),
+        cwd,
+        loaded.cluster.as_ref(),
+        &loaded.instance_groups,
+        &kops_version,
+    ));
+    let summary = CheckedCluster {
+        name: entry.name.clone(),
+        url: backend.url_of(&entry.name),
+        loaded: loaded.cluster.is_some(),
+        instance_groups: loaded.instance_groups.len(),
+        skipped: false,
+        kops_version: Some((kops_version, source)),
+    };
+    (summary, findings)
 }
 
 /// Schemas, rules and the one-typo-one-finding fold over one cluster's documents, wherever

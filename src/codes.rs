@@ -17,6 +17,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     codes.extend_from_slice(crate::vfs::gcs_diags::CODES);
     codes.extend_from_slice(crate::vfs::swift_diags::CODES);
     codes.extend_from_slice(crate::vfs::k8s_diags::CODES);
+    codes.extend_from_slice(crate::vfs::schedule_diags::CODES);
     codes.extend_from_slice(crate::schema::CODES);
     codes.extend_from_slice(crate::rules::CODES);
     codes.extend(crate::rules::kops::codes());

@@ -12,11 +12,13 @@
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::check::Progress;
 use crate::resolve::url::StoreUrl;
 use crate::store;
+use crate::vfs::schedule::{read_each, write_each};
 use crate::vfs::{Backend, VfsError};
 
 /// Objects larger than this are not kops state (the biggest are etcd backups, copied as-is
@@ -201,8 +203,9 @@ pub fn plan(
     from: &dyn Backend,
     to: &dyn Backend,
     clusters: &[String],
+    max_requests: usize,
 ) -> Result<Plan, MigrateError> {
-    plan_copy(from, to, clusters, true)
+    plan_copy(from, to, clusters, true, max_requests)
 }
 
 /// As [`plan`] but byte for byte, configs included (`export` and `import`).
@@ -210,8 +213,28 @@ pub fn plan_verbatim(
     from: &dyn Backend,
     to: &dyn Backend,
     clusters: &[String],
+    max_requests: usize,
 ) -> Result<Plan, MigrateError> {
-    plan_copy(from, to, clusters, false)
+    plan_copy(from, to, clusters, false, max_requests)
+}
+
+/// Reads `keys` from `backend` with up to `max_requests` in flight.
+fn read_all(
+    backend: &dyn Backend,
+    keys: &[String],
+    max_requests: usize,
+) -> HashMap<String, Result<Vec<u8>, VfsError>> {
+    let mut got = HashMap::with_capacity(keys.len());
+    read_each(
+        backend,
+        keys,
+        MAX_OBJECT_BYTES,
+        max_requests,
+        |key, result| {
+            got.insert(key.to_string(), result);
+        },
+    );
+    got
 }
 
 fn plan_copy(
@@ -219,6 +242,7 @@ fn plan_copy(
     to: &dyn Backend,
     clusters: &[String],
     rewrite: bool,
+    max_requests: usize,
 ) -> Result<Plan, MigrateError> {
     let from_url = from.root().redacted();
     if from.root().same_location(to.root(), None) {
@@ -261,36 +285,66 @@ fn plan_copy(
                 .then(|| (cluster.clone(), o.key.clone()))
         })
         .collect();
-    let items: Result<Vec<PlanItem>, MigrateError> = keys
-        .par_iter()
-        .map(|(cluster, key)| {
-            let data = from
-                .read(key, MAX_OBJECT_BYTES)
-                .map_err(|source| MigrateError::Read {
+    // Every source object in flight at once (bounded), then the rewrites and hashes on the
+    // CPU workers.
+    let source_keys: Vec<String> = keys.iter().map(|(_, key)| key.clone()).collect();
+    let mut source = read_all(from, &source_keys, max_requests);
+    let mut read = Vec::with_capacity(keys.len());
+    for (cluster, key) in &keys {
+        match source.remove(key) {
+            Some(Ok(data)) => read.push((cluster, key, data)),
+            Some(Err(source)) => {
+                return Err(MigrateError::Read {
                     key: key.clone(),
                     source,
-                })?;
+                })
+            }
+            None => {
+                return Err(MigrateError::Read {
+                    key: key.clone(),
+                    source: VfsError::NotFound {
+                        url: from.url_of(key),
+                    },
+                })
+            }
+        }
+    }
+    let prepared: Vec<(&String, &String, Vec<u8>, bool)> = read
+        .into_par_iter()
+        .map(|(cluster, key, data)| {
             let is_config =
                 key == &format!("{cluster}/config") || key == &format!("{cluster}/cluster.spec");
-            let (content, rewritten) = match (rewrite && is_config, std::str::from_utf8(&data)) {
+            match (rewrite && is_config, std::str::from_utf8(&data)) {
                 (true, Ok(text)) => {
                     let old = location(&from.root().join(cluster));
                     let new = location(&to.root().join(cluster));
                     let rewritten = rewrite_config(text, &old, &new);
                     let changed = rewritten != text;
-                    (rewritten.into_bytes(), changed)
+                    (cluster, key, rewritten.into_bytes(), changed)
                 }
-                _ => (data, false),
-            };
+                _ => (cluster, key, data, false),
+            }
+        })
+        .collect();
+    // Only objects of the same size at the destination are read to compare.
+    let same_size: Vec<String> = prepared
+        .iter()
+        .filter(|(_, key, content, _)| existing.get(*key) == Some(&(content.len() as u64)))
+        .map(|(_, key, _, _)| (*key).clone())
+        .collect();
+    let mut there = read_all(to, &same_size, max_requests);
+    let items: Result<Vec<PlanItem>, MigrateError> = prepared
+        .into_iter()
+        .map(|(cluster, key, content, rewritten)| {
             let action = match existing.get(key) {
                 None => Action::Copy,
                 Some(size) if *size != content.len() as u64 => Action::Conflict,
-                Some(_) => match to.read(key, MAX_OBJECT_BYTES) {
-                    Ok(there) if there == content => Action::Identical,
-                    Ok(_) => Action::Conflict,
-                    Err(VfsError::NotFound { .. }) => Action::Copy,
+                Some(_) => match there.remove(key) {
+                    Some(Ok(there)) if there == content => Action::Identical,
+                    Some(Ok(_)) => Action::Conflict,
+                    Some(Err(VfsError::NotFound { .. })) => Action::Copy,
                     // Unreadable at the destination: a conflict, never overwritten blindly.
-                    Err(_) => Action::Conflict,
+                    Some(Err(_)) | None => Action::Conflict,
                 },
             };
             Ok(PlanItem {
@@ -346,11 +400,13 @@ impl Outcome {
 }
 
 /// Copies what the plan says. Clusters with a conflict are held back entirely unless
-/// `force`; non-config objects are copied in parallel, then each cluster's config.
+/// `force`; every non-config object is written (up to `max_requests` in flight), then the
+/// config of each cluster whose objects all arrived.
 pub fn execute(
     plan: &Plan,
     to: &dyn Backend,
     force: bool,
+    max_requests: usize,
     progress: Option<&dyn Progress>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
@@ -382,50 +438,52 @@ pub fn execute(
     if let Some(p) = progress {
         p.start(todo.len());
     }
-    // `write` verifies what it stored before it reports success.
-    let copy = |item: &&PlanItem| -> Result<String, (String, String)> {
-        to.write(&item.key, &item.content)
-            .map_err(|e| (item.key.clone(), e.to_string()))?;
-        if let Some(p) = progress {
-            p.cluster_done(&item.key);
-        }
-        Ok(item.key.clone())
+    let cluster_of: HashMap<&str, &str> = todo
+        .iter()
+        .map(|i| (i.key.as_str(), i.cluster.as_str()))
+        .collect();
+    // Writes with up to `max_requests` in flight; `write` verifies what it stored before it
+    // reports success. Returns the clusters with a failed object.
+    let copy = |items: &[&PlanItem], outcome: &mut Outcome| -> Vec<String> {
+        let objects: Vec<(&str, &[u8])> = items
+            .iter()
+            .map(|i| (i.key.as_str(), i.content()))
+            .collect();
+        let (mut copied, mut failed) = (Vec::new(), Vec::new());
+        write_each(to, &objects, max_requests, |key, result| match result {
+            Ok(()) => {
+                if let Some(p) = progress {
+                    p.cluster_done(key);
+                }
+                copied.push(key.to_string());
+            }
+            Err(e) => failed.push((key.to_string(), e.to_string())),
+        });
+        copied.sort();
+        failed.sort();
+        let clusters = failed
+            .iter()
+            .filter_map(|(key, _)| cluster_of.get(key.as_str()).map(|c| c.to_string()))
+            .collect();
+        outcome.copied.extend(copied);
+        outcome.failed.extend(failed);
+        clusters
     };
     let (configs, others): (Vec<&PlanItem>, Vec<&PlanItem>) = todo
         .into_iter()
         .partition(|i| i.key.ends_with("/config") || i.key.ends_with("/cluster.spec"));
-    let first: Vec<_> = others.par_iter().map(copy).collect();
-    let mut failed_clusters: Vec<String> = Vec::new();
-    for r in first {
-        match r {
-            Ok(key) => outcome.copied.push(key),
-            Err((key, e)) => {
-                if let Some(c) = plan
-                    .items
-                    .iter()
-                    .find(|i| i.key == key)
-                    .map(|i| i.cluster.clone())
-                {
-                    failed_clusters.push(c);
-                }
-                outcome.failed.push((key, e));
-            }
-        }
+    let failed_clusters = copy(&others, &mut outcome);
+    // A cluster with a failed object stays invisible: its config is not written.
+    let (configs, blocked): (Vec<&PlanItem>, Vec<&PlanItem>) = configs
+        .into_iter()
+        .partition(|i| !failed_clusters.contains(&i.cluster));
+    for item in blocked {
+        outcome.failed.push((
+            item.key.clone(),
+            "not written: other objects of this cluster failed".into(),
+        ));
     }
-    for item in configs {
-        // A cluster with a failed object stays invisible: its config is not written.
-        if failed_clusters.contains(&item.cluster) {
-            outcome.failed.push((
-                item.key.clone(),
-                "not written: other objects of this cluster failed".into(),
-            ));
-            continue;
-        }
-        match copy(&item) {
-            Ok(key) => outcome.copied.push(key),
-            Err((key, e)) => outcome.failed.push((key, e)),
-        }
-    }
+    copy(&configs, &mut outcome);
     if let Some(p) = progress {
         p.finish();
     }
@@ -473,14 +531,16 @@ impl Manifest {
     }
 
     /// Keys whose content in `store` does not match (missing, changed); empty when intact.
-    pub fn verify(&self, store: &dyn Backend) -> Vec<String> {
+    /// Up to `max_requests` objects are read at once.
+    pub fn verify(&self, store: &dyn Backend, max_requests: usize) -> Vec<String> {
+        let keys: Vec<String> = self.files.iter().map(|f| f.key.clone()).collect();
+        let mut got = read_all(store, &keys, max_requests);
         self.files
-            .par_iter()
+            .iter()
             .filter(|f| {
-                store
-                    .read(&f.key, MAX_OBJECT_BYTES)
-                    .map(|data| sha256_hex(&data) != f.sha256)
-                    .unwrap_or(true)
+                got.remove(&f.key)
+                    .and_then(Result::ok)
+                    .is_none_or(|data| sha256_hex(&data) != f.sha256)
             })
             .map(|f| f.key.clone())
             .collect()

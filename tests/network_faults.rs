@@ -405,8 +405,8 @@ fn a_migration_whose_writes_fail_never_reports_success() {
     );
     // The destination may not even open (region lookup); if it does, nothing may succeed.
     if let Ok(dst) = dst {
-        if let Ok(plan) = statelint::migrate::plan(src.as_ref(), dst.as_ref(), &[]) {
-            let outcome = statelint::migrate::execute(&plan, dst.as_ref(), false, None);
+        if let Ok(plan) = statelint::migrate::plan(src.as_ref(), dst.as_ref(), &[], 16) {
+            let outcome = statelint::migrate::execute(&plan, dst.as_ref(), false, 16, None);
             assert!(!outcome.complete(), "{outcome:?}");
             assert!(outcome.copied.is_empty());
         }
@@ -483,6 +483,45 @@ fn sigterm_during_a_probe_removes_the_probe_object_and_exits_143() {
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(143));
     assert_eq!(probe_objects(), 0, "the probe object was removed");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_during_a_parallel_probe_removes_every_probe_object() {
+    let Some(moto) = moto() else { return };
+    let bucket = seeded_bucket(&moto);
+    let proxy = FaultProxy::start(&moto, Fault::Latency(Duration::from_millis(300)));
+    let store = format!("s3://{bucket}/kops");
+    let mut child = statelint_cmd(&proxy.endpoint, &["probe", "--state", &store])
+        .spawn()
+        .expect("spawn");
+    let direct = vfs::open(&StoreUrl::parse(&store).expect("url"), &env_for(&moto)).expect("open");
+    let probe_objects = || {
+        direct
+            .list("")
+            .map(|l| {
+                l.into_iter()
+                    .filter(|o| o.key.contains(".statelint-probe-"))
+                    .map(|o| o.key)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    // Both clusters' probe objects exist at the same time: the clusters are probed in
+    // parallel.
+    let seen = wait_for(|| probe_objects().len() >= 2 || child.try_wait().ok().flatten().is_some());
+    assert!(
+        seen && child.try_wait().expect("wait").is_none(),
+        "both probes must be running at once"
+    );
+    signal(&child, "TERM");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(143));
+    assert_eq!(
+        probe_objects(),
+        Vec::<String>::new(),
+        "probe objects left behind"
+    );
 }
 
 #[cfg(unix)]

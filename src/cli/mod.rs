@@ -208,13 +208,15 @@ pub struct CheckArgs {
     /// Accepted for older scripts: `check` probes read-only unless --write-probes.
     #[arg(long, hide = true, conflicts_with = "write_probes")]
     pub read_only: bool,
-    /// Worker threads for reading and checking clusters (default: one per core).
+    /// Worker threads for parsing and checking clusters (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
     /// Judge clusters by this kops release (default: each cluster's kops-version.txt, else
     /// the newest release statelint knows); a store written by a newer kops is a finding.
     #[arg(long, value_name = "X.Y.Z", value_parser = parse_kops_version)]
     pub kops_version: Option<crate::rules::kops::version::KopsVersion>,
+    #[command(flatten)]
+    pub requests: RequestArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -306,9 +308,11 @@ pub struct MigrateArgs {
     /// Overwrite destination objects whose content differs.
     #[arg(long)]
     pub force: bool,
-    /// Objects read and written at the same time (default: 16).
+    /// Worker threads for hashing and rewriting (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub requests: RequestArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
@@ -327,6 +331,8 @@ pub struct ExportArgs {
     /// Overwrite files whose content differs.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub requests: RequestArgs,
 }
 
 #[derive(Debug, Args)]
@@ -343,6 +349,30 @@ pub struct ImportArgs {
     /// Overwrite destination objects whose content differs.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub requests: RequestArgs,
+}
+
+/// How many requests to a remote store may be in flight at once.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RequestArgs {
+    /// Requests to the store in flight at once (1-1024, default 64); lowered on its own
+    /// when the store throttles.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_requests: Option<u16>,
+}
+
+impl RequestArgs {
+    /// The bound, or `None` for the default.
+    pub fn given(&self) -> Option<usize> {
+        self.max_requests.map(usize::from)
+    }
+
+    /// The bound to use.
+    pub fn get(&self) -> usize {
+        self.given()
+            .unwrap_or(crate::vfs::schedule::DEFAULT_MAX_REQUESTS)
+    }
 }
 
 #[derive(Debug, Args)]

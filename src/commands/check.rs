@@ -29,6 +29,8 @@ pub struct StoreCheckOptions {
     /// Also the write, read-back and delete probes (never by default).
     pub write_probes: bool,
     pub jobs: Option<usize>,
+    /// Requests in flight while reading the store (default: the scheduler's).
+    pub max_requests: Option<usize>,
     pub max_file_size: Option<u64>,
     /// Show a progress bar and what is being waited for (terminal only).
     pub show_progress: bool,
@@ -89,6 +91,7 @@ pub fn check_url_through(
     let mut check_options = CheckOptions {
         clusters: options.clusters.clone(),
         jobs: options.jobs,
+        max_requests: options.max_requests,
         progress,
         kops_version: options.kops_version.clone(),
         ..CheckOptions::default()
@@ -160,6 +163,7 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
             offline: args.offline,
             write_probes: args.write_probes,
             jobs: args.jobs,
+            max_requests: args.requests.given(),
             max_file_size: args.max_file_size.or(lint_config.max_file_size),
             show_progress: !args.output.quiet,
             verbose: args.output.verbose,

@@ -28,11 +28,16 @@ pub fn run(args: &ExportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    let plan = match migrate::plan_verbatim(from.as_ref(), to.as_ref(), &args.clusters) {
+    let plan = match migrate::plan_verbatim(
+        from.as_ref(),
+        to.as_ref(),
+        &args.clusters,
+        args.requests.get(),
+    ) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let outcome = migrate::execute(&plan, to.as_ref(), args.force, None);
+    let outcome = migrate::execute(&plan, to.as_ref(), args.force, args.requests.get(), None);
     if !outcome.complete() {
         print_plan(&plan, args.force, out)?;
         return fail("the export is incomplete (conflicting or failed files above)");

@@ -27,7 +27,7 @@ pub fn run(args: &ImportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    let damaged = manifest.verify(from.as_ref());
+    let damaged = manifest.verify(from.as_ref(), args.requests.get());
     if !damaged.is_empty() {
         for key in &damaged {
             writeln!(out, "changed or missing: {key}")?;
@@ -42,7 +42,7 @@ pub fn run(args: &ImportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    let plan = match migrate::plan_verbatim(from.as_ref(), to.as_ref(), &[]) {
+    let plan = match migrate::plan_verbatim(from.as_ref(), to.as_ref(), &[], args.requests.get()) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
@@ -51,7 +51,7 @@ pub fn run(args: &ImportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
     if let Err(why) = confirm(&format!("import into {}?", plan.to), args.yes)? {
         return fail(why);
     }
-    let outcome = migrate::execute(&plan, to.as_ref(), args.force, None);
+    let outcome = migrate::execute(&plan, to.as_ref(), args.force, args.requests.get(), None);
     writeln!(
         out,
         "imported {} object(s), {} already identical",

@@ -20,18 +20,16 @@ use crate::migrate::{self, Action};
 use crate::vfs::Backend;
 use std::sync::atomic::AtomicUsize;
 
-/// Concurrent object copies when `--jobs` is not given.
-const DEFAULT_COPY_JOBS: usize = 16;
-
 pub fn run(args: &MigrateArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
-    // One process, one command: the global pool carries `--jobs`. Copies wait on the
-    // network, so the default keeps 16 requests in flight rather than one per core.
-    let n = args.jobs.unwrap_or(DEFAULT_COPY_JOBS).max(1);
-    if let Err(e) = rayon::ThreadPoolBuilder::new()
-        .num_threads(n)
-        .build_global()
-    {
-        return fail(format!("cannot start {n} workers: {e}"));
+    // One process, one command: the global pool carries `--jobs` (hashing, rewriting,
+    // checking); requests in flight are bounded by `--max-requests` instead.
+    if let Some(n) = args.jobs {
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+        {
+            return fail(format!("cannot start {n} workers: {e}"));
+        }
     }
     migrate_in_pool(args, env, out)
 }
@@ -69,7 +67,12 @@ pub fn migrate_in_pool(
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    let plan = match migrate::plan(from.as_ref(), to.as_ref(), &args.clusters) {
+    let plan = match migrate::plan(
+        from.as_ref(),
+        to.as_ref(),
+        &args.clusters,
+        args.requests.get(),
+    ) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
@@ -94,13 +97,20 @@ pub fn migrate_in_pool(
         done: Arc::new(AtomicUsize::new(0)),
     };
     report_partial_copy_on_interrupt(progress.done.clone(), plan.count(Action::Copy));
-    let outcome = migrate::execute(&plan, to.as_ref(), args.force, Some(&progress));
+    let outcome = migrate::execute(
+        &plan,
+        to.as_ref(),
+        args.force,
+        args.requests.get(),
+        Some(&progress),
+    );
     let complete = outcome.complete();
     // The destination, checked exactly as `statelint check --state <to>` checks it.
     let check = complete.then(|| {
         let options = StoreCheckOptions {
             clusters: plan.clusters.clone(),
             show_progress: !json,
+            max_requests: args.requests.given(),
             ..StoreCheckOptions::default()
         };
         // `--state <to>` resolved as `check` resolves it (its notes included), then checked.

@@ -46,14 +46,14 @@ fn rewrites_config_base_and_mentions_of_the_old_location_only() {
 fn copies_everything_byte_for_byte_and_a_second_run_copies_nothing() {
     let from = seeded("mig-src");
     let to = mem("mig-dst");
-    let p = plan(&from, &to, &[]).expect("plan");
+    let p = plan(&from, &to, &[], 8).expect("plan");
     assert_eq!(p.count(Action::Copy), 4);
     assert_eq!(
         p.items.last().map(|i| i.key.ends_with("/config")),
         Some(true),
         "configs last"
     );
-    let out = execute(&p, &to, false, None);
+    let out = execute(&p, &to, false, 8, None);
     assert!(out.complete(), "{out:?}");
     assert_eq!(out.copied.len(), 4);
     assert_eq!(
@@ -73,9 +73,9 @@ fn copies_everything_byte_for_byte_and_a_second_run_copies_nothing() {
         CONFIG.as_bytes()
     );
 
-    let again = plan(&from, &to, &[]).expect("plan");
+    let again = plan(&from, &to, &[], 8).expect("plan");
     assert_eq!(again.count(Action::Identical), 4, "{:?}", again.items);
-    let out = execute(&again, &to, false, None);
+    let out = execute(&again, &to, false, 8, None);
     assert!(out.copied.is_empty() && out.complete());
 }
 
@@ -88,9 +88,9 @@ fn a_differing_destination_is_held_back_unless_forced() {
         b"someone else's nodes\n",
     )
     .expect("seed");
-    let p = plan(&from, &to, &["c.example.com".into()]).expect("plan");
+    let p = plan(&from, &to, &["c.example.com".into()], 8).expect("plan");
     assert_eq!(p.count(Action::Conflict), 1);
-    let out = execute(&p, &to, false, None);
+    let out = execute(&p, &to, false, 8, None);
     assert_eq!(out.held_back, ["c.example.com"]);
     assert_eq!(out.conflicts, ["c.example.com/instancegroup/nodes"]);
     assert_eq!(
@@ -102,7 +102,7 @@ fn a_differing_destination_is_held_back_unless_forced() {
         matches!(to.stat("c.example.com/config"), Ok(None)),
         "nothing of the cluster was written"
     );
-    let out = execute(&p, &to, true, None);
+    let out = execute(&p, &to, true, 8, None);
     assert!(out.complete());
     assert_eq!(
         to.read("c.example.com/instancegroup/nodes", 100)
@@ -155,8 +155,8 @@ fn an_interrupted_copy_never_exposes_a_half_cluster_and_resumes() {
         inner: mem("mig-flaky-dst"),
         budget: AtomicUsize::new(1),
     };
-    let p = plan(&from, &flaky, &["c.example.com".into()]).expect("plan");
-    let out = execute(&p, &flaky, false, None);
+    let p = plan(&from, &flaky, &["c.example.com".into()], 8).expect("plan");
+    let out = execute(&p, &flaky, false, 8, None);
     assert!(!out.complete());
     assert!(
         matches!(flaky.stat("c.example.com/config"), Ok(None)),
@@ -168,12 +168,12 @@ fn an_interrupted_copy_never_exposes_a_half_cluster_and_resumes() {
         .is_empty());
 
     flaky.budget.store(100, Ordering::SeqCst);
-    let resumed = plan(&from, &flaky, &["c.example.com".into()]).expect("plan");
+    let resumed = plan(&from, &flaky, &["c.example.com".into()], 8).expect("plan");
     assert!(
         resumed.count(Action::Identical) >= 1,
         "what was copied is not copied again"
     );
-    let out = execute(&resumed, &flaky, false, None);
+    let out = execute(&resumed, &flaky, false, 8, None);
     assert!(out.complete(), "{out:?}");
     assert_eq!(
         crate::store::discover(&flaky).expect("list").clusters.len(),
@@ -185,12 +185,12 @@ fn an_interrupted_copy_never_exposes_a_half_cluster_and_resumes() {
 fn refuses_unknown_clusters_and_copying_onto_itself() {
     let from = seeded("mig-self");
     assert!(matches!(
-        plan(&from, &from, &[]),
+        plan(&from, &from, &[], 8),
         Err(MigrateError::SameStore)
     ));
     let to = mem("mig-self-dst");
     assert!(matches!(
-        plan(&from, &to, &["nope".into()]),
+        plan(&from, &to, &["nope".into()], 8),
         Err(MigrateError::NoSuchCluster(_))
     ));
 }
@@ -205,8 +205,8 @@ fn a_local_store_copies_into_memfs() {
     let from =
         crate::vfs::fs::FsBackend::open(&StoreUrl::from_path(dir.path()), None).expect("open");
     let to = mem("mig-file-to-mem");
-    let p = plan(&from, &to, &[]).expect("plan");
-    let out = execute(&p, &to, false, None);
+    let p = plan(&from, &to, &[], 8).expect("plan");
+    let out = execute(&p, &to, false, 8, None);
     assert!(out.complete() && out.copied.len() == 2, "{out:?}");
     let config =
         String::from_utf8(to.read("c.example.com/config", 10_000).expect("copied")).expect("utf8");
@@ -221,8 +221,8 @@ fn a_local_store_copies_into_memfs() {
 fn the_verified_destination_lists_the_real_store_and_reads_what_was_verified() {
     let from = seeded("verified-src");
     let to = Arc::new(mem("verified-dst"));
-    let p = plan(&from, to.as_ref(), &[]).expect("plan");
-    assert!(execute(&p, to.as_ref(), false, None).complete());
+    let p = plan(&from, to.as_ref(), &[], 8).expect("plan");
+    assert!(execute(&p, to.as_ref(), false, 8, None).complete());
     // Something else at the destination, and a copied object changed behind our back.
     to.write(
         "c.example.com/instancegroup/extra",

@@ -15,6 +15,7 @@ pub mod local;
 pub mod owner;
 pub mod s3;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -205,11 +206,11 @@ fn action_names(backend: &dyn Backend) -> [&'static str; 4] {
     }
 }
 
-/// The generic probe matrix: list the store, then per cluster list its folder, read its
-/// `config`, and (unless read-only) write, read back and delete a throw-away object.
+/// The generic probe matrix: list the store, then per cluster (up to
+/// [`CONCURRENT_CLUSTERS`] at once) list its folder, read its `config`, and (unless
+/// read-only) write, read back and delete a throw-away object.
 pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeRun {
-    let backend_ref: &dyn Backend = backend.as_ref();
-    let [list, read, write, delete] = action_names(backend_ref);
+    let [list, ..] = action_names(backend.as_ref());
     let mut run = ProbeRun {
         verbose: options.verbose,
         ..ProbeRun::default()
@@ -226,43 +227,70 @@ pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeR
         }
     };
     let layout = store::group(&objects);
-    for cluster in &layout.clusters {
-        if backend.unreachable().is_some() {
-            // The store stopped answering: its finding is already there, and every further
-            // probe would only wait as long.
-            break;
-        }
-        let name = cluster.name.as_str();
-        if !options.clusters.is_empty() && !options.clusters.iter().any(|c| c == name) {
-            continue;
-        }
-        let prefix = format!("{name}/");
-        let prefix_url = backend.url_of(&prefix);
-        match backend.list(&prefix) {
-            Ok(_) => run.pass(list, &prefix_url),
-            Err(e) => run.error(list, &prefix_url, &diags::LIST_DENIED, &e, Some(name)),
-        }
-        let config_key = format!("{name}/config");
-        let config_url = backend.url_of(&config_key);
-        match backend.read(&config_key, crate::vfs::DEFAULT_MAX_OBJECT_BYTES) {
-            Ok(_) => run.pass(read, &config_url),
-            Err(VfsError::TooLarge { .. }) => run.pass(read, &config_url),
-            Err(e) => run.error(read, &config_url, &diags::READ_DENIED, &e, Some(name)),
-        }
-        if options.read_only || backend.is_read_only() {
-            let probe_url = backend.url_of(&format!("{prefix}.statelint-probe-*"));
-            let why = if options.read_only {
-                "--read-only"
-            } else {
-                "the store is read-only"
-            };
-            for action in [write, delete] {
-                run.skip(action, &probe_url, why);
-            }
-            continue;
-        }
-        probe_writes(backend, name, [read, write, delete], &mut run);
+    let chosen: Vec<&str> = layout
+        .clusters
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|name| options.clusters.is_empty() || options.clusters.iter().any(|c| c == name))
+        .collect();
+    // Clusters are independent: several are probed at once, each one's steps in order.
+    let per_cluster = |name: &&str| probe_cluster(backend, name, options);
+    let runs: Vec<ProbeRun> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(CONCURRENT_CLUSTERS.min(chosen.len()).max(1))
+        .build()
+    {
+        Ok(pool) => pool.install(|| chosen.par_iter().map(per_cluster).collect()),
+        Err(_) => chosen.iter().map(per_cluster).collect(),
+    };
+    for mut cluster_run in runs {
+        run.results.append(&mut cluster_run.results);
+        run.findings.append(&mut cluster_run.findings);
     }
+    run
+}
+
+/// Clusters probed at the same time (each probe is a few requests one after another).
+pub const CONCURRENT_CLUSTERS: usize = 16;
+
+/// One cluster's probes: list its folder, read its `config`, and (unless read-only) write,
+/// read back and delete a throw-away object.
+fn probe_cluster(backend: &Arc<dyn Backend>, name: &str, options: &ProbeOptions) -> ProbeRun {
+    let [list, read, write, delete] = action_names(backend.as_ref());
+    let mut run = ProbeRun {
+        verbose: options.verbose,
+        ..ProbeRun::default()
+    };
+    if backend.unreachable().is_some() {
+        // The store stopped answering: its finding is already there, and every further
+        // probe would only wait as long.
+        return run;
+    }
+    let prefix = format!("{name}/");
+    let prefix_url = backend.url_of(&prefix);
+    match backend.list(&prefix) {
+        Ok(_) => run.pass(list, &prefix_url),
+        Err(e) => run.error(list, &prefix_url, &diags::LIST_DENIED, &e, Some(name)),
+    }
+    let config_key = format!("{name}/config");
+    let config_url = backend.url_of(&config_key);
+    match backend.read(&config_key, crate::vfs::DEFAULT_MAX_OBJECT_BYTES) {
+        Ok(_) => run.pass(read, &config_url),
+        Err(VfsError::TooLarge { .. }) => run.pass(read, &config_url),
+        Err(e) => run.error(read, &config_url, &diags::READ_DENIED, &e, Some(name)),
+    }
+    if options.read_only || backend.is_read_only() {
+        let probe_url = backend.url_of(&format!("{prefix}.statelint-probe-*"));
+        let why = if options.read_only {
+            "--read-only"
+        } else {
+            "the store is read-only"
+        };
+        for action in [write, delete] {
+            run.skip(action, &probe_url, why);
+        }
+        return run;
+    }
+    probe_writes(backend, name, [read, write, delete], &mut run);
     run
 }
 

@@ -7,6 +7,7 @@
 
 pub mod diags;
 pub mod hint;
+pub mod pipeline;
 
 use crate::document::Document;
 use crate::findings::{Finding, Location};
@@ -30,6 +31,18 @@ pub struct ClusterEntry {
     pub unexpected: Vec<String>,
     /// Key of `kops-version.txt` (the last kops release that wrote the cluster), when present.
     pub kops_version_key: Option<String>,
+}
+
+impl ClusterEntry {
+    /// The objects loading this cluster reads, in order: its `config` (or, without one, the
+    /// legacy `cluster.spec`), then every instance group.
+    pub fn read_keys(&self) -> impl Iterator<Item = &str> {
+        self.config_key
+            .as_deref()
+            .or(self.legacy_spec_key.as_deref())
+            .into_iter()
+            .chain(self.instance_groups.iter().map(|(_, key)| key.as_str()))
+    }
 }
 
 /// The clusters of a store.
@@ -177,6 +190,20 @@ pub fn load_cluster(
     options: &LoadOptions,
     sources: &SourceDb,
 ) -> LoadedCluster {
+    load_cluster_from(backend, entry, options, sources, &mut |key| {
+        backend.read(key, options.max_object_bytes)
+    })
+}
+
+/// As [`load_cluster`], taking each object's bytes from `read` (objects fetched ahead, see
+/// [`pipeline`]); `backend` only names the objects.
+pub fn load_cluster_from(
+    backend: &dyn Backend,
+    entry: &ClusterEntry,
+    options: &LoadOptions,
+    sources: &SourceDb,
+    read: &mut dyn FnMut(&str) -> Result<Vec<u8>, VfsError>,
+) -> LoadedCluster {
     let name = entry.name.as_str();
     let mut findings = Vec::new();
     let cluster_url = backend.url_of(name);
@@ -188,9 +215,9 @@ pub fn load_cluster(
     }
     let config_key = entry.config_key.as_ref().or(entry.legacy_spec_key.as_ref());
     let cluster = config_key.and_then(|key| {
-        load_document(
-            backend,
-            key,
+        parse_document(
+            &backend.url_of(key),
+            read(key),
             ExpectedKind::Cluster,
             name,
             options,
@@ -205,9 +232,9 @@ pub fn load_cluster(
         .instance_groups
         .iter()
         .filter_map(|(file_name, key)| {
-            load_document(
-                backend,
-                key,
+            parse_document(
+                &backend.url_of(key),
+                read(key),
                 ExpectedKind::InstanceGroup,
                 name,
                 options,
@@ -228,18 +255,19 @@ pub fn load_cluster(
     }
 }
 
-/// Reads one object and parses it as a single kops document of `expected` kind.
-pub fn load_document(
-    backend: &dyn Backend,
-    key: &str,
+/// Parses the outcome of reading the object at `url` as a single kops document of
+/// `expected` kind; a failed read becomes a finding.
+fn parse_document(
+    url: &str,
+    read: Result<Vec<u8>, VfsError>,
     expected: ExpectedKind,
     cluster: &str,
     options: &LoadOptions,
     sources: &SourceDb,
     findings: &mut Vec<Finding>,
 ) -> Option<Document> {
-    let url = backend.url_of(key);
-    let bytes = match backend.read(key, options.max_object_bytes) {
+    let url = url.to_string();
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             findings.push(diags::read_failed(Some(cluster), &url, &e));

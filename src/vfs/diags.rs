@@ -103,7 +103,7 @@ pub fn remote_finding(err: &VfsError) -> Option<Finding> {
         RemoteErrorKind::WrongRegion => (&WRONG_REGION, "unset the region override or set it to the bucket's region"),
         RemoteErrorKind::Connection => (&ENDPOINT_UNREACHABLE, "check the endpoint URL, DNS and proxy settings"),
         RemoteErrorKind::Timeout => (&REQUEST_TIMEOUT, "check the network path to the endpoint"),
-        RemoteErrorKind::Unavailable => (&SERVICE_UNAVAILABLE, "retry later, or lower `--jobs`"),
+        RemoteErrorKind::Unavailable => (&SERVICE_UNAVAILABLE, "retry later, or lower `--max-requests`"),
         RemoteErrorKind::NoCredentials => (&NO_CREDENTIALS, "provide credentials the backend's usual way"),
         RemoteErrorKind::Other => (&REMOTE_ERROR, "read the server's message; it is kept verbatim"),
     };

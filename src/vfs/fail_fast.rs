@@ -5,6 +5,7 @@
 //! timeout, not one per step. Deletes are the exception: they only ever remove statelint's
 //! own probe object, which must not be left behind.
 
+use futures::future::BoxFuture;
 use std::sync::Mutex;
 
 use super::{Backend, ObjectMeta, RemoteErrorKind, VfsError};
@@ -42,22 +43,50 @@ impl<B: Backend> FailFast<B> {
         self.down.lock().ok().and_then(|d| d.clone())
     }
 
+    /// The error for a call not made because the store is already known to be down.
+    fn not_tried(&self, key: &str) -> Option<VfsError> {
+        let (kind, first) = self.down()?;
+        Some(VfsError::Remote {
+            url: self.inner.url_of(key),
+            kind,
+            detail: format!("not tried: the store stopped answering earlier ({first})"),
+        })
+    }
+
     /// Runs `call` unless the store is already known to be down; records a new outage.
     fn guard<T>(
         &self,
         key: &str,
         call: impl FnOnce() -> Result<T, VfsError>,
     ) -> Result<T, VfsError> {
-        if let Some((kind, first)) = self.down() {
-            return Err(VfsError::Remote {
-                url: self.inner.url_of(key),
-                kind,
-                detail: format!("not tried: the store stopped answering earlier ({first})"),
-            });
+        if let Some(e) = self.not_tried(key) {
+            return Err(e);
         }
         let result = call();
         if let Err(e) = &result {
             if let (true, VfsError::Remote { kind, detail, .. }) = (is_unreachable(e), e) {
+                if let Ok(mut d) = self.down.lock() {
+                    d.get_or_insert((*kind, detail.clone()));
+                }
+            }
+        }
+        result
+    }
+
+    /// As [`FailFast::guard`] for a request the scheduler ([`super::schedule`]) runs among
+    /// many. Throttling is not recorded as an outage here: the scheduler slows down and
+    /// tries again, and gives up on the whole batch itself when throttling lasts.
+    async fn guard_async<T>(
+        &self,
+        key: &str,
+        call: impl std::future::Future<Output = Result<T, VfsError>>,
+    ) -> Result<T, VfsError> {
+        if let Some(e) = self.not_tried(key) {
+            return Err(e);
+        }
+        let result = call.await;
+        if let Err(VfsError::Remote { kind, detail, .. }) = &result {
+            if matches!(kind, RemoteErrorKind::Connection | RemoteErrorKind::Timeout) {
                 if let Ok(mut d) = self.down.lock() {
                     d.get_or_insert((*kind, detail.clone()));
                 }
@@ -77,8 +106,24 @@ impl<B: Backend> Backend for FailFast<B> {
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
         self.guard(key, || self.inner.read(key, max_bytes))
     }
+    fn read_async<'a>(
+        &'a self,
+        key: &'a str,
+        max_bytes: u64,
+    ) -> Option<BoxFuture<'a, Result<Vec<u8>, VfsError>>> {
+        let read = self.inner.read_async(key, max_bytes)?;
+        Some(Box::pin(self.guard_async(key, read)))
+    }
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
         self.guard(key, || self.inner.write(key, data))
+    }
+    fn write_async<'a>(
+        &'a self,
+        key: &'a str,
+        data: &'a [u8],
+    ) -> Option<BoxFuture<'a, Result<(), VfsError>>> {
+        let write = self.inner.write_async(key, data)?;
+        Some(Box::pin(self.guard_async(key, write)))
     }
     /// Always tried: statelint deletes only its own probe object, and leaving it behind
     /// because an earlier request failed would be worse than one more wait.

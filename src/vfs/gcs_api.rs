@@ -12,6 +12,7 @@
 //! | delete | `DELETE /storage/v1/b/<bucket>/o/<object>` |
 
 use base64::Engine as _;
+use futures::future::BoxFuture;
 use object_store::gcp::GcpCredentialProvider;
 use reqwest::{Method, StatusCode};
 
@@ -20,7 +21,7 @@ use super::object::MAX_LISTED_OBJECTS;
 use super::rest::{self, Answer, Bounded};
 use super::runtime::block_on;
 use super::{
-    key_of, list_prefix, prefixed, validate_key, validate_write_key, verify_read_back, Backend,
+    compare_read_back, key_of, list_prefix, prefixed, validate_key, validate_write_key, Backend,
     ObjectMeta, RemoteErrorKind, VfsError,
 };
 use crate::findings::Finding;
@@ -136,6 +137,45 @@ impl GcsBackend {
                 limit: max_body,
             }),
         }
+    }
+
+    /// One object's bytes (a single `alt=media` GET).
+    async fn get(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
+        validate_key(key)?;
+        let url = format!("{}?alt=media", self.object_url(key));
+        let answer = self.call(key, Method::GET, url, None, max_bytes).await?;
+        rest::object_body(
+            answer,
+            || self.url_of(key),
+            |a| self.status_error(key, a, "the object read"),
+        )
+    }
+
+    /// A media upload, verified by the returned `md5Hash` (or by reading it back).
+    async fn put(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        validate_write_key(key)?;
+        let url = format!(
+            "{}/upload/storage/v1/b/{}/o?uploadType=media&name={}",
+            self.base,
+            rest::encode(&self.bucket),
+            rest::encode(&self.object_name(key))
+        );
+        let answer = self
+            .call(key, Method::POST, url, Some(data), 1024 * 1024)
+            .await?;
+        if !answer.status.is_success() {
+            return Err(self.status_error(key, &answer, "the upload"));
+        }
+        let stored: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
+        if stored["md5Hash"].as_str() == Some(md5_base64(data).as_str()) {
+            return Ok(());
+        }
+        // No or another checksum (composite objects, proxies): read it back.
+        compare_read_back(
+            self.url_of(key),
+            self.get(key, data.len() as u64).await,
+            data,
+        )
     }
 
     fn run(
@@ -255,36 +295,28 @@ impl Backend for GcsBackend {
     }
 
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
-        validate_key(key)?;
-        let url = format!("{}?alt=media", self.object_url(key));
-        let answer = self.run(key, Method::GET, url, None, max_bytes)?;
-        match answer.status.as_u16() {
-            200 => Ok(answer.body),
-            404 => Err(VfsError::NotFound {
-                url: self.url_of(key),
-            }),
-            _ => Err(self.status_error(key, &answer, "the object read")),
-        }
+        block_on(self.get(key, max_bytes))
+            .map_err(|e| self.remote(key, RemoteErrorKind::Other, e))?
+    }
+
+    fn read_async<'a>(
+        &'a self,
+        key: &'a str,
+        max_bytes: u64,
+    ) -> Option<BoxFuture<'a, Result<Vec<u8>, VfsError>>> {
+        Some(Box::pin(self.get(key, max_bytes)))
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
-        validate_write_key(key)?;
-        let url = format!(
-            "{}/upload/storage/v1/b/{}/o?uploadType=media&name={}",
-            self.base,
-            rest::encode(&self.bucket),
-            rest::encode(&self.object_name(key))
-        );
-        let answer = self.run(key, Method::POST, url, Some(data), 1024 * 1024)?;
-        if !answer.status.is_success() {
-            return Err(self.status_error(key, &answer, "the upload"));
-        }
-        let stored: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
-        if stored["md5Hash"].as_str() == Some(md5_base64(data).as_str()) {
-            return Ok(());
-        }
-        // No or another checksum (composite objects, proxies): read it back.
-        verify_read_back(self, key, data)
+        block_on(self.put(key, data)).map_err(|e| self.remote(key, RemoteErrorKind::Other, e))?
+    }
+
+    fn write_async<'a>(
+        &'a self,
+        key: &'a str,
+        data: &'a [u8],
+    ) -> Option<BoxFuture<'a, Result<(), VfsError>>> {
+        Some(Box::pin(self.put(key, data)))
     }
 
     fn delete(&self, key: &str) -> Result<(), VfsError> {

@@ -22,11 +22,14 @@ pub mod rest;
 pub mod runtime;
 pub mod s3;
 pub mod s3_diags;
+pub mod schedule;
+pub mod schedule_diags;
 pub mod secret;
 pub mod swift;
 pub mod swift_auth;
 pub mod swift_diags;
 
+use futures::future::BoxFuture;
 use std::fmt;
 use std::sync::Arc;
 
@@ -239,8 +242,27 @@ pub trait Backend: Send + Sync {
     fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError>;
     /// The object's bytes; fails with [`VfsError::TooLarge`] past `max_bytes`.
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError>;
+    /// As [`Backend::read`], as a future for the shared I/O runtime, so that many reads can
+    /// be in flight without a thread each (see [`schedule`]). `None` for backends whose
+    /// reads are local or served from a snapshot: those are read on the calling thread.
+    fn read_async<'a>(
+        &'a self,
+        _key: &'a str,
+        _max_bytes: u64,
+    ) -> Option<BoxFuture<'a, Result<Vec<u8>, VfsError>>> {
+        None
+    }
     /// Creates or replaces an object.
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError>;
+    /// As [`Backend::write`] (verified the same way), as a future for the shared I/O
+    /// runtime; `None` for backends written on the calling thread.
+    fn write_async<'a>(
+        &'a self,
+        _key: &'a str,
+        _data: &'a [u8],
+    ) -> Option<BoxFuture<'a, Result<(), VfsError>>> {
+        None
+    }
     /// Removes an object; removing a missing object is not an error.
     fn delete(&self, key: &str) -> Result<(), VfsError>;
     /// Size of one object, or `None` when it does not exist.
@@ -335,14 +357,18 @@ pub fn key_of<'a>(store_prefix: &str, name: &'a str) -> Option<&'a str> {
     name.strip_prefix(store_prefix)?.strip_prefix('/')
 }
 
-/// Confirms a write by reading the object back, for answers that carry no checksum to
-/// compare: success is only reported for content that is really stored.
-pub fn verify_read_back(backend: &dyn Backend, key: &str, data: &[u8]) -> Result<(), VfsError> {
-    if backend.read(key, data.len() as u64)? == data {
+/// Confirms a write from the object read back (`read_back`), for answers that carry no
+/// checksum to compare: success is only reported for content that is really stored.
+pub fn compare_read_back(
+    url: String,
+    read_back: Result<Vec<u8>, VfsError>,
+    data: &[u8],
+) -> Result<(), VfsError> {
+    if read_back? == data {
         Ok(())
     } else {
         Err(VfsError::Remote {
-            url: backend.url_of(key),
+            url,
             kind: RemoteErrorKind::Other,
             detail: "content read back differs from what was written".into(),
         })

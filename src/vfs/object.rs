@@ -2,6 +2,7 @@
 //! use this adapter, so listing, bounded reads, verified writes and error mapping are written
 //! once. Each scheme's module only builds the client from that backend's configuration.
 
+use futures::future::BoxFuture;
 use futures::StreamExt;
 use object_store::path::Path as ObjPath;
 use object_store::{GetOptions, ObjectStore, ObjectStoreExt, PutPayload};
@@ -9,7 +10,7 @@ use std::sync::Arc;
 
 use super::runtime::block_on;
 use super::{
-    prefixed, validate_key, validate_write_key, verify_read_back, Backend, ObjectMeta,
+    compare_read_back, prefixed, validate_key, validate_write_key, Backend, ObjectMeta,
     RemoteErrorKind, VfsError,
 };
 use crate::findings::Finding;
@@ -58,6 +59,58 @@ impl ObjectStoreBackend {
     fn path(&self, key: &str) -> ObjPath {
         // `from` keeps the key as written (no percent-decoding), like kops's VFS.
         ObjPath::from(prefixed(&self.prefix, key))
+    }
+
+    /// One GET: the size comes from the response headers, and the body is only collected
+    /// when it is within the bound.
+    async fn get_bounded(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
+        let path = self.path(key);
+        let too_large = |size| VfsError::TooLarge {
+            url: self.url_of(key),
+            size,
+            limit: max_bytes,
+        };
+        let got = self
+            .store
+            .get_opts(&path, GetOptions::default())
+            .await
+            .map_err(|e| self.error(key, e))?;
+        let size = got.meta.size;
+        if size > max_bytes {
+            return Err(too_large(size));
+        }
+        let mut data = Vec::with_capacity(size as usize);
+        let mut stream = got.into_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| self.error(key, e))?;
+            if (data.len() + chunk.len()) as u64 > max_bytes {
+                return Err(too_large((data.len() + chunk.len()) as u64));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        Ok(data)
+    }
+
+    /// One PUT, verified before success is reported: S3 answers a single-part upload with
+    /// the MD5 of what it stored as the ETag; anything else (KMS, other providers) is read
+    /// back.
+    async fn put(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        validate_write_key(key)?;
+        let payload = PutPayload::from(bytes::Bytes::copy_from_slice(data));
+        let result = self
+            .store
+            .put(&self.path(key), payload)
+            .await
+            .map_err(|e| self.error(key, e))?;
+        if result
+            .e_tag
+            .as_deref()
+            .is_some_and(|tag| etag_is_md5_of(tag, data))
+        {
+            return Ok(());
+        }
+        let read_back = self.get_bounded(key, data.len() as u64).await;
+        compare_read_back(self.url_of(key), read_back, data)
     }
 
     fn error(&self, key: &str, err: object_store::Error) -> VfsError {
@@ -204,54 +257,31 @@ impl Backend for ObjectStoreBackend {
 
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
         validate_key(key)?;
-        let path = self.path(key);
-        let store = self.store.clone();
-        // One GET: the size comes from the response headers, and the body is only
-        // collected when it is within the bound.
-        let result = block_on(async move {
-            let got = store.get_opts(&path, GetOptions::default()).await?;
-            let size = got.meta.size;
-            if size > max_bytes {
-                return Ok(Err(size));
-            }
-            let mut data = Vec::with_capacity(size as usize);
-            let mut stream = got.into_stream();
-            while let Some(chunk) = stream.next().await {
-                let chunk = chunk?;
-                if (data.len() + chunk.len()) as u64 > max_bytes {
-                    return Ok(Err((data.len() + chunk.len()) as u64));
-                }
-                data.extend_from_slice(&chunk);
-            }
-            Ok::<_, object_store::Error>(Ok(data))
-        })
-        .map_err(|e| runtime_error(self.url_of(key), e))?
-        .map_err(|e| self.error(key, e))?;
-        result.map_err(|size| VfsError::TooLarge {
-            url: self.url_of(key),
-            size,
-            limit: max_bytes,
-        })
+        block_on(self.get_bounded(key, max_bytes))
+            .map_err(|e| runtime_error(self.url_of(key), e))?
+    }
+
+    fn read_async<'a>(
+        &'a self,
+        key: &'a str,
+        max_bytes: u64,
+    ) -> Option<BoxFuture<'a, Result<Vec<u8>, VfsError>>> {
+        Some(Box::pin(async move {
+            validate_key(key)?;
+            self.get_bounded(key, max_bytes).await
+        }))
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
-        validate_write_key(key)?;
-        let path = self.path(key);
-        let store = self.store.clone();
-        let payload = PutPayload::from(bytes::Bytes::copy_from_slice(data));
-        let result = block_on(async move { store.put(&path, payload).await })
-            .map_err(|e| runtime_error(self.url_of(key), e))?
-            .map_err(|e| self.error(key, e))?;
-        // Verify before reporting success: S3 answers a single-part upload with the MD5 of
-        // what it stored as the ETag; anything else (KMS, other providers) is read back.
-        if result
-            .e_tag
-            .as_deref()
-            .is_some_and(|tag| etag_is_md5_of(tag, data))
-        {
-            return Ok(());
-        }
-        verify_read_back(self, key, data)
+        block_on(self.put(key, data)).map_err(|e| runtime_error(self.url_of(key), e))?
+    }
+
+    fn write_async<'a>(
+        &'a self,
+        key: &'a str,
+        data: &'a [u8],
+    ) -> Option<BoxFuture<'a, Result<(), VfsError>>> {
+        Some(Box::pin(self.put(key, data)))
     }
 
     fn delete(&self, key: &str) -> Result<(), VfsError> {

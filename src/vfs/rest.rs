@@ -8,7 +8,7 @@ use reqwest::{RequestBuilder, Response, StatusCode};
 use std::time::Duration;
 
 use super::http::{Timeouts, MAX_RETRIES};
-use super::RemoteErrorKind;
+use super::{RemoteErrorKind, VfsError};
 
 /// A client builder with statelint's timeouts and user agent, never through a proxy
 /// variable (endpoints are named explicitly).
@@ -73,6 +73,20 @@ pub async fn send(request: RequestBuilder) -> Result<Response, reqwest::Error> {
         }
         tokio::time::sleep(backoff(attempt)).await;
         attempt += 1;
+    }
+}
+
+/// The body of an object GET's answer: the bytes on 200, [`VfsError::NotFound`] (at `url`)
+/// on 404, and `other`'s error for any other status.
+pub fn object_body(
+    answer: Answer,
+    url: impl FnOnce() -> String,
+    other: impl FnOnce(&Answer) -> VfsError,
+) -> Result<Vec<u8>, VfsError> {
+    match answer.status.as_u16() {
+        200 => Ok(answer.body),
+        404 => Err(VfsError::NotFound { url: url() }),
+        _ => Err(other(&answer)),
     }
 }
 

@@ -1,8 +1,9 @@
 //! The one async runtime behind the synchronous [`super::Backend`] trait.
 //!
-//! Cloud SDKs are async; the checks are plain threads (rayon). Each blocking call enters
-//! this shared multi-threaded runtime, so N worker threads mean at most N requests in flight
-//! and connection pools are shared by every call.
+//! Cloud SDKs are async; the checks are plain threads (rayon). A blocking call enters this
+//! shared multi-threaded runtime from its thread; bulk reads and writes run many requests
+//! on it at once from one thread ([`super::schedule`]). Connection pools are shared by every
+//! call.
 
 use std::future::Future;
 use std::sync::LazyLock;

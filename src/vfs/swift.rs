@@ -7,6 +7,7 @@
 //! at most [`http::MAX_RETRIES`] times. Writes send the MD5 of the content as `ETag`, so
 //! Swift itself refuses a corrupted upload (422), and the returned `ETag` is compared too.
 
+use futures::future::BoxFuture;
 use percent_encoding::{utf8_percent_encode, AsciiSet};
 use reqwest::{Method, StatusCode};
 use std::sync::{Arc, Mutex};
@@ -17,7 +18,7 @@ use super::rest::{self, Answer, Bounded};
 use super::runtime::block_on;
 use super::swift_auth::{self, Session, SwiftSettings};
 use super::{
-    key_of, list_prefix, prefixed, validate_key, validate_write_key, verify_read_back, Backend,
+    compare_read_back, key_of, list_prefix, prefixed, validate_key, validate_write_key, Backend,
     ObjectMeta, RemoteErrorKind, VfsError,
 };
 use crate::env::Environment;
@@ -250,6 +251,58 @@ impl SwiftBackend {
         }
     }
 
+    /// One object's bytes (a single GET).
+    async fn get(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
+        validate_key(key)?;
+        let call = Call {
+            method: Method::GET,
+            path: self.object_path(key),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        };
+        let answer = self.send(key, &call, max_bytes).await?;
+        rest::object_body(
+            answer,
+            || self.url_of(key),
+            |a| self.status_error(key, a, "the object read"),
+        )
+    }
+
+    /// One PUT carrying the MD5 as `ETag`, verified by the answer's ETag (or by reading
+    /// the object back).
+    async fn put(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        validate_write_key(key)?;
+        let md5 = rest::md5_hex(data);
+        let call = Call {
+            method: Method::PUT,
+            path: self.object_path(key),
+            query: Vec::new(),
+            headers: vec![("ETag", md5.clone())],
+            body: Some(data),
+        };
+        let answer = self.send(key, &call, 64 * 1024).await?;
+        match answer.status.as_u16() {
+            201 | 200 if rest::etag_matches(answer.header("ETag"), &md5) => Ok(()),
+            // No or another ETag: verify by reading the object back.
+            201 | 200 => {
+                let read_back = self.get(key, data.len() as u64).await;
+                compare_read_back(self.url_of(key), read_back, data)
+            }
+            404 => Err(self.remote(
+                key,
+                RemoteErrorKind::NoSuchBucket,
+                format!("no such container `{}`", self.container),
+            )),
+            422 => Err(self.remote(
+                key,
+                RemoteErrorKind::Other,
+                "Swift refused the upload: the content it received does not match its MD5",
+            )),
+            _ => Err(self.status_error(key, &answer, "the object write")),
+        }
+    }
+
     fn run(&self, key: &str, call: Call<'_>, max_body: u64) -> Result<Answer, VfsError> {
         block_on(self.send(key, &call, max_body))
             .map_err(|e| self.remote(key, RemoteErrorKind::Other, e))?
@@ -376,51 +429,28 @@ impl Backend for SwiftBackend {
     }
 
     fn read(&self, key: &str, max_bytes: u64) -> Result<Vec<u8>, VfsError> {
-        validate_key(key)?;
-        let call = Call {
-            method: Method::GET,
-            path: self.object_path(key),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-        };
-        let answer = self.run(key, call, max_bytes)?;
-        match answer.status.as_u16() {
-            200 => Ok(answer.body),
-            404 => Err(VfsError::NotFound {
-                url: self.url_of(key),
-            }),
-            _ => Err(self.status_error(key, &answer, "the object read")),
-        }
+        block_on(self.get(key, max_bytes))
+            .map_err(|e| self.remote(key, RemoteErrorKind::Other, e))?
+    }
+
+    fn read_async<'a>(
+        &'a self,
+        key: &'a str,
+        max_bytes: u64,
+    ) -> Option<BoxFuture<'a, Result<Vec<u8>, VfsError>>> {
+        Some(Box::pin(self.get(key, max_bytes)))
     }
 
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
-        validate_write_key(key)?;
-        let md5 = rest::md5_hex(data);
-        let call = Call {
-            method: Method::PUT,
-            path: self.object_path(key),
-            query: Vec::new(),
-            headers: vec![("ETag", md5.clone())],
-            body: Some(data),
-        };
-        let answer = self.run(key, call, 64 * 1024)?;
-        match answer.status.as_u16() {
-            201 | 200 if rest::etag_matches(answer.header("ETag"), &md5) => Ok(()),
-            // No or another ETag: verify by reading the object back.
-            201 | 200 => verify_read_back(self, key, data),
-            404 => Err(self.remote(
-                key,
-                RemoteErrorKind::NoSuchBucket,
-                format!("no such container `{}`", self.container),
-            )),
-            422 => Err(self.remote(
-                key,
-                RemoteErrorKind::Other,
-                "Swift refused the upload: the content it received does not match its MD5",
-            )),
-            _ => Err(self.status_error(key, &answer, "the object write")),
-        }
+        block_on(self.put(key, data)).map_err(|e| self.remote(key, RemoteErrorKind::Other, e))?
+    }
+
+    fn write_async<'a>(
+        &'a self,
+        key: &'a str,
+        data: &'a [u8],
+    ) -> Option<BoxFuture<'a, Result<(), VfsError>>> {
+        Some(Box::pin(self.put(key, data)))
     }
 
     fn delete(&self, key: &str) -> Result<(), VfsError> {

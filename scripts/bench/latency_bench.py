@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Benchmark statelint at a 30 ms round trip: a delay proxy on 127.0.0.1 (15 ms each way,
+plus one round trip per new connection for the handshake) in front of the local S3 server
+(moto) and the local Cloud Storage emulator. Side by side, in one run: `check --offline`
+vs `aws s3 sync` to disk, `check` with its probes vs its own offline time, and `migrate`
+vs `aws s3 sync` bucket to bucket (S3), and the same statelint rows on GCS. Every request
+is counted by the proxy. Writes the "latency" section of BENCHMARKS.md.
+
+Run through scripts/bench.sh (release binary, awscli in .tools/).
+"""
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import json
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_bench import BIN, ROOT, TOOLS, write_section  # noqa: E402
+
+CLUSTERS = int(os.environ.get("BENCH_S3_CLUSTERS", "100"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+GCS_WRITES = os.environ.get("BENCH_GCS_MAX_REQUESTS", "8")
+ONE_WAY = float(os.environ.get("BENCH_ONE_WAY_MS", "15")) / 1000
+AWS = os.path.join(TOOLS, "bench-venv", "bin", "aws")
+# The binary measured: the release build unless BENCH_BIN names another (it is reported).
+BIN = os.environ.get("BENCH_BIN", BIN)
+REQUEST_LINE = re.compile(rb"(?:GET|PUT|POST|DELETE|HEAD|PATCH) [^ \r\n]+ HTTP/1\.[01]\r\n")
+
+
+class DelayProxy:
+    """A TCP proxy adding ONE_WAY to every chunk in each direction (no bandwidth limit) and
+    counting the HTTP requests that go through it."""
+
+    def __init__(self, upstream):
+        host, port = upstream.replace("http://", "").rstrip("/").split(":")
+        self.upstream = (host, int(port))
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(512)
+        self.endpoint = "http://127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.requests = 0
+        self.lock = threading.Lock()
+        self.stopped = False
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while not self.stopped:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.connect, args=(client,), daemon=True).start()
+
+    def connect(self, client):
+        time.sleep(2 * ONE_WAY)  # the TCP handshake costs one round trip
+        try:
+            upstream = socket.create_connection(self.upstream, timeout=60)
+        except OSError:
+            client.close()
+            return
+        for src, dst, count in ((client, upstream, True), (upstream, client, False)):
+            self.pump(src, dst, count)
+
+    def pump(self, src, dst, count):
+        queue = []
+        cond = threading.Condition()
+
+        def reader():
+            while True:
+                try:
+                    data = src.recv(65536)
+                except OSError:
+                    data = b""
+                if count and data:
+                    with self.lock:
+                        self.requests += len(REQUEST_LINE.findall(data))
+                with cond:
+                    queue.append((time.monotonic() + ONE_WAY, data))
+                    cond.notify()
+                if not data:
+                    return
+
+        def writer():
+            while True:
+                with cond:
+                    while not queue:
+                        cond.wait()
+                    due, data = queue.pop(0)
+                delay = due - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                try:
+                    if not data:
+                        dst.shutdown(socket.SHUT_WR)
+                        return
+                    dst.sendall(data)
+                except OSError:
+                    return
+
+        threading.Thread(target=reader, daemon=True).start()
+        threading.Thread(target=writer, daemon=True).start()
+
+    def count(self):
+        with self.lock:
+            return self.requests
+
+    def stop(self):
+        self.stopped = True
+        self.listener.close()
+
+
+def start(script):
+    out = subprocess.run(["bash", os.path.join(ROOT, "scripts", "servers", script)], capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    endpoint, pid = out.stdout.split()
+    return endpoint, pid
+
+
+def timed(proxy, cmd, env, ok=(0, 1), must=None):
+    before = proxy.count()
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in ok or (must and must not in proc.stdout):
+        raise RuntimeError(f"{cmd}: exit {proc.returncode}\n{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
+    return wall, proxy.count() - before
+
+
+def median(rows):
+    return statistics.median(w for w, _ in rows), statistics.median(r for _, r in rows)
+
+
+def gcs_bucket(endpoint, name):
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    req = urllib.request.Request(f"{endpoint}/storage/v1/b?project=bench", data=json.dumps({"name": name}).encode(), method="POST")
+    req.add_header("Content-Type", "application/json")
+    with opener.open(req, timeout=30):
+        pass
+
+
+def main():
+    store = os.path.join(TOOLS, "bench", f"store-{CLUSTERS}")
+    if not os.path.isdir(store):
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench", "gen_store.py"), str(CLUSTERS), store], check=True)
+    files = sum(len(fs) for _, _, fs in os.walk(store))
+    moto, moto_pid = start("moto.sh")
+    gcs, gcs_pid = start("gcs_emulator.sh")
+    s3_proxy, gcs_proxy = DelayProxy(moto), DelayProxy(gcs)
+    work = tempfile.mkdtemp(prefix="statelint-latency-")
+    try:
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_", "GOOGLE_", "STORAGE_"))}
+        base["HOME"] = work
+        s3 = dict(base, AWS_ENDPOINT_URL=s3_proxy.endpoint, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+                  AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
+        gs = dict(base, STORAGE_EMULATOR_HOST=gcs_proxy.endpoint)
+        # Seed both stores (not timed): S3 with aws s3 sync, GCS with export + import.
+        subprocess.run([AWS, "s3", "mb", "s3://lat"], env=s3, check=True, capture_output=True)
+        subprocess.run([AWS, "s3", "sync", "--quiet", store, "s3://lat/kops"], env=s3, check=True)
+        exported = os.path.join(work, "exported")
+        subprocess.run([BIN, "export", "--state", store, "--to", exported], env=base, check=True, capture_output=True)
+        for name in ["lat"] + [f"mig-{i}" for i in range(RUNS)]:
+            gcs_bucket(gcs, name)
+        subprocess.run([BIN, "import", "--from", exported, "--to", "gs://lat/kops", "--yes", "--max-requests", GCS_WRITES], env=gs, check=True, capture_output=True)
+
+        rows = {}
+        for label, proxy, env, url in (("S3", s3_proxy, s3, "s3://lat/kops"), ("GCS", gcs_proxy, gs, "gs://lat/kops")):
+            rows[label, "offline"] = median([timed(proxy, [BIN, "check", "--state", url, "--offline", "--format", "json"], env) for _ in range(RUNS)])
+            rows[label, "probes"] = median([timed(proxy, [BIN, "check", "--state", url, "--format", "json"], env, ok=(0, 1, 2)) for _ in range(RUNS)])
+        sync, mig, s3s = [], [], []
+        for i in range(RUNS):
+            target = tempfile.mkdtemp(prefix="statelint-sync-")
+            try:
+                sync.append(timed(s3_proxy, [AWS, "s3", "sync", "--quiet", "s3://lat/kops", target], s3, ok=(0,)))
+            finally:
+                shutil.rmtree(target, ignore_errors=True)
+            for name in (f"mig-{i}", f"syn-{i}"):
+                subprocess.run([AWS, "s3", "mb", f"s3://{name}"], env=s3, check=True, capture_output=True)
+            mig.append(timed(s3_proxy, [BIN, "migrate", "--from", "s3://lat/kops", "--to", f"s3://mig-{i}/kops", "--yes"], s3, must=f"copied {files} object(s)"))
+            s3s.append(timed(s3_proxy, [AWS, "s3", "sync", "--quiet", "s3://lat/kops", f"s3://syn-{i}/kops"], s3, ok=(0,)))
+        # The emulator serves one request at a time: 64 uploads in flight outwait the 30 s
+        # request timeout there, so this row asks for fewer.
+        gmig, gmig_error = [], None
+        for i in range(RUNS):
+            try:
+                gmig.append(timed(gcs_proxy, [BIN, "migrate", "--from", "gs://lat/kops", "--to", f"gs://mig-{i}/kops", "--yes", "--max-requests", GCS_WRITES], gs, must=f"copied {files} object(s)"))
+            except RuntimeError as e:
+                gmig_error = str(e).splitlines()[0][:200]
+        t_sync, r_sync = median(sync)
+        t_mig, r_mig = median(mig)
+        t_s3s, r_s3s = median(s3s)
+        aws_version = subprocess.run([AWS, "--version"], capture_output=True, text=True).stdout.strip() or "awscli"
+
+        def row(what, t, r, other=""):
+            return f"| {what} | {t:.2f} s | {r:.0f} | {other} |"
+
+        lines = [
+            f"## latency: {CLUSTERS} clusters at a {2 * ONE_WAY * 1000:.0f} ms round trip (S3 and GCS)",
+            "",
+            f"Store: {CLUSTERS} clusters x (config + 3 instance groups) = {files} objects, in moto (S3) and in",
+            f"gcp-storage-emulator (GCS) on 127.0.0.1, each behind a delay proxy that holds every chunk",
+            f"{ONE_WAY * 1000:.0f} ms in each direction and every new connection one round trip",
+            f"(`scripts/bench/latency_bench.py`). HTTP requests are counted by the proxy. `{aws_version}`",
+            f"runs through the same proxy in the same run. Median of {RUNS}; statelint with its defaults",
+            f"(`--max-requests 64`, one CPU worker per core on the 2-core machine), binary `{os.path.relpath(BIN, ROOT)}`;",
+            f"load average at the start: {os.getloadavg()[0]:.1f}.",
+            "",
+            "| what | wall time | HTTP requests | compared |",
+            "|---|---:|---:|---|",
+        ]
+        t_off, r_off = rows["S3", "offline"]
+        t_pr, r_pr = rows["S3", "probes"]
+        lines.append(row("S3: `statelint check --offline`", t_off, r_off, f"**{t_sync / t_off:.1f}x** the speed of the sync to disk (goal: 3x)"))
+        lines.append(row("S3: `aws s3 sync` to disk", t_sync, r_sync))
+        lines.append(row("S3: `statelint check` with its probes", t_pr, r_pr, f"{t_pr / t_off:.1f}x its offline time (goal: at most 1.5x)"))
+        lines.append(row("S3: `statelint migrate` bucket to bucket", t_mig, r_mig, f"**{t_s3s / t_mig:.1f}x** the speed of the sync (goal: 1.5x)"))
+        lines.append(row("S3: `aws s3 sync` bucket to bucket", t_s3s, r_s3s))
+        g_off, gr_off = rows["GCS", "offline"]
+        g_pr, gr_pr = rows["GCS", "probes"]
+        lines.append(row("GCS: `statelint check --offline`", g_off, gr_off))
+        lines.append(row("GCS: `statelint check` with its probes", g_pr, gr_pr, f"{g_pr / g_off:.1f}x its offline time"))
+        if gmig:
+            t_gmig, r_gmig = median(gmig)
+            lines.append(row(f"GCS: `statelint migrate --max-requests {GCS_WRITES}` bucket to bucket", t_gmig, r_gmig))
+        else:
+            lines.append(f"| GCS: `statelint migrate --max-requests {GCS_WRITES}` bucket to bucket | did not complete | - | {gmig_error} |")
+        lines.append("")
+        lines.append(f"`migrate` issues more requests than the sync: it reads the {files} source objects, writes")
+        lines.append(f"{files} (each verified by its MD5 ETag), then checks the destination as `check` does (a listing,")
+        lines.append(f"{files} reads, the read-only probes); `aws s3 sync` copies server-side and verifies nothing.")
+        lines.append("")
+        section = "\n".join(lines) + "\n"
+        write_section("latency", section)
+        print(section)
+        return 0
+    finally:
+        s3_proxy.stop()
+        gcs_proxy.stop()
+        shutil.rmtree(work, ignore_errors=True)
+        subprocess.run(["kill", moto_pid, gcs_pid])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
