@@ -89,11 +89,13 @@ def wait_for(url, what):
 
 
 def api(method, url, body=None, token=None):
+    """One JSON call; `token` is a function giving a fresh token (tokens here live 5 s, less
+    than a setup step can take on a loaded machine)."""
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header("Content-Type", "application/json")
     if token:
-        req.add_header("X-Auth-Token", token)
+        req.add_header("X-Auth-Token", token())
     with OPENER.open(req, timeout=30) as resp:
         payload = resp.read()
         return resp.headers, (json.loads(payload) if payload else None)
@@ -234,12 +236,15 @@ def register(auth_url, swift_url):
     """Puts Swift in the catalog and creates the read-only `viewer` user."""
     scope = {"project": {"name": "admin", "domain": {"id": "default"}}}
     password = {"user": {"name": "admin", "domain": {"id": "default"}, "password": ADMIN_PASSWORD}}
-    headers, _ = api(
-        "POST",
-        auth_url + "/auth/tokens",
-        {"auth": {"identity": {"methods": ["password"], "password": password}, "scope": scope}},
-    )
-    token = headers["X-Subject-Token"]
+
+    def token():
+        headers, _ = api(
+            "POST",
+            auth_url + "/auth/tokens",
+            {"auth": {"identity": {"methods": ["password"], "password": password}, "scope": scope}},
+        )
+        return headers["X-Subject-Token"]
+
     _, service = api("POST", auth_url + "/services", {"service": {"type": "object-store", "name": "swift"}}, token)
     for interface in ("public", "internal", "admin"):
         api(
