@@ -258,33 +258,47 @@ fn nothing_granted_names_both_sides_and_claims_nothing_unread() {
         home,
         store,
         ..
-    } = scene(Mode::Aws, &endpoint, &keys, "ci", "none");
+    } = scene(Mode::Aws, &endpoint, &keys, "ci-fresh", "none");
 
-    // moto lets the CI user list its own (empty) bucket list and read its own IAM policies
-    // and the bucket's missing policy, so both sides are stated from what was read.
+    // Nothing answers but STS: who owns the bucket, the bucket policy and the caller's own
+    // IAM policies all stay unknown, each said with its reason, and the denial is explained
+    // for both cases instead of guessing one.
     let (code, report) = probe_json(Mode::Aws, &endpoint, &ci, home.path(), &["--state", &store]);
     assert_eq!(code, Some(1), "{report}");
     assert!(failed_probes(&report).contains(&"s3:ListBucket".to_string()));
     assert_clean(&report);
     let all = findings(&report);
-    let cross = finding(&all, "SL211").unwrap_or_else(|| panic!("SL211: {report}"));
     assert!(
-        cross["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("not in your own bucket list"),
-        "{cross}"
+        finding(&all, "SL211").is_none(),
+        "ownership is not claimed: {report}"
+    );
+    let unknown = finding(&all, "SL220").unwrap_or_else(|| panic!("SL220: {report}"));
+    let message = unknown["message"].as_str().unwrap_or_default();
+    assert!(message.contains("you are 222222222222"), "{message}");
+    assert!(message.contains("`ListBuckets` was refused"), "{message}");
+    assert!(
+        finding(&all, "SL221").is_some(),
+        "IAM policies unreadable: {report}"
     );
     let denial = finding(&all, "SL200").expect("list denial");
     let help = denial["help"].as_str().unwrap_or_default();
+    for part in [
+        "if it is your account, your IAM policy alone decides",
+        "if it is another account, the bucket policy must allow `s3:ListBucket` too",
+        "whether the bucket policy allows it is unknown",
+    ] {
+        assert!(help.contains(part), "`{part}` missing: {help}");
+    }
     assert!(
-        help.contains("both sides must allow `s3:ListBucket`"),
+        help.contains(&format!(
+            "whether the IAM policies of `{}` allow it is unknown",
+            ci.arn
+        )),
         "{help}"
     );
-    assert!(help.contains("the bucket has no policy"), "{help}");
     assert!(
-        help.contains(&format!("no statement of the IAM policies of `{}`", ci.arn)),
-        "{help}"
+        !help.contains("no bucket-policy grant applies"),
+        "never invented: {help}"
     );
     assert_eq!(
         denial["message"],
@@ -328,8 +342,9 @@ fn nothing_granted_names_both_sides_and_claims_nothing_unread() {
         "{handoff}"
     );
     for d in handoff["denied"].as_array().expect("denied") {
-        assert_eq!(d["identity"], "missing", "{d}");
-        assert_eq!(d["bucket_policy"], "missing", "{d}");
+        // Neither side could be read, so neither is claimed.
+        assert_eq!(d["identity"], "unknown", "{d}");
+        assert_eq!(d["bucket_policy"], "unknown", "{d}");
     }
 
     // People get the same, and the raw answer only with --verbose.

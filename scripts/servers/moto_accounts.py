@@ -9,7 +9,7 @@ Usage: moto_accounts.py ENDPOINT                      bootstrap; prints the keys
        moto_accounts.py ENDPOINT two-accounts        on a server started with `moto.sh --accounts`
                                                      (6 unauthenticated requests): an admin in
                                                      account 111111111111 (the bucket owner) and
-                                                     one in 222222222222; `ci` in 222222222222 and
+                                                     one in 222222222222; `ci` and `ci-fresh` in 222222222222 and
                                                      `local-ci` in 111111111111, both allowed only
                                                      sts:GetCallerIdentity; prints the keys
        moto_accounts.py ENDPOINT attach KEYS.json ADMIN USER NAME POLICY.json
@@ -57,7 +57,9 @@ if len(sys.argv) == 3 and sys.argv[2] == "two-accounts":
         iam.put_user_policy(UserName="admin", PolicyName="all", PolicyDocument=everything)
         out[name] = {"key": k["AccessKeyId"], "secret": k["SecretAccessKey"],
                      "arn": f"arn:aws:iam::{account}:user/admin", "account": account}
-    for name, admin in (("ci", "ci-admin"), ("local-ci", "owner")):
+    # `ci-fresh` is never granted anything by a test, so the "nothing granted" state does not
+    # depend on which other test ran first (they share one server and attach to `ci`).
+    for name, admin in (("ci", "ci-admin"), ("ci-fresh", "ci-admin"), ("local-ci", "owner")):
         iam = client("iam", out[admin]["key"], out[admin]["secret"])
         user = iam.create_user(UserName=name)["User"]
         k = iam.create_access_key(UserName=name)["AccessKey"]
