@@ -24,6 +24,7 @@ pub mod version;
 
 mod api;
 mod cloud_settings;
+mod cni;
 mod etcd;
 mod group_role;
 mod naming;
@@ -43,6 +44,7 @@ pub static TABLES: &[&[Check]] = &[
     etcd::CHECKS,
     naming::CHECKS,
     api::CHECKS,
+    cni::CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -56,6 +58,7 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         etcd::CODES,
         naming::CODES,
         api::CODES,
+        cni::CODES,
     ] {
         all.extend_from_slice(table);
     }
