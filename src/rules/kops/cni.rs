@@ -676,15 +676,8 @@ pub static CHECKS: &[Check] = &[
         "set `spec.certManager.enabled: true`, or disable Hubble",
     ),
     // Flannel and kindnet.
-    row(
-        &FLANNEL_KINDNET,
-        "/spec/networking/flannel/backend",
-        Shape::Required,
-        When::ClusterSet("/spec/networking/flannel"),
-        "validateNetworkingFlannel",
-        "kops needs to know Flannel's backend",
-        "set `backend: vxlan` (or `udp`)",
-    ),
+    // An empty `backend` is no finding: v1alpha2's `SetDefaults_ClusterSpec` makes it `udp`
+    // before `validateNetworkingFlannel` requires one.
     one_of(&FLANNEL_KINDNET, "/spec/networking/flannel/backend", &["udp", "vxlan"], "validateNetworkingFlannel"),
     row(
         &FLANNEL_KINDNET,

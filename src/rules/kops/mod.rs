@@ -25,6 +25,7 @@ pub mod version;
 mod api;
 mod cloud_settings;
 mod cni;
+mod components;
 mod etcd;
 mod group_role;
 mod naming;
@@ -45,6 +46,9 @@ pub static TABLES: &[&[Check]] = &[
     naming::CHECKS,
     api::CHECKS,
     cni::CHECKS,
+    components::CHECKS,
+    components::KUBELET_CHECKS,
+    components::CLOUD_CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -59,6 +63,7 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         naming::CODES,
         api::CODES,
         cni::CODES,
+        components::CODES,
     ] {
         all.extend_from_slice(table);
     }
