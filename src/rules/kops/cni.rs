@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::addons::{cert_manager_off, NEEDS_CERT_MANAGER};
 use super::cloud::Cloud;
 use super::engine::{is_present, Check, Format, KopsRef, Shape, When};
 use crate::document::Document;
@@ -60,13 +61,6 @@ code!(
     "a Cilium setting kops refuses (`version`, tunnel, IPAM, identity allocation, encryption, load balancing)"
 );
 code!(
-    NEEDS_CERT_MANAGER,
-    "SL607",
-    "needs-cert-manager",
-    Error,
-    "an add-on that kops runs only with cert-manager is enabled without `spec.certManager.enabled`"
-);
-code!(
     FLANNEL_KINDNET,
     "SL608",
     "flannel-kindnet-setting",
@@ -82,7 +76,6 @@ pub static CODES: &[&CodeInfo] = &[
     &KUBE_PROXY,
     &CALICO,
     &CILIUM,
-    &NEEDS_CERT_MANAGER,
     &FLANNEL_KINDNET,
 ];
 
@@ -160,16 +153,11 @@ fn calico_bpf_with_proxy(cluster: &Document, _: &str) -> bool {
     kube_proxy_on(cluster) && is_true(cluster, "/spec/networking/calico/bpfEnabled")
 }
 
-/// kops's `IsCertManagerEnabled`.
-fn cert_manager_off(cluster: &Document, _: &str) -> bool {
-    !is_true(cluster, "/spec/certManager/enabled")
-}
-
 fn hubble_without_cert_manager(cluster: &Document, pointer: &str) -> bool {
     // kops checks Hubble only when the Cilium `version` is given.
     is_present(cluster.get("/spec/networking/cilium/version"))
         && here_true(cluster, pointer)
-        && cert_manager_off(cluster, pointer)
+        && cert_manager_off(cluster)
 }
 
 fn sibling(cluster: &Document, pointer: &str, name: &str) -> Option<Value> {
@@ -668,7 +656,7 @@ pub static CHECKS: &[Check] = &[
     ),
     row(
         &NEEDS_CERT_MANAGER,
-        "/spec/networking/cilium/hubble/enabled",
+            "/spec/networking/cilium/hubble/enabled",
         Shape::Forbidden,
         When::Test(hubble_without_cert_manager),
         CILIUM_FN,

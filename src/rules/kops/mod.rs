@@ -22,6 +22,7 @@ pub mod parity;
 pub mod store_version;
 pub mod version;
 
+mod addons;
 mod api;
 mod cloud_settings;
 mod cni;
@@ -49,6 +50,7 @@ pub static TABLES: &[&[Check]] = &[
     components::CHECKS,
     components::KUBELET_CHECKS,
     components::CLOUD_CHECKS,
+    addons::CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -64,6 +66,7 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         api::CODES,
         cni::CODES,
         components::CODES,
+        addons::CODES,
     ] {
         all.extend_from_slice(table);
     }
