@@ -31,6 +31,7 @@ mod etcd;
 mod group_role;
 mod naming;
 mod network;
+mod runtime;
 
 use crate::findings::{CodeInfo, Finding};
 
@@ -51,6 +52,7 @@ pub static TABLES: &[&[Check]] = &[
     components::KUBELET_CHECKS,
     components::CLOUD_CHECKS,
     addons::CHECKS,
+    runtime::CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -67,6 +69,7 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         cni::CODES,
         components::CODES,
         addons::CODES,
+        runtime::CODES,
     ] {
         all.extend_from_slice(table);
     }
