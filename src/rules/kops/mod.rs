@@ -29,6 +29,7 @@ mod cni;
 mod components;
 mod etcd;
 mod group_role;
+mod iam;
 mod naming;
 mod network;
 mod runtime;
@@ -53,6 +54,7 @@ pub static TABLES: &[&[Check]] = &[
     components::CLOUD_CHECKS,
     addons::CHECKS,
     runtime::CHECKS,
+    iam::CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -70,6 +72,7 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         components::CODES,
         addons::CODES,
         runtime::CODES,
+        iam::CODES,
     ] {
         all.extend_from_slice(table);
     }
