@@ -33,6 +33,7 @@ mod iam;
 mod naming;
 mod network;
 mod runtime;
+mod stores;
 
 use crate::findings::{CodeInfo, Finding};
 
@@ -55,6 +56,7 @@ pub static TABLES: &[&[Check]] = &[
     addons::CHECKS,
     runtime::CHECKS,
     iam::CHECKS,
+    stores::CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -73,6 +75,7 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         addons::CODES,
         runtime::CODES,
         iam::CODES,
+        stores::CODES,
     ] {
         all.extend_from_slice(table);
     }
