@@ -19,7 +19,15 @@ code!(
     "a setting kops accepts on one cloud only is used on another"
 );
 
-pub static CODES: &[&CodeInfo] = &[&MISSING_CLOUD, &OTHER_CLOUD];
+code!(
+    CLOUD_CONFIG_CONFLICT,
+    "SL150",
+    "cloud-config-conflict",
+    Error,
+    "two `cloudConfig` settings that must agree disagree"
+);
+
+pub static CODES: &[&CodeInfo] = &[&MISSING_CLOUD, &OTHER_CLOUD, &CLOUD_CONFIG_CONFLICT];
 
 const VALIDATION: &str = "pkg/apis/kops/validation/validation.go";
 const CONVERSION: &str = "pkg/apis/kops/v1alpha2/conversion.go";
@@ -91,48 +99,45 @@ const fn prefix_list(pointer: &'static str) -> Check {
 }
 
 pub static CHECKS: &[Check] = &[
-    Check {
-        info: &MISSING_CLOUD,
-        target: Target::Cluster,
-        pointer: "/spec/cloudProvider",
-        shape: Shape::Required,
-        when: When::Not(&When::Cloud(&[Cloud::Metal])),
-        since: None,
-        kops: KopsRef {
+    Check::cluster(
+        &MISSING_CLOUD,
+        "/spec/cloudProvider",
+        Shape::Required,
+        When::Not(&When::Cloud(&[Cloud::Metal])),
+        KopsRef { file: VALIDATION, function: "validateCloudProvider", },
+        "kops needs exactly one cloud provider",
+        "add `cloudProvider:` with one of `aws`, `azure`, `digitalocean`, `gce`, `hetzner`, `linode`, `openstack`, `scaleway`",
+    ),
+    Check::cluster(
+        &OTHER_CLOUD,
+        "/spec/subnets/*/ipv6CIDR",
+        Shape::Forbidden,
+        When::NotCloud(AWS),
+        KopsRef { file: VALIDATION, function: "validateSubnets", },
+        "kops accepts `ipv6CIDR` only on AWS",
+        "remove `ipv6CIDR` from the subnet",
+    ),
+    Check::cluster(
+        &OTHER_CLOUD,
+        "/spec/subnets/*/zone",
+        Shape::Forbidden,
+        When::Cloud(GCE),
+        KopsRef { file: "pkg/apis/kops/validation/gce.go", function: "gceValidateCluster", },
+        "GCE subnets are regional, so kops refuses a zone on them",
+        "remove `zone` from the subnet and give its `region` instead",
+    ),
+    Check::cluster(
+        &CLOUD_CONFIG_CONFLICT,
+        "/spec/cloudConfig/manageStorageClasses",
+        Shape::EqualTo("/spec/cloudConfig/openstack/blockStorage/createStorageClass"),
+        When::Cloud(&[Cloud::Openstack]),
+        KopsRef {
             file: VALIDATION,
-            function: "validateCloudProvider",
+            function: "validateCloudConfiguration",
         },
-        reason: "kops needs exactly one cloud provider",
-        help: "add `cloudProvider:` with one of `aws`, `azure`, `digitalocean`, `gce`, `hetzner`, `linode`, `openstack`, `scaleway`",
-    },
-    Check {
-        info: &OTHER_CLOUD,
-        target: Target::Cluster,
-        pointer: "/spec/subnets/*/ipv6CIDR",
-        shape: Shape::Forbidden,
-        when: When::NotCloud(AWS),
-        since: None,
-        kops: KopsRef {
-            file: VALIDATION,
-            function: "validateSubnets",
-        },
-        reason: "kops accepts `ipv6CIDR` only on AWS",
-        help: "remove `ipv6CIDR` from the subnet",
-    },
-    Check {
-        info: &OTHER_CLOUD,
-        target: Target::Cluster,
-        pointer: "/spec/subnets/*/zone",
-        shape: Shape::Forbidden,
-        when: When::Cloud(GCE),
-        since: None,
-        kops: KopsRef {
-            file: "pkg/apis/kops/validation/gce.go",
-            function: "gceValidateCluster",
-        },
-        reason: "GCE subnets are regional, so kops refuses a zone on them",
-        help: "remove `zone` from the subnet and give its `region` instead",
-    },
+        "both decide whether kops manages storage classes",
+        "set both to the same value, or remove `openstack.blockStorage.createStorageClass`",
+    ),
     lb_aws_only("/spec/api/loadBalancer/class"),
     lb_aws_only("/spec/api/loadBalancer/securityGroupOverride"),
     lb_aws_only("/spec/api/loadBalancer/additionalSecurityGroups"),

@@ -67,6 +67,8 @@ pub enum Shape {
     AllOrNone,
     /// The value passes a format test.
     Format(&'static Format),
+    /// The value equals the cluster's value at this pointer, when that is set.
+    EqualTo(&'static str),
     /// The value is one of the values at this cluster pattern (a reference that must exist,
     /// e.g. `/spec/subnets/*/name`).
     Among(&'static str),
@@ -471,6 +473,16 @@ impl Eval<'_, '_> {
                     format!(
                         "`{f}` is `{v}`, which overlaps `{}` (`{r}`)",
                         display_path(at)
+                    )
+                })
+            }
+            Shape::EqualTo(at) => {
+                let other = self.cx.cluster.get(at).filter(|o| is_present(Some(o)))?;
+                (*other != *value).then(|| {
+                    format!(
+                        "`{f}` is `{v}`, but `{}` is `{}`",
+                        display_path(at),
+                        text(other)
                     )
                 })
             }

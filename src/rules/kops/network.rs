@@ -1,7 +1,7 @@
 //! Subnets and address ranges: names, ids, regions, types and where ranges may lie.
 
 use super::cloud::Cloud;
-use super::engine::{Check, Format, KopsRef, Shape, Target, When};
+use super::engine::{Check, Format, KopsRef, Shape, When};
 use crate::findings::{code, CodeInfo};
 
 code!(
@@ -39,61 +39,51 @@ const fn subnets(function: &'static str) -> KopsRef {
 const REGIONAL: &[Cloud] = &[Cloud::Azure, Cloud::DigitalOcean, Cloud::Gce, Cloud::Linode];
 
 pub static CHECKS: &[Check] = &[
-    Check {
-        info: &SUBNET_NAME,
-        target: Target::Cluster,
-        pointer: "/spec/subnets/*/name",
-        shape: Shape::Required,
-        when: When::Always,
-        since: None,
-        kops: subnets("validateSubnet"),
-        reason: "kops refers to subnets by name",
-        help: "give the subnet a `name` (usually its zone, e.g. `us-east-1a`)",
-    },
-    Check {
-        info: &SUBNET_NAME,
-        target: Target::Cluster,
-        pointer: "/spec/subnets/*/name",
-        shape: Shape::Unique,
-        when: When::Always,
-        since: None,
-        kops: subnets("validateSubnets"),
-        reason: "subnet names must be unique",
-        help: "rename one of the subnets, or merge the two entries",
-    },
-    Check {
-        info: &SUBNET_ID_MIXED,
-        target: Target::Cluster,
-        pointer: "/spec/subnets/*/id",
-        shape: Shape::AllOrNone,
-        when: When::Always,
-        since: None,
-        kops: subnets("validateSubnets"),
-        reason: "kops cannot mix shared subnets (with `id`) and subnets it creates",
-        help: "give every subnet the `id` of an existing subnet, or remove `id` from all of them",
-    },
-    Check {
-        info: &SUBNET_REGION,
-        target: Target::Cluster,
-        pointer: "/spec/subnets/*/region",
-        shape: Shape::Required,
-        when: When::Cloud(REGIONAL),
-        since: None,
-        kops: subnets("validateSubnets"),
-        reason: "this cloud's subnets are regional",
-        help: "add `region:` with the cluster's region to the subnet",
-    },
-    Check {
-        info: &SUBNET_REGION,
-        target: Target::Cluster,
-        pointer: "/spec/subnets/*/region",
-        shape: Shape::Same,
-        when: When::Cloud(REGIONAL),
-        since: None,
-        kops: subnets("validateSubnets"),
-        reason: "a cluster cannot span regions",
-        help: "put every subnet in the same region",
-    },
+    Check::cluster(
+        &SUBNET_NAME,
+        "/spec/subnets/*/name",
+        Shape::Required,
+        When::Always,
+        subnets("validateSubnet"),
+        "kops refers to subnets by name",
+        "give the subnet a `name` (usually its zone, e.g. `us-east-1a`)",
+    ),
+    Check::cluster(
+        &SUBNET_NAME,
+        "/spec/subnets/*/name",
+        Shape::Unique,
+        When::Always,
+        subnets("validateSubnets"),
+        "subnet names must be unique",
+        "rename one of the subnets, or merge the two entries",
+    ),
+    Check::cluster(
+        &SUBNET_ID_MIXED,
+        "/spec/subnets/*/id",
+        Shape::AllOrNone,
+        When::Always,
+        subnets("validateSubnets"),
+        "kops cannot mix shared subnets (with `id`) and subnets it creates",
+        "give every subnet the `id` of an existing subnet, or remove `id` from all of them",
+    ),
+    Check::cluster(
+        &SUBNET_REGION,
+        "/spec/subnets/*/region",
+        Shape::Required,
+        When::Cloud(REGIONAL),
+        subnets("validateSubnets"),
+        "this cloud's subnets are regional",
+        "add `region:` with the cluster's region to the subnet",
+    ),
+    Check::cluster(
+        &SUBNET_REGION,
+        "/spec/subnets/*/region",
+        Shape::Same,
+        When::Cloud(REGIONAL),
+        subnets("validateSubnets"),
+        "a cluster cannot span regions",
+        "put every subnet in the same region",
+    ),
 ];
 
 code!(
@@ -468,34 +458,23 @@ pub static RANGE_CHECKS: &[Check] = &[
         "",
         "write an IPv6 CIDR such as `2001:db8::/64`, or `/64#1` for the VPC range's first /64",
     ),
-    Check::cluster(
-        &CIDR_LIST,
-        "/spec/sshAccess/*",
-        Shape::Format(&CIDR),
-        When::ValueLacksPrefix("pl-"),
-        SPEC,
-        "",
-        "write an address range such as `203.0.113.0/24` (`/32` for one address)",
-    ),
-    Check::cluster(
-        &CIDR_LIST,
-        "/spec/kubernetesApiAccess/*",
-        Shape::Format(&CIDR),
-        When::ValueLacksPrefix("pl-"),
-        SPEC,
-        "",
-        "write an address range such as `203.0.113.0/24` (`/32` for one address)",
-    ),
-    Check::cluster(
-        &CIDR_LIST,
-        "/spec/nodePortAccess/*",
-        Shape::Format(&CIDR),
-        When::ValueLacksPrefix("pl-"),
-        SPEC,
-        "",
-        "write an address range such as `203.0.113.0/24` (`/32` for one address)",
-    ),
+    access_cidr("/spec/sshAccess/*"),
+    access_cidr("/spec/kubernetesApiAccess/*"),
+    access_cidr("/spec/nodePortAccess/*"),
 ];
+
+/// An entry of an access list: a CIDR unless it is an AWS prefix list (SL124's business).
+const fn access_cidr(pointer: &'static str) -> Check {
+    Check::cluster(
+        &CIDR_LIST,
+        pointer,
+        Shape::Format(&CIDR),
+        When::ValueLacksPrefix("pl-"),
+        SPEC,
+        "",
+        "write an address range such as `203.0.113.0/24` (`/32` for one address)",
+    )
+}
 
 const SPEC: KopsRef = KopsRef {
     file: VALIDATION,

@@ -147,7 +147,7 @@ pub static LEDGER: &[Entry] = &[
     e("validation.go", "validateMetricsServer", Covered(&["SL607"])),
     e("validation.go", "validateNodeTerminationHandler", Covered(&["SL628"])),
     e("validation.go", "validateAWSLoadBalancerController", Covered(&["SL607"])),
-    e("validation.go", "validateCloudConfiguration", Later),
+    e("validation.go", "validateCloudConfiguration", Covered(&["SL150"])),
     e("validation.go", "validateWarmPool", Ig),
     e("validation.go", "validateSnapshotController", Covered(&["SL607"])),
     e("validation.go", "validatePodIdentityWebhook", Covered(&["SL607"])),
