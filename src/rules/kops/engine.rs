@@ -105,8 +105,9 @@ pub enum When {
     /// The cluster uses gossip DNS: its name ends in `.k8s.local` and `topology.dns.type`
     /// is not `None` (kops's `usesLegacyGossip`).
     GossipName,
-    /// A predicate over the Cluster document and the matched pointer, for conditions with
-    /// real logic (a boolean that kops reads as "true", kube-proxy being on, ...).
+    /// A predicate over the checked document (the Cluster for cluster rows, the group for
+    /// instance-group rows) and the matched pointer, for conditions with real logic (a
+    /// boolean that kops reads as "true", kube-proxy being on, ...).
     Test(fn(&Document, &str) -> bool),
     /// Every condition holds.
     All(&'static [When]),
@@ -296,7 +297,7 @@ impl Eval<'_, '_> {
                 name.trim_end_matches('.').ends_with(".k8s.local")
                     && self.cx.cluster.str_at("/spec/topology/dns/type") != Some("None")
             }
-            When::Test(test) => test(self.cx.cluster, pointer),
+            When::Test(test) => test(doc, pointer),
             When::All(all) => all.iter().all(|w| self.holds(w, doc, pointer, value)),
             When::Not(inner) => !self.holds(inner, doc, pointer, value),
         }

@@ -24,6 +24,7 @@ pub mod version;
 
 mod addons;
 mod api;
+mod aws_settings;
 mod cloud_settings;
 mod cni;
 mod components;
@@ -32,6 +33,7 @@ mod group_role;
 mod iam;
 mod naming;
 mod network;
+mod rolling_update;
 mod runtime;
 mod stores;
 
@@ -57,6 +59,9 @@ pub static TABLES: &[&[Check]] = &[
     runtime::CHECKS,
     iam::CHECKS,
     stores::CHECKS,
+    aws_settings::CHECKS,
+    rolling_update::CHECKS,
+    rolling_update::GROUP_CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -76,6 +81,8 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         runtime::CODES,
         iam::CODES,
         stores::CODES,
+        aws_settings::CODES,
+        rolling_update::CODES,
     ] {
         all.extend_from_slice(table);
     }
