@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::cloud::Cloud;
-use super::engine::{is_present, Check, Format, KopsRef, Shape, When};
+use super::engine::{is_present, is_true, Check, Format, KopsRef, Shape, When};
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
 
@@ -94,21 +94,10 @@ pub static CODES: &[&CodeInfo] = &[
     &TERMINATION_HANDLER,
 ];
 
-const fn validation(function: &'static str) -> KopsRef {
-    KopsRef {
-        file: "pkg/apis/kops/validation/validation.go",
-        function,
-    }
-}
-
 const LEGACY: KopsRef = KopsRef {
     file: "pkg/apis/kops/validation/legacy.go",
     function: "ValidateCluster",
 };
-
-fn is_true(cluster: &Document, pointer: &str) -> bool {
-    cluster.get(pointer) == Some(&Value::Bool(true))
-}
 
 /// kops's `IsCertManagerEnabled`.
 pub fn cert_manager_off(cluster: &Document) -> bool {
@@ -231,7 +220,7 @@ const fn needs_cert_manager(
         pointer,
         Shape::Forbidden,
         When::Test(test),
-        validation(function),
+        KopsRef::validation(function),
         what,
         "set `spec.certManager.enabled: true`, or disable the add-on",
     )
@@ -267,7 +256,7 @@ const fn cluster_dns_local(pointer: &'static str) -> Check {
         pointer,
         Shape::Forbidden,
         When::Test(cluster_dns_not_local),
-        validation("validateNodeLocalDNS"),
+        KopsRef::validation("validateNodeLocalDNS"),
         "with IPVS kube-proxy or Cilium, NodeLocal DNS needs it to be `kubeDNS.nodeLocalDNS.localIP`",
         "remove `clusterDNS` (kops sets it), or set it to `kubeDNS.nodeLocalDNS.localIP`",
     )
@@ -345,7 +334,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/externalDns/provider",
         Shape::OneOf(&["dns-controller", "external-dns", "none"]),
         When::Always,
-        validation("validateExternalDNS"),
+        KopsRef::validation("validateExternalDNS"),
         "",
         "use `dns-controller`, `external-dns` or `none`",
     ),
@@ -354,7 +343,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/externalDns/watchNamespace",
         Shape::OneOf(&["kube-system"]),
         When::Always,
-        validation("validateExternalDNS"),
+        KopsRef::validation("validateExternalDNS"),
         "external DNS watches either every namespace or only `kube-system`",
         "remove `watchNamespace` (every namespace) or set it to `kube-system`",
     ),
@@ -363,7 +352,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/externalDns/provider",
         Shape::NoneOf(&["external-dns"]),
         When::Test(uses_none_dns),
-        validation("validateExternalDNS"),
+        KopsRef::validation("validateExternalDNS"),
         "external-dns needs a public or private DNS topology, not `topology.dns.type: None`",
         "use a Public or Private DNS topology, or another provider",
     ),
@@ -372,7 +361,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/certManager/hostedZoneIDs",
         Shape::Forbidden,
         When::Test(zones_without_external_permissions),
-        validation("validateCertManager"),
+        KopsRef::validation("validateCertManager"),
         "dns-01 validation needs service accounts with external permissions",
         "set `spec.iam.useServiceAccountExternalPermissions: true`, or remove `hostedZoneIDs`",
     ),
@@ -381,7 +370,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/clusterAutoscaler/expander",
         Shape::OneOf(&["least-waste", "random", "most-pods", "price", "priority"]),
         When::Always,
-        validation("validateClusterAutoscaler"),
+        KopsRef::validation("validateClusterAutoscaler"),
         "",
         "use `least-waste`, `random`, `most-pods`, `priority` (or `price` on GCE)",
     ),
@@ -390,7 +379,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/clusterAutoscaler/expander",
         Shape::NoneOf(&["price"]),
         When::Test(not_gce),
-        validation("validateClusterAutoscaler"),
+        KopsRef::validation("validateClusterAutoscaler"),
         "the price expander works only on GCE",
         "use another expander, e.g. `least-waste`",
     ),
@@ -399,7 +388,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/clusterAutoscaler",
         Shape::Forbidden,
         When::Cloud(&[Cloud::Openstack]),
-        validation("validateClusterAutoscaler"),
+        KopsRef::validation("validateClusterAutoscaler"),
         "kops does not support cluster-autoscaler on OpenStack",
         "remove `spec.clusterAutoscaler`",
     ),
@@ -408,7 +397,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/addons/*/manifest",
         Shape::Forbidden,
         When::ValueStartsWith("file://"),
-        validation("validateClusterSpec"),
+        KopsRef::validation("validateClusterSpec"),
         "kops-channels reads add-on manifests through its VFS at boot, where `file://` paths do not exist",
         "upload the manifest to the state store (or another kops VFS location) and point `manifest` there",
     ),
@@ -417,7 +406,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/nodeAuthorization",
         Shape::Forbidden,
         When::Always,
-        validation("validateClusterSpec"),
+        KopsRef::validation("validateClusterSpec"),
         "node authorization is built into Kubernetes from 1.19",
         "remove `spec.nodeAuthorization`",
     ),
@@ -426,7 +415,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/nodeTerminationHandler",
         Shape::Forbidden,
         When::Test(handler_with_karpenter),
-        validation("validateNodeTerminationHandler"),
+        KopsRef::validation("validateNodeTerminationHandler"),
         "the node termination handler cannot run with Karpenter",
         "set `nodeTerminationHandler.enabled: false`, or disable Karpenter",
     ),
@@ -435,7 +424,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/nodeTerminationHandler/enableSpotInterruptionDraining",
         Shape::Forbidden,
         When::Test(spot_draining_off_in_queue_mode),
-        validation("validateNodeTerminationHandler"),
+        KopsRef::validation("validateNodeTerminationHandler"),
         "spot interruption draining cannot be turned off in queue-processor mode",
         "remove `enableSpotInterruptionDraining: false`",
     ),
@@ -444,7 +433,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/nodeTerminationHandler/enableRebalanceMonitoring",
         Shape::Forbidden,
         When::Test(rebalance_monitoring_without_draining),
-        validation("validateNodeTerminationHandler"),
+        KopsRef::validation("validateNodeTerminationHandler"),
         "in queue-processor mode rebalance events can only drain",
         "set `enableRebalanceDraining: true`, or remove `enableRebalanceMonitoring`",
     ),

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::addons::{cert_manager_off, NEEDS_CERT_MANAGER};
 use super::cloud::Cloud;
-use super::engine::{is_present, Check, Format, KopsRef, Shape, When};
+use super::engine::{is_present, is_true, sibling, Check, Format, Shape, When};
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
 
@@ -79,13 +79,6 @@ pub static CODES: &[&CodeInfo] = &[
     &FLANNEL_KINDNET,
 ];
 
-const fn kops(function: &'static str) -> KopsRef {
-    KopsRef {
-        file: "pkg/apis/kops/validation/validation.go",
-        function,
-    }
-}
-
 /// The v1alpha2 keys of `NetworkingSpec`'s options (`ConfiguredOptions`).
 const OPTIONS: &[&str] = &[
     "classic",
@@ -125,15 +118,6 @@ fn ipv4(cluster: &Document, at: &str) -> bool {
     !ipv6_only(cluster, at)
 }
 
-fn is_true(cluster: &Document, pointer: &str) -> bool {
-    cluster.get(pointer) == Some(&Value::Bool(true))
-}
-
-/// The matched boolean itself is `true` (kops reads an absent or `false` one alike).
-fn here_true(cluster: &Document, pointer: &str) -> bool {
-    is_true(cluster, pointer)
-}
-
 /// `spec.kubeProxy` is given and not `enabled: false` (kops: `KubeProxy != nil &&
 /// (Enabled == nil || *Enabled)`).
 fn kube_proxy_on(cluster: &Document) -> bool {
@@ -156,30 +140,25 @@ fn calico_bpf_with_proxy(cluster: &Document, _: &str) -> bool {
 fn hubble_without_cert_manager(cluster: &Document, pointer: &str) -> bool {
     // kops checks Hubble only when the Cilium `version` is given.
     is_present(cluster.get("/spec/networking/cilium/version"))
-        && here_true(cluster, pointer)
+        && is_true(cluster, pointer)
         && cert_manager_off(cluster)
 }
 
-fn sibling(cluster: &Document, pointer: &str, name: &str) -> Option<Value> {
-    let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
-    cluster.get(&format!("{parent}/{name}")).cloned()
-}
-
 fn kvstore_without_managed_etcd(cluster: &Document, pointer: &str) -> bool {
-    sibling(cluster, pointer, "etcdManaged") != Some(Value::Bool(true))
+    sibling(cluster, pointer, "etcdManaged") != Some(&Value::Bool(true))
 }
 
 fn encryption_off(cluster: &Document, pointer: &str) -> bool {
-    sibling(cluster, pointer, "enableEncryption") != Some(Value::Bool(true))
+    sibling(cluster, pointer, "enableEncryption") != Some(&Value::Bool(true))
 }
 
 fn lb_sock_off_with_host_ns_only(cluster: &Document, pointer: &str) -> bool {
-    here_true(cluster, pointer) && sibling(cluster, pointer, "bpfLBSock") != Some(Value::Bool(true))
+    is_true(cluster, pointer) && sibling(cluster, pointer, "bpfLBSock") != Some(&Value::Bool(true))
 }
 
 fn l7_proxy_without_iptables_rules(cluster: &Document, pointer: &str) -> bool {
-    here_true(cluster, pointer)
-        && sibling(cluster, pointer, "installIptablesRules") == Some(Value::Bool(false))
+    is_true(cluster, pointer)
+        && sibling(cluster, pointer, "installIptablesRules") == Some(&Value::Bool(false))
 }
 
 fn ingress_enabled(cluster: &Document, _: &str) -> bool {
@@ -187,7 +166,7 @@ fn ingress_enabled(cluster: &Document, _: &str) -> bool {
 }
 
 fn true_and_ipv6(cluster: &Document, pointer: &str) -> bool {
-    here_true(cluster, pointer) && ipv6_only(cluster, pointer)
+    is_true(cluster, pointer) && ipv6_only(cluster, pointer)
 }
 
 fn kindnet_masquerade_on(cluster: &Document, _: &str) -> bool {
@@ -295,25 +274,13 @@ static PREFIX: Format = Format {
     test: is_prefix,
 };
 
-const fn row(
-    info: &'static CodeInfo,
-    pointer: &'static str,
-    shape: Shape,
-    when: When,
-    function: &'static str,
-    reason: &'static str,
-    help: &'static str,
-) -> Check {
-    Check::cluster(info, pointer, shape, when, kops(function), reason, help)
-}
-
 const fn one_of(
     info: &'static CodeInfo,
     pointer: &'static str,
     allowed: &'static [&'static str],
     function: &'static str,
 ) -> Check {
-    row(
+    Check::validation(
         info,
         pointer,
         Shape::OneOf(allowed),
@@ -325,7 +292,7 @@ const fn one_of(
 }
 
 const fn counted(option: &'static str) -> Check {
-    row(
+    Check::validation(
         &OPTION_COUNT,
         option,
         Shape::Forbidden,
@@ -337,7 +304,7 @@ const fn counted(option: &'static str) -> Check {
 }
 
 const fn removed(option: &'static str, reason: &'static str) -> Check {
-    row(
+    Check::validation(
         &OPTION_REMOVED,
         option,
         Shape::Forbidden,
@@ -349,7 +316,7 @@ const fn removed(option: &'static str, reason: &'static str) -> Check {
 }
 
 const fn no_ipv6(option: &'static str, function: &'static str, reason: &'static str) -> Check {
-    row(
+    Check::validation(
         &OPTION_IPV6,
         option,
         Shape::Forbidden,
@@ -365,7 +332,7 @@ const fn proxy_off(
     function: &'static str,
     reason: &'static str,
 ) -> Check {
-    row(
+    Check::validation(
         &KUBE_PROXY,
         "/spec/kubeProxy",
         Shape::Forbidden,
@@ -404,7 +371,7 @@ pub static CHECKS: &[Check] = &[
     removed("/spec/networking/canal", "Canal is not supported from Kubernetes 1.28"),
     removed("/spec/networking/romana", "support for Romana has been removed"),
     removed("/spec/networking/lyftvpc", "support for LyftVPC has been removed"),
-    row(
+    Check::validation(
         &OPTION_CLOUD,
         "/spec/networking/amazonvpc",
         Shape::Forbidden,
@@ -413,7 +380,7 @@ pub static CHECKS: &[Check] = &[
         "Amazon VPC networking works only on AWS",
         "choose another CNI (e.g. `calico` or `cilium`), or correct `spec.cloudProvider`",
     ),
-    row(
+    Check::validation(
         &OPTION_CLOUD,
         "/spec/networking/gce",
         Shape::Forbidden,
@@ -422,7 +389,7 @@ pub static CHECKS: &[Check] = &[
         "GCE networking works only on GCE",
         "choose another CNI (e.g. `calico` or `cilium`), or correct `spec.cloudProvider`",
     ),
-    row(
+    Check::validation(
         &OPTION_CLOUD,
         "/spec/networking/cilium/ipam",
         Shape::NoneOf(&["eni"]),
@@ -437,7 +404,7 @@ pub static CHECKS: &[Check] = &[
     no_ipv6("/spec/networking/amazonvpc", "validateNetworking", "Amazon VPC networking does not support IPv6"),
     no_ipv6("/spec/networking/gce", "validateNetworkingGCP", "GCE networking does not support IPv6"),
     no_ipv6("/spec/networking/flannel", "validateNetworkingFlannel", "Flannel does not support IPv6"),
-    row(
+    Check::validation(
         &OPTION_IPV6,
         "/spec/networking/cilium/ipam",
         Shape::NoneOf(&["eni"]),
@@ -446,7 +413,7 @@ pub static CHECKS: &[Check] = &[
         "Cilium's ENI IPAM does not support IPv6",
         "remove `ipam: eni`, or give the cluster an IPv4 `nonMasqueradeCIDR`",
     ),
-    row(
+    Check::validation(
         &OPTION_IPV6,
         "/spec/networking/cilium/enableEncryption",
         Shape::Forbidden,
@@ -455,7 +422,7 @@ pub static CHECKS: &[Check] = &[
         "Cilium encryption is not supported on IPv6 clusters",
         "remove `enableEncryption`, or give the cluster an IPv4 `nonMasqueradeCIDR`",
     ),
-    row(
+    Check::validation(
         &OPTION_IPV6,
         "/spec/networking/calico/wireguardEnabled",
         Shape::Forbidden,
@@ -480,7 +447,7 @@ pub static CHECKS: &[Check] = &[
         "Calico in BPF mode (`bpfEnabled: true`) replaces kube-proxy, so kops requires it disabled",
     ),
     // Calico.
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/awsSrcDstCheck",
         Shape::OneOf(&["Enable", "Disable", "DoNothing"]),
@@ -489,7 +456,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "use `Enable`, `Disable` or `DoNothing`",
     ),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/awsSrcDstCheck",
         Shape::OneOf(&["DoNothing"]),
@@ -502,7 +469,7 @@ pub static CHECKS: &[Check] = &[
     one_of(&CALICO, "/spec/networking/calico/bpfLogLevel", &["Off", "Info", "Debug"], CALICO_FN),
     one_of(&CALICO, "/spec/networking/calico/chainInsertMode", &["insert", "append"], CALICO_FN),
     one_of(&CALICO, "/spec/networking/calico/encapsulationMode", &["ipip", "vxlan", "none"], CALICO_FN),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/encapsulationMode",
         Shape::NoneOf(&["none"]),
@@ -511,7 +478,7 @@ pub static CHECKS: &[Check] = &[
         "`none` is only supported for IPv6 clusters",
         "use `ipip` or `vxlan`, or remove `encapsulationMode`",
     ),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/encapsulationMode",
         Shape::NoneOf(&["ipip", "vxlan"]),
@@ -520,7 +487,7 @@ pub static CHECKS: &[Check] = &[
         "IPv6 clusters require `none`",
         "set `encapsulationMode: none`",
     ),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/encapsulationMode",
         Shape::NoneOf(&["ipip", "none"]),
@@ -531,7 +498,7 @@ pub static CHECKS: &[Check] = &[
     ),
     one_of(&CALICO, "/spec/networking/calico/ipipMode", ENCAP_MODES, "validateCalicoEncapsulationMode"),
     one_of(&CALICO, "/spec/networking/calico/vxlanMode", ENCAP_MODES, "validateCalicoEncapsulationMode"),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/ipipMode",
         Shape::NoneOf(ENCAP_ON),
@@ -543,7 +510,7 @@ pub static CHECKS: &[Check] = &[
         "IP-in-IP needs `encapsulationMode: ipip`",
         "set `ipipMode: Never`, or `encapsulationMode: ipip`",
     ),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/vxlanMode",
         Shape::NoneOf(ENCAP_ON),
@@ -555,7 +522,7 @@ pub static CHECKS: &[Check] = &[
         "VXLAN needs `encapsulationMode: vxlan`",
         "set `vxlanMode: Never`, or `encapsulationMode: vxlan`",
     ),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/ipv4AutoDetectionMethod",
         Shape::Format(&IPV4_AUTODETECT),
@@ -564,7 +531,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "use e.g. `first-found`, `can-reach=8.8.8.8` or `interface=eth.*`",
     ),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/ipv6AutoDetectionMethod",
         Shape::Format(&IPV6_AUTODETECT),
@@ -574,7 +541,7 @@ pub static CHECKS: &[Check] = &[
         "use e.g. `first-found`, `can-reach=2001:4860:4860::8888` or `interface=eth.*`",
     ),
     one_of(&CALICO, "/spec/networking/calico/iptablesBackend", &["Auto", "Legacy", "NFT"], CALICO_FN),
-    row(
+    Check::validation(
         &CALICO,
         "/spec/networking/calico/typhaReplicas",
         Shape::Format(&NON_NEGATIVE),
@@ -584,7 +551,7 @@ pub static CHECKS: &[Check] = &[
         "set `typhaReplicas` to 0 (no Typha) or a positive count",
     ),
     // Cilium.
-    row(
+    Check::validation(
         &CILIUM,
         "/spec/networking/cilium/version",
         Shape::Format(&CILIUM_VERSION),
@@ -593,7 +560,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "write the version as kops does, e.g. `v1.18.4`, or remove it to get kops's default",
     ),
-    row(
+    Check::validation(
         &CILIUM,
         "/spec/networking/cilium/version",
         Shape::Format(&CILIUM_MINOR),
@@ -609,7 +576,7 @@ pub static CHECKS: &[Check] = &[
     one_of(&CILIUM, "/spec/networking/cilium/bpfLBAlgorithm", &["random", "maglev"], CILIUM_FN),
     one_of(&CILIUM, "/spec/networking/cilium/ipam", &["hostscope", "kubernetes", "crd", "eni"], CILIUM_FN),
     one_of(&CILIUM, "/spec/networking/cilium/encryptionType", &["ipsec", "wireguard"], CILIUM_FN),
-    row(
+    Check::validation(
         &CILIUM,
         "/spec/networking/cilium/identityAllocationMode",
         Shape::NoneOf(&["kvstore"]),
@@ -618,7 +585,7 @@ pub static CHECKS: &[Check] = &[
         "identities in the kvstore need Cilium's managed etcd (`etcdManaged: true`)",
         "set `identityAllocationMode: crd`, or `etcdManaged: true` with a `cilium` etcd cluster",
     ),
-    row(
+    Check::validation(
         &CILIUM,
         "/spec/networking/cilium/encryptionType",
         Shape::Forbidden,
@@ -627,7 +594,7 @@ pub static CHECKS: &[Check] = &[
         "`encryptionType` requires `enableEncryption: true`",
         "set `enableEncryption: true`, or remove `encryptionType`",
     ),
-    row(
+    Check::validation(
         &CILIUM,
         "/spec/networking/cilium/bpfLBSockHostNSOnly",
         Shape::Forbidden,
@@ -636,7 +603,7 @@ pub static CHECKS: &[Check] = &[
         "it requires `bpfLBSock: true`",
         "set `bpfLBSock: true`, or remove `bpfLBSockHostNSOnly`",
     ),
-    row(
+    Check::validation(
         &CILIUM,
         "/spec/networking/cilium/enableL7Proxy",
         Shape::Forbidden,
@@ -645,7 +612,7 @@ pub static CHECKS: &[Check] = &[
         "the L7 proxy requires `installIptablesRules`",
         "remove `installIptablesRules: false`, or disable the L7 proxy",
     ),
-    row(
+    Check::validation(
         &CILIUM,
         "/spec/networking/cilium/ingress/defaultLoadBalancerMode",
         Shape::OneOf(&["shared", "dedicated"]),
@@ -654,7 +621,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "use `shared` or `dedicated`",
     ),
-    row(
+    Check::validation(
         &NEEDS_CERT_MANAGER,
             "/spec/networking/cilium/hubble/enabled",
         Shape::Forbidden,
@@ -667,7 +634,7 @@ pub static CHECKS: &[Check] = &[
     // An empty `backend` is no finding: v1alpha2's `SetDefaults_ClusterSpec` makes it `udp`
     // before `validateNetworkingFlannel` requires one.
     one_of(&FLANNEL_KINDNET, "/spec/networking/flannel/backend", &["udp", "vxlan"], "validateNetworkingFlannel"),
-    row(
+    Check::validation(
         &FLANNEL_KINDNET,
         "/spec/networking/kindnet/masquerade/nonMasqueradeCIDRs/*",
         Shape::Format(&PREFIX),

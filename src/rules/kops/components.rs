@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::cloud::Cloud;
-use super::engine::{is_present, Check, Format, KopsRef, Shape, When};
+use super::engine::{is_present, is_true, sibling, Check, Format, KopsRef, Shape, When};
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
 
@@ -77,40 +77,6 @@ pub static CODES: &[&CodeInfo] = &[
     &KUBELET,
     &CLOUD_PROVIDER,
 ];
-
-const VALIDATION: &str = "pkg/apis/kops/validation/validation.go";
-
-const fn row(
-    info: &'static CodeInfo,
-    pointer: &'static str,
-    shape: Shape,
-    when: When,
-    function: &'static str,
-    reason: &'static str,
-    help: &'static str,
-) -> Check {
-    Check::cluster(
-        info,
-        pointer,
-        shape,
-        when,
-        KopsRef {
-            file: VALIDATION,
-            function,
-        },
-        reason,
-        help,
-    )
-}
-
-fn sibling<'d>(cluster: &'d Document, pointer: &str, name: &str) -> Option<&'d Value> {
-    let parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
-    cluster.get(&format!("{parent}/{name}"))
-}
-
-fn here_true(cluster: &Document, pointer: &str) -> bool {
-    cluster.get(pointer) == Some(&Value::Bool(true))
-}
 
 fn authorization_mode(cluster: &Document) -> Option<&str> {
     cluster.str_at("/spec/kubeAPIServer/authorizationMode")
@@ -315,7 +281,7 @@ const APISERVER: &str = "validateKubeAPIServer";
 const KUBELET_FN: &str = "validateKubelet";
 
 const fn removed(pointer: &'static str, function: &'static str, reason: &'static str) -> Check {
-    row(
+    Check::validation(
         &REMOVED_FLAG,
         pointer,
         Shape::Forbidden,
@@ -326,8 +292,21 @@ const fn removed(pointer: &'static str, function: &'static str, reason: &'static
     )
 }
 
+/// PodSecurityPolicy in an admission plugin list.
+const fn no_pod_security_policy(pointer: &'static str) -> Check {
+    Check::validation(
+        &APISERVER_REMOVED,
+        pointer,
+        Shape::NoneOf(&["PodSecurityPolicy"]),
+        When::Always,
+        APISERVER,
+        "PodSecurityPolicy was removed in Kubernetes 1.25",
+        "remove it; use Pod Security Admission (`PodSecurity`) instead",
+    )
+}
+
 const fn kubelet_one_of(pointer: &'static str, allowed: &'static [&'static str]) -> Check {
-    row(
+    Check::validation(
         &KUBELET,
         pointer,
         Shape::OneOf(allowed),
@@ -348,7 +327,7 @@ const fn cloud(
             file: "pkg/apis/kops/validation/legacy.go",
             function: "ValidateCluster",
         },
-        ..row(
+        ..Check::validation(
             &CLOUD_PROVIDER,
             pointer,
             Shape::OneOf(allowed),
@@ -422,7 +401,7 @@ const fn kubelet_removed(pointer: &'static str, reason: &'static str) -> Check {
 }
 
 const fn grace_pair(pointer: &'static str) -> Check {
-    row(
+    Check::validation(
         &KUBELET,
         pointer,
         Shape::RequiredWith("shutdownGracePeriodCriticalPods"),
@@ -434,7 +413,7 @@ const fn grace_pair(pointer: &'static str) -> Check {
 }
 
 const fn grace_order(pointer: &'static str) -> Check {
-    row(
+    Check::validation(
         &KUBELET,
         pointer,
         Shape::Forbidden,
@@ -446,7 +425,7 @@ const fn grace_order(pointer: &'static str) -> Check {
 }
 
 const fn restart_period(pointer: &'static str) -> Check {
-    row(
+    Check::validation(
         &KUBELET,
         pointer,
         Shape::Format(&RESTART_PERIOD),
@@ -480,16 +459,16 @@ pub static KUBELET_CHECKS: &[Check] = kubelet_table!(
 
 /// kube-apiserver, kube-controller-manager, kube-scheduler and kube-proxy.
 pub static CHECKS: &[Check] = &[
-    row(
+    Check::validation(
         &APISERVER_REMOVED,
         "/spec/kubeAPIServer/enableBootstrapTokenAuth",
         Shape::Forbidden,
-        When::Test(here_true),
+        When::Test(is_true),
         APISERVER,
         "kops does not support bootstrap tokens",
         "remove `enableBootstrapTokenAuth`",
     ),
-    row(
+    Check::validation(
         &APISERVER_REMOVED,
         "/spec/kubeAPIServer/admissionControl",
         Shape::Forbidden,
@@ -498,25 +477,9 @@ pub static CHECKS: &[Check] = &[
         "it was replaced by `enableAdmissionPlugins` (and cannot be combined with `disableAdmissionPlugins`)",
         "move the plugins to `enableAdmissionPlugins`",
     ),
-    row(
-        &APISERVER_REMOVED,
-        "/spec/kubeAPIServer/enableAdmissionPlugins/*",
-        Shape::NoneOf(&["PodSecurityPolicy"]),
-        When::Always,
-        APISERVER,
-        "PodSecurityPolicy was removed in Kubernetes 1.25",
-        "remove it; use Pod Security Admission (`PodSecurity`) instead",
-    ),
-    row(
-        &APISERVER_REMOVED,
-        "/spec/kubeAPIServer/admissionControl/*",
-        Shape::NoneOf(&["PodSecurityPolicy"]),
-        When::Always,
-        APISERVER,
-        "PodSecurityPolicy was removed in Kubernetes 1.25",
-        "remove it; use Pod Security Admission (`PodSecurity`) instead",
-    ),
-    row(
+    no_pod_security_policy("/spec/kubeAPIServer/enableAdmissionPlugins/*"),
+    no_pod_security_policy("/spec/kubeAPIServer/admissionControl/*"),
+    Check::validation(
         &APISERVER_FILES,
         "/spec/kubeAPIServer/proxyClientKeyFile",
         Shape::RequiredWith("proxyClientCertFile"),
@@ -525,7 +488,7 @@ pub static CHECKS: &[Check] = &[
         "`proxyClientCertFile` and `proxyClientKeyFile` go together",
         "set both `proxyClientCertFile` and `proxyClientKeyFile`, or neither",
     ),
-    row(
+    Check::validation(
         &APISERVER_FILES,
         "/spec/kubeAPIServer/proxyClientCertFile",
         Shape::RequiredWith("proxyClientKeyFile"),
@@ -534,7 +497,7 @@ pub static CHECKS: &[Check] = &[
         "`proxyClientCertFile` and `proxyClientKeyFile` go together",
         "set both `proxyClientCertFile` and `proxyClientKeyFile`, or neither",
     ),
-    row(
+    Check::validation(
         &APISERVER_FILES,
         "/spec/kubeAPIServer/authorizationWebhookConfigFile",
         Shape::Required,
@@ -543,7 +506,7 @@ pub static CHECKS: &[Check] = &[
         "the `Webhook` authorization mode needs its config file",
         "set `authorizationWebhookConfigFile`, or remove `Webhook` from `authorizationMode`",
     ),
-    row(
+    Check::validation(
         &APISERVER_FILES,
         "/spec/kubeAPIServer/auditPolicyFile",
         Shape::RequiredWith("auditWebhookConfigFile"),
@@ -552,7 +515,7 @@ pub static CHECKS: &[Check] = &[
         "the audit webhook needs an audit policy",
         "set `auditPolicyFile`, or remove `auditWebhookConfigFile`",
     ),
-    row(
+    Check::validation(
         &APISERVER_FILES,
         "/spec/kubeAPIServer/auditWebhookConfigFile",
         Shape::Forbidden,
@@ -561,7 +524,7 @@ pub static CHECKS: &[Check] = &[
         "the audit webhook config must be in the same folder as `auditPolicyFile`",
         "put both files in the same folder",
     ),
-    row(
+    Check::validation(
         &APISERVER_FILES,
         "/spec/kubeAPIServer/authenticationConfigFile",
         Shape::Forbidden,
@@ -570,7 +533,7 @@ pub static CHECKS: &[Check] = &[
         "it excludes the OIDC options under `spec.authentication.oidc`",
         "move the OIDC settings into the authentication config file and remove `spec.authentication.oidc`",
     ),
-    row(
+    Check::validation(
         &APISERVER_AUTHZ,
         "/spec/kubeAPIServer/authorizationMode",
         Shape::Format(&MODES),
@@ -579,7 +542,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "list only modes the API server knows, e.g. `Node,RBAC`",
     ),
-    row(
+    Check::validation(
         &APISERVER_AUTHZ,
         "/spec/kubeAPIServer/authorizationMode",
         Shape::Forbidden,
@@ -588,7 +551,7 @@ pub static CHECKS: &[Check] = &[
         "on AWS kops requires both `RBAC` and `Node`",
         "include `Node` and `RBAC`, e.g. `Node,RBAC`",
     ),
-    row(
+    Check::validation(
         &APISERVER_VALUE,
         "/spec/kubeAPIServer/serviceNodePortRange",
         Shape::Format(&PORT_RANGE),
@@ -597,7 +560,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "write the range as `30000-32767`",
     ),
-    row(
+    Check::validation(
         &APISERVER_VALUE,
         "/spec/kubeAPIServer/logFormat",
         Shape::OneOf(&["text", "json"]),
@@ -606,7 +569,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "use `text` or `json`",
     ),
-    row(
+    Check::validation(
         &APISERVER_VALUE,
         "/spec/kubeAPIServer/serviceClusterIPRange",
         Shape::Forbidden,
@@ -615,7 +578,7 @@ pub static CHECKS: &[Check] = &[
         "it differs from `spec.serviceClusterIPRange`",
         "remove `kubeAPIServer.serviceClusterIPRange` (kops copies `spec.serviceClusterIPRange`), or make the two equal",
     ),
-    row(
+    Check::validation(
         &REMOVED_FLAG,
         "/spec/kubeControllerManager/experimentalClusterSigningDuration",
         Shape::Forbidden,
@@ -624,7 +587,7 @@ pub static CHECKS: &[Check] = &[
         "it was replaced by `clusterSigningDuration` in Kubernetes 1.25",
         "rename the field to `clusterSigningDuration`",
     ),
-    row(
+    Check::validation(
         &REMOVED_FLAG,
         "/spec/kubeScheduler/usePolicyConfigMap",
         Shape::Forbidden,
@@ -633,7 +596,7 @@ pub static CHECKS: &[Check] = &[
         "scheduler policies were replaced by `KubeSchedulerConfiguration`",
         "remove `usePolicyConfigMap` and configure the scheduler with a `KubeSchedulerConfiguration`",
     ),
-    row(
+    Check::validation(
         &KUBE_PROXY,
         "/spec/kubeProxy/ipvsExcludeCidrs/*",
         Shape::Format(&CIDR),
@@ -642,7 +605,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "write each entry as a CIDR, e.g. `10.0.0.0/8`",
     ),
-    row(
+    Check::validation(
         &KUBE_PROXY,
         "/spec/kubeProxy/master",
         Shape::Format(&API_URL),

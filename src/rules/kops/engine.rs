@@ -33,6 +33,27 @@ pub struct KopsRef {
     pub function: &'static str,
 }
 
+impl KopsRef {
+    /// A function of `pkg/apis/kops/validation/validation.go`, where most checks live.
+    pub const fn validation(function: &'static str) -> KopsRef {
+        KopsRef {
+            file: "pkg/apis/kops/validation/validation.go",
+            function,
+        }
+    }
+}
+
+/// Whether the value at `pointer` is the boolean `true` (kops reads an absent `*bool` and
+/// `false` alike).
+pub fn is_true(doc: &Document, pointer: &str) -> bool {
+    doc.get(pointer) == Some(&Value::Bool(true))
+}
+
+/// The field `name` next to the one at `pointer` (same parent).
+pub fn sibling<'d>(doc: &'d Document, pointer: &str, name: &str) -> Option<&'d Value> {
+    doc.get(&format!("{}/{name}", parent(pointer)))
+}
+
 /// A named test of a string value, e.g. "a CIDR".
 #[derive(Debug)]
 pub struct Format {
@@ -156,6 +177,27 @@ impl Check {
             reason,
             help,
         }
+    }
+
+    /// A cluster row mirroring `function` of `validation.go`.
+    pub const fn validation(
+        info: &'static CodeInfo,
+        pointer: &'static str,
+        shape: Shape,
+        when: When,
+        function: &'static str,
+        reason: &'static str,
+        help: &'static str,
+    ) -> Check {
+        Check::cluster(
+            info,
+            pointer,
+            shape,
+            when,
+            KopsRef::validation(function),
+            reason,
+            help,
+        )
     }
 
     /// The same row, applying from kops `release` on.

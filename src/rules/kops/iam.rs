@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::engine::{is_present, Check, Format, KopsRef, Shape, When};
+use super::engine::{is_present, is_true, Check, Format, KopsRef, Shape, When};
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
 
@@ -64,13 +64,6 @@ pub static CODES: &[&CodeInfo] = &[
     &KARPENTER,
 ];
 
-const fn validation(function: &'static str) -> KopsRef {
-    KopsRef {
-        file: "pkg/apis/kops/validation/validation.go",
-        function,
-    }
-}
-
 const DISCOVERY_FN: KopsRef = KopsRef {
     file: "pkg/apis/kops/validation/legacy.go",
     function: "validateServiceAccountIssuerDiscovery",
@@ -89,16 +82,8 @@ const ROLE_KEYS: &[&str] = &[
     "kubecontrollermanager",
 ];
 
-fn is_true(cluster: &Document, pointer: &str) -> bool {
-    cluster.get(pointer) == Some(&Value::Bool(true))
-}
-
 fn parent(pointer: &str) -> &str {
     pointer.rsplit_once('/').map_or("", |(p, _)| p)
-}
-
-fn here_true(cluster: &Document, pointer: &str) -> bool {
-    is_true(cluster, pointer)
 }
 
 fn unknown_role_key(_: &Document, pointer: &str) -> bool {
@@ -152,14 +137,13 @@ fn discovery_service_given(cluster: &Document, _: &str) -> bool {
 }
 
 fn no_store_nor_service(cluster: &Document, pointer: &str) -> bool {
-    here_true(cluster, pointer)
+    is_true(cluster, pointer)
         && !is_present(cluster.get("/spec/serviceAccountIssuerDiscovery/discoveryStore"))
         && !discovery_service_given(cluster, pointer)
 }
 
 fn karpenter_without_external_permissions(cluster: &Document, pointer: &str) -> bool {
-    here_true(cluster, pointer)
-        && !is_true(cluster, "/spec/iam/useServiceAccountExternalPermissions")
+    is_true(cluster, pointer) && !is_true(cluster, "/spec/iam/useServiceAccountExternalPermissions")
 }
 
 /// `arn.Parse` and a `policy/` resource: `arn:PARTITION:SERVICE:REGION:ACCOUNT:policy/...`.
@@ -207,7 +191,7 @@ const fn sa_row(
         pointer,
         shape,
         when,
-        validation("validateSAExternalPermissions"),
+        KopsRef::validation("validateSAExternalPermissions"),
         reason,
         help,
     )
@@ -219,7 +203,7 @@ const fn role_key(pointer: &'static str, function: &'static str) -> Check {
         pointer,
         Shape::Forbidden,
         When::Test(unknown_role_key),
-        validation(function),
+        KopsRef::validation(function),
         "the key must be an instance-group role: `master` (or `control-plane`), `node`, `bastion`, `apiserver`, `etcd`, `scheduler` or `kubecontrollermanager`",
         "rename the key to the role whose instances get the policy, e.g. `node`",
     )
@@ -230,8 +214,8 @@ pub static CHECKS: &[Check] = &[
         &LEGACY,
         "/spec/iam/legacy",
         Shape::Forbidden,
-        When::Test(here_true),
-        validation("validateClusterSpec"),
+        When::Test(is_true),
+        KopsRef::validation("validateClusterSpec"),
         "kops no longer supports the broad legacy IAM permissions",
         "set `legacy: false` and grant extra permissions with `additionalPolicies`",
     ),
@@ -284,7 +268,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/externalPolicies/*/*",
         Shape::Format(&POLICY_ARN_FORMAT),
         When::Always,
-        validation("validateExternalPolicies"),
+        KopsRef::validation("validateExternalPolicies"),
         "",
         "give the policy's full ARN, e.g. `arn:aws:iam::123456789012:policy/KopsExamplePolicy`",
     ),
@@ -329,7 +313,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/karpenter/enabled",
         Shape::Forbidden,
         When::Test(karpenter_without_external_permissions),
-        validation("validateClusterSpec"),
+        KopsRef::validation("validateClusterSpec"),
         "Karpenter needs service accounts with external permissions",
         "set `spec.iam.useServiceAccountExternalPermissions: true` (with a discovery store)",
     ),

@@ -3,11 +3,9 @@
 //! `validateFileAssetSpec`, `validateContainerRuntime`, `validateContainerdConfig`,
 //! `validateFileRepository` and `validateClusterSpec` in `validation.go`).
 
-use serde_json::Value;
-
 use super::cloud::Cloud;
 use super::components::go_duration_seconds;
-use super::engine::{is_present, Check, Format, KopsRef, Shape, When};
+use super::engine::{is_present, is_true, Check, Format, Shape, When};
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
 
@@ -62,17 +60,6 @@ pub static CODES: &[&CodeInfo] = &[
     &ASSETS,
     &NODE_SETTING,
 ];
-
-const fn validation(function: &'static str) -> KopsRef {
-    KopsRef {
-        file: "pkg/apis/kops/validation/validation.go",
-        function,
-    }
-}
-
-fn is_true(cluster: &Document, pointer: &str) -> bool {
-    cluster.get(pointer) == Some(&Value::Bool(true))
-}
 
 /// The hook (`/spec/hooks/N`) that `pointer` lies in.
 fn hook_of(pointer: &str) -> &str {
@@ -194,28 +181,8 @@ static SYSCTL: Format = Format {
     test: has_equals,
 };
 
-const fn row(
-    info: &'static CodeInfo,
-    pointer: &'static str,
-    shape: Shape,
-    when: When,
-    function: &'static str,
-    reason: &'static str,
-    help: &'static str,
-) -> Check {
-    Check::cluster(
-        info,
-        pointer,
-        shape,
-        when,
-        validation(function),
-        reason,
-        help,
-    )
-}
-
 const fn raw_forbids(field: &'static str, help: &'static str) -> Check {
-    row(
+    Check::validation(
         &HOOK,
         field,
         Shape::Forbidden,
@@ -227,7 +194,7 @@ const fn raw_forbids(field: &'static str, help: &'static str) -> Check {
 }
 
 const fn package_pair(pointer: &'static str, with: &'static str) -> Check {
-    row(
+    Check::validation(
         &CONTAINERD,
         pointer,
         Shape::RequiredWith(with),
@@ -239,7 +206,7 @@ const fn package_pair(pointer: &'static str, with: &'static str) -> Check {
 }
 
 const fn package_hash(pointer: &'static str) -> Check {
-    row(
+    Check::validation(
         &CONTAINERD,
         pointer,
         Shape::Format(&HASH),
@@ -251,7 +218,7 @@ const fn package_hash(pointer: &'static str) -> Check {
 }
 
 const fn nri_timeout(pointer: &'static str) -> Check {
-    row(
+    Check::validation(
         &CONTAINERD,
         pointer,
         Shape::Format(&POSITIVE_DURATION),
@@ -263,7 +230,7 @@ const fn nri_timeout(pointer: &'static str) -> Check {
 }
 
 pub static CHECKS: &[Check] = &[
-    row(
+    Check::validation(
         &HOOK,
         "/spec/hooks/*/manifest",
         Shape::Required,
@@ -284,7 +251,7 @@ pub static CHECKS: &[Check] = &[
         "/spec/hooks/*/requires",
         "order the unit inside the raw `manifest` instead",
     ),
-    row(
+    Check::validation(
         &HOOK,
         "/spec/hooks/*/execContainer/image",
         Shape::Required,
@@ -293,7 +260,7 @@ pub static CHECKS: &[Check] = &[
         "an exec container runs an image",
         "set `execContainer.image`",
     ),
-    row(
+    Check::validation(
         &FILE_ASSET,
         "/spec/fileAssets/*/name",
         Shape::Required,
@@ -302,7 +269,7 @@ pub static CHECKS: &[Check] = &[
         "kops names the file asset's unit after it",
         "give the file asset a `name`",
     ),
-    row(
+    Check::validation(
         &FILE_ASSET,
         "/spec/fileAssets/*/content",
         Shape::Required,
@@ -311,7 +278,7 @@ pub static CHECKS: &[Check] = &[
         "kops writes `content` to the node",
         "give the file asset its `content`",
     ),
-    row(
+    Check::validation(
         &RUNTIME,
         "/spec/containerRuntime",
         Shape::OneOf(&["containerd"]),
@@ -320,7 +287,7 @@ pub static CHECKS: &[Check] = &[
         "Docker support was removed in Kubernetes 1.24",
         "set `containerRuntime: containerd` (or remove it)",
     ),
-    row(
+    Check::validation(
         &RUNTIME,
         "/spec/docker",
         Shape::Forbidden,
@@ -329,7 +296,7 @@ pub static CHECKS: &[Check] = &[
         "Docker support was removed in Kubernetes 1.24",
         "remove `spec.docker` and configure the runtime under `spec.containerd`",
     ),
-    row(
+    Check::validation(
         &RUNTIME,
         "/spec/containerd/gvisor",
         Shape::Forbidden,
@@ -338,7 +305,7 @@ pub static CHECKS: &[Check] = &[
         "gVisor can only be configured on instance groups",
         "move `gvisor` to the `containerd` of the instance groups that run it",
     ),
-    row(
+    Check::validation(
         &RUNTIME,
         "/spec/containerd/nvidiaGPU",
         Shape::Forbidden,
@@ -347,7 +314,7 @@ pub static CHECKS: &[Check] = &[
         "kops supports NVIDIA GPUs only on AWS, and on OpenStack only in instance groups",
         "remove `nvidiaGPU` from the Cluster (on OpenStack, set it on the GPU instance groups)",
     ),
-    row(
+    Check::validation(
         &CONTAINERD,
         "/spec/containerd/version",
         Shape::Format(&CONTAINERD_VERSION),
@@ -364,7 +331,7 @@ pub static CHECKS: &[Check] = &[
     package_hash("/spec/containerd/packages/hashArm64"),
     nri_timeout("/spec/containerd/nri/pluginRequestTimeout"),
     nri_timeout("/spec/containerd/nri/pluginRegistrationTimeout"),
-    row(
+    Check::validation(
         &ASSETS,
         "/spec/assets/containerProxy",
         Shape::Forbidden,
@@ -373,7 +340,7 @@ pub static CHECKS: &[Check] = &[
         "it cannot be used together with `containerRegistry`",
         "keep either `containerProxy` or `containerRegistry`",
     ),
-    row(
+    Check::validation(
         &ASSETS,
         "/spec/assets/fileRepository",
         Shape::Forbidden,
@@ -382,7 +349,7 @@ pub static CHECKS: &[Check] = &[
         "it must be an `http(s)://` URL with a host, or `s3://` on AWS, `gs://` on GCE, `azureblob://<account>/<container>/` on Azure",
         "point `fileRepository` at a URL the nodes of this cloud can read",
     ),
-    row(
+    Check::validation(
         &NODE_SETTING,
         "/spec/sysctlParameters/*",
         Shape::Format(&SYSCTL),
@@ -391,7 +358,7 @@ pub static CHECKS: &[Check] = &[
         "",
         "write each entry as `key=value`, e.g. `net.ipv4.ip_forward=1`",
     ),
-    row(
+    Check::validation(
         &NODE_SETTING,
         "/spec/updatePolicy",
         Shape::OneOf(&["automatic", "external"]),
