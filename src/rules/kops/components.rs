@@ -292,6 +292,19 @@ const fn removed(pointer: &'static str, function: &'static str, reason: &'static
     )
 }
 
+/// The proxy client certificate and key, each required with the other.
+const fn proxy_client_pair(pointer: &'static str, with: &'static str) -> Check {
+    Check::validation(
+        &APISERVER_FILES,
+        pointer,
+        Shape::RequiredWith(with),
+        When::Always,
+        APISERVER,
+        "`proxyClientCertFile` and `proxyClientKeyFile` go together",
+        "set both `proxyClientCertFile` and `proxyClientKeyFile`, or neither",
+    )
+}
+
 /// PodSecurityPolicy in an admission plugin list.
 const fn no_pod_security_policy(pointer: &'static str) -> Check {
     Check::validation(
@@ -479,24 +492,8 @@ pub static CHECKS: &[Check] = &[
     ),
     no_pod_security_policy("/spec/kubeAPIServer/enableAdmissionPlugins/*"),
     no_pod_security_policy("/spec/kubeAPIServer/admissionControl/*"),
-    Check::validation(
-        &APISERVER_FILES,
-        "/spec/kubeAPIServer/proxyClientKeyFile",
-        Shape::RequiredWith("proxyClientCertFile"),
-        When::Always,
-        APISERVER,
-        "`proxyClientCertFile` and `proxyClientKeyFile` go together",
-        "set both `proxyClientCertFile` and `proxyClientKeyFile`, or neither",
-    ),
-    Check::validation(
-        &APISERVER_FILES,
-        "/spec/kubeAPIServer/proxyClientCertFile",
-        Shape::RequiredWith("proxyClientKeyFile"),
-        When::Always,
-        APISERVER,
-        "`proxyClientCertFile` and `proxyClientKeyFile` go together",
-        "set both `proxyClientCertFile` and `proxyClientKeyFile`, or neither",
-    ),
+    proxy_client_pair("/spec/kubeAPIServer/proxyClientKeyFile", "proxyClientCertFile"),
+    proxy_client_pair("/spec/kubeAPIServer/proxyClientCertFile", "proxyClientKeyFile"),
     Check::validation(
         &APISERVER_FILES,
         "/spec/kubeAPIServer/authorizationWebhookConfigFile",
