@@ -33,6 +33,27 @@ pub struct KopsRef {
     pub function: &'static str,
 }
 
+impl KopsRef {
+    /// A function of `pkg/apis/kops/validation/validation.go`, where most checks live.
+    pub const fn validation(function: &'static str) -> KopsRef {
+        KopsRef {
+            file: "pkg/apis/kops/validation/validation.go",
+            function,
+        }
+    }
+}
+
+/// Whether the value at `pointer` is the boolean `true` (kops reads an absent `*bool` and
+/// `false` alike).
+pub fn is_true(doc: &Document, pointer: &str) -> bool {
+    doc.get(pointer) == Some(&Value::Bool(true))
+}
+
+/// The field `name` next to the one at `pointer` (same parent).
+pub fn sibling<'d>(doc: &'d Document, pointer: &str, name: &str) -> Option<&'d Value> {
+    doc.get(&format!("{}/{name}", parent(pointer)))
+}
+
 /// A named test of a string value, e.g. "a CIDR".
 #[derive(Debug)]
 pub struct Format {
@@ -105,6 +126,10 @@ pub enum When {
     /// The cluster uses gossip DNS: its name ends in `.k8s.local` and `topology.dns.type`
     /// is not `None` (kops's `usesLegacyGossip`).
     GossipName,
+    /// A predicate over the checked document (the Cluster for cluster rows, the group for
+    /// instance-group rows) and the matched pointer, for conditions with real logic (a
+    /// boolean that kops reads as "true", kube-proxy being on, ...).
+    Test(fn(&Document, &str) -> bool),
     /// Every condition holds.
     All(&'static [When]),
     /// The condition does not hold.
@@ -152,6 +177,27 @@ impl Check {
             reason,
             help,
         }
+    }
+
+    /// A cluster row mirroring `function` of `validation.go`.
+    pub const fn validation(
+        info: &'static CodeInfo,
+        pointer: &'static str,
+        shape: Shape,
+        when: When,
+        function: &'static str,
+        reason: &'static str,
+        help: &'static str,
+    ) -> Check {
+        Check::cluster(
+            info,
+            pointer,
+            shape,
+            when,
+            KopsRef::validation(function),
+            reason,
+            help,
+        )
     }
 
     /// The same row, applying from kops `release` on.
@@ -293,6 +339,7 @@ impl Eval<'_, '_> {
                 name.trim_end_matches('.').ends_with(".k8s.local")
                     && self.cx.cluster.str_at("/spec/topology/dns/type") != Some("None")
             }
+            When::Test(test) => test(doc, pointer),
             When::All(all) => all.iter().all(|w| self.holds(w, doc, pointer, value)),
             When::Not(inner) => !self.holds(inner, doc, pointer, value),
         }

@@ -22,13 +22,21 @@ pub mod parity;
 pub mod store_version;
 pub mod version;
 
+mod addons;
 mod api;
+mod aws_settings;
 mod cloud_settings;
+mod cni;
+mod components;
 mod etcd;
 mod group_role;
+mod iam;
 mod instancegroup;
 mod naming;
 mod network;
+mod rolling_update;
+mod runtime;
+mod stores;
 
 use crate::findings::{CodeInfo, Finding};
 
@@ -45,6 +53,17 @@ pub static TABLES: &[&[Check]] = &[
     naming::CHECKS,
     api::CHECKS,
     instancegroup::CHECKS,
+    cni::CHECKS,
+    components::CHECKS,
+    components::KUBELET_CHECKS,
+    components::CLOUD_CHECKS,
+    addons::CHECKS,
+    runtime::CHECKS,
+    iam::CHECKS,
+    stores::CHECKS,
+    aws_settings::CHECKS,
+    rolling_update::CHECKS,
+    rolling_update::GROUP_CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -59,6 +78,14 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         naming::CODES,
         api::CODES,
         instancegroup::CODES,
+        cni::CODES,
+        components::CODES,
+        addons::CODES,
+        runtime::CODES,
+        iam::CODES,
+        stores::CODES,
+        aws_settings::CODES,
+        rolling_update::CODES,
     ] {
         all.extend_from_slice(table);
     }
