@@ -25,6 +25,22 @@ pub fn loopback_server(var: &str) -> Option<String> {
     }
 }
 
+/// A setting a server test needs besides its URL (set by `scripts/test.sh`). Without it the
+/// test is skipped loudly, unless `STATELINT_REQUIRE_SERVERS` is set, which makes it fail.
+pub fn required_setting(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            assert!(
+                std::env::var_os("STATELINT_REQUIRE_SERVERS").is_none(),
+                "STATELINT_REQUIRE_SERVERS is set but {var} is not"
+            );
+            eprintln!("SKIPPED: {var} is not set (run through scripts/test.sh)");
+            None
+        }
+    }
+}
+
 /// Copies a folder tree (test stores).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
