@@ -2,6 +2,7 @@
 //! code (its findings are snapshotted) and `pass.yaml` must not. Plus the bundled example
 //! store and, when present, the kops corpus. The fixture format is described in `tests/common/fixture.rs`.
 
+mod common;
 #[path = "common/fixture.rs"]
 mod fixture;
 
@@ -121,7 +122,7 @@ const REJECTED_BY_KOPS: &[Rejected] = &[
 #[test]
 fn real_kops_configs_trip_no_rule_but_sl101_when_read_from_another_bucket() {
     let Some(root) = std::env::var_os("STATELINT_CORPUS") else {
-        eprintln!("SKIPPED: set STATELINT_CORPUS to run the rules over the kops corpus");
+        common::skip_without_corpus("the rules over the kops corpus");
         return;
     };
     let mut files: Vec<PathBuf> = Vec::new();
