@@ -41,6 +41,20 @@ fn fixtures_fail_and_pass_as_documented() {
         );
         assert!(!fail.is_empty(), "{code}/fail.yaml produced no finding");
         assert!(fail.iter().all(|f| f.code == code));
+        // The whole rule set reports the same findings of this code: no other rule or
+        // de-duplication hides them, and the fixture is not checked by its rule alone.
+        let sources = SourceDb::new();
+        let whole = rules::check_cluster(&load_fixture(&dir.join("fail.yaml"), &sources).context());
+        let whole: Vec<String> = whole
+            .iter()
+            .filter(|f| f.code == code)
+            .map(describe)
+            .collect();
+        assert_eq!(
+            whole,
+            fail.iter().map(describe).collect::<Vec<_>>(),
+            "{code}/fail.yaml under every rule"
+        );
         assert!(
             fail.iter()
                 .all(|f| matches!(f.location, Location::File { .. }) && f.pointer.is_some()),
