@@ -51,15 +51,20 @@ const ONE_MEMBER: &str = "
     - instanceGroup: control-plane-us-east-1a
       name: a";
 
-const TWO_SUBNETS: &str = "
-  - name: us-east-1a
-    cidr: 172.20.32.0/19
-    type: Public
-    zone: us-east-1a
-  - name: us-east-1b
-    cidr: 172.20.64.0/19
-    type: Public
-    zone: us-east-1b";
+/// Two public subnets with the given CIDRs, in zones us-east-1a and us-east-1b.
+fn two_subnets(first: &str, second: &str) -> String {
+    [("us-east-1a", first), ("us-east-1b", second)]
+        .iter()
+        .map(|(zone, cidr)| {
+            format!("\n  - name: {zone}\n    cidr: {cidr}\n    type: Public\n    zone: {zone}")
+        })
+        .collect()
+}
+
+/// The subnets of a cluster kops accepts.
+fn distinct_subnets() -> String {
+    two_subnets("172.20.32.0/19", "172.20.64.0/19")
+}
 
 fn findings(code: &str, store: &str, text: &str) -> Vec<Finding> {
     run_code(code, &load(text, store, "c.example.com", &SourceDb::new()))
@@ -79,14 +84,22 @@ fn show(found: &[Finding]) -> String {
 
 #[test]
 fn sl101_sees_another_prefix_in_the_same_bucket() {
-    let text = cluster("s3://kops-state/old/c.example.com", TWO_SUBNETS, ONE_MEMBER);
+    let text = cluster(
+        "s3://kops-state/old/c.example.com",
+        &distinct_subnets(),
+        ONE_MEMBER,
+    );
     let found = findings("SL101", "s3://kops-state", &text);
     assert_eq!(found.len(), 1, "{}", show(&found));
     assert!(found[0]
         .message
         .contains("s3://kops-state/old/c.example.com"));
     // The same bucket and prefix is no finding.
-    let text = cluster("s3://kops-state/new/c.example.com", TWO_SUBNETS, ONE_MEMBER);
+    let text = cluster(
+        "s3://kops-state/new/c.example.com",
+        &distinct_subnets(),
+        ONE_MEMBER,
+    );
     let found = findings("SL101", "s3://kops-state/new", &text);
     assert!(found.is_empty(), "{}", show(&found));
 }
@@ -95,11 +108,19 @@ fn sl101_sees_another_prefix_in_the_same_bucket() {
 fn sl101_in_a_local_copy_is_a_warning_and_remote_stores_an_error() {
     let dir = std::env::temp_dir().join("statelint-rule-edges-local");
     let store = format!("file://{}", dir.display());
-    let text = cluster("s3://kops-state/c.example.com", TWO_SUBNETS, ONE_MEMBER);
+    let text = cluster(
+        "s3://kops-state/c.example.com",
+        &distinct_subnets(),
+        ONE_MEMBER,
+    );
     let found = findings("SL101", &store, &text);
     assert_eq!(found.len(), 1, "{}", show(&found));
     assert_eq!(found[0].severity, Severity::Warning, "{}", show(&found));
-    let text = cluster("s3://old-kops-state/c.example.com", TWO_SUBNETS, ONE_MEMBER);
+    let text = cluster(
+        "s3://old-kops-state/c.example.com",
+        &distinct_subnets(),
+        ONE_MEMBER,
+    );
     let found = findings("SL101", "s3://kops-state", &text);
     assert_eq!(found.len(), 1, "{}", show(&found));
     assert_eq!(found[0].severity, Severity::Error, "{}", show(&found));
@@ -107,7 +128,11 @@ fn sl101_in_a_local_copy_is_a_warning_and_remote_stores_an_error() {
 
 #[test]
 fn another_kind_of_store_is_sl110_alone() {
-    let text = cluster("gs://kops-state/c.example.com", TWO_SUBNETS, ONE_MEMBER);
+    let text = cluster(
+        "gs://kops-state/c.example.com",
+        &distinct_subnets(),
+        ONE_MEMBER,
+    );
     let codes = all_codes("s3://kops-state", &text);
     assert!(codes.contains(&"SL110"), "{codes:?}");
     assert!(!codes.contains(&"SL101"), "{codes:?}");
@@ -115,36 +140,20 @@ fn another_kind_of_store_is_sl110_alone() {
 
 #[test]
 fn sl104_sees_a_later_subnet_that_contains_an_earlier_one() {
-    let subnets = "
-  - name: us-east-1a
-    cidr: 172.20.96.0/19
-    type: Public
-    zone: us-east-1a
-  - name: us-east-1b
-    cidr: 172.20.64.0/18
-    type: Public
-    zone: us-east-1b";
-    let text = cluster("s3://kops-state/c.example.com", subnets, ONE_MEMBER);
+    let subnets = two_subnets("172.20.96.0/19", "172.20.64.0/18");
+    let text = cluster("s3://kops-state/c.example.com", &subnets, ONE_MEMBER);
     let found = findings("SL104", "s3://kops-state", &text);
     assert_eq!(found.len(), 1, "{}", show(&found));
     assert_eq!(found[0].pointer.as_deref(), Some("/spec/subnets/1/cidr"));
     // And the other way round.
-    let subnets = "
-  - name: us-east-1a
-    cidr: 172.20.64.0/18
-    type: Public
-    zone: us-east-1a
-  - name: us-east-1b
-    cidr: 172.20.96.0/19
-    type: Public
-    zone: us-east-1b";
-    let text = cluster("s3://kops-state/c.example.com", subnets, ONE_MEMBER);
+    let subnets = two_subnets("172.20.64.0/18", "172.20.96.0/19");
+    let text = cluster("s3://kops-state/c.example.com", &subnets, ONE_MEMBER);
     assert_eq!(findings("SL104", "s3://kops-state", &text).len(), 1);
 }
 
 #[test]
 fn sl107_reports_an_empty_member_list_without_panicking() {
-    let text = cluster("s3://kops-state/c.example.com", TWO_SUBNETS, " []");
+    let text = cluster("s3://kops-state/c.example.com", &distinct_subnets(), " []");
     let found = findings("SL107", "s3://kops-state", &text);
     assert_eq!(found.len(), 1, "{}", show(&found));
     assert!(
