@@ -11,7 +11,9 @@ tools="$root/.tools"
 mkdir -p "$tools"
 
 pids=()
+skip_log=""
 cleanup() {
+  [ -z "$skip_log" ] || rm -f "$skip_log"
   for pid in "${pids[@]:-}"; do
     [ -n "$pid" ] || continue
     kill "$pid" 2>/dev/null || true
@@ -32,8 +34,12 @@ else
 fi
 
 # Real kops configurations for the conformance tests, when the shared corpus is beside us.
+# When it is, a corpus test that cannot find it fails instead of skipping.
 if [ -z "${STATELINT_CORPUS:-}" ] && [ -d "$root/../shared/corpus" ]; then
   export STATELINT_CORPUS="$root/../shared/corpus"
+fi
+if [ -d "$root/../shared/corpus" ]; then
+  export STATELINT_REQUIRE_CORPUS=1
 fi
 
 # Local servers on 127.0.0.1 for the backend tests, stopped by PID on exit (trap above).
@@ -77,4 +83,16 @@ unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN KOPS
 unset OS_AUTH_URL OS_USERNAME OS_USERID OS_PASSWORD OS_PROJECT_ID OS_PROJECT_NAME OS_REGION_NAME OPENSTACK_CREDENTIAL_FILE KUBECONFIG
 unset GOOGLE_APPLICATION_CREDENTIALS STORAGE_EMULATOR_HOST CLOUDSDK_CONFIG
 
-cargo test --locked "$@"
+# Every skipping test appends `<test>: <reason>` here (tests/common/mod.rs `skip`); the run
+# ends with one line saying what was skipped.
+skip_log=$(mktemp "${TMPDIR:-/tmp}/statelint-skipped.XXXXXX")
+export STATELINT_SKIP_LOG="$skip_log"
+status=0
+cargo test --locked "$@" || status=$?
+skipped=$(sort -u "$STATELINT_SKIP_LOG" | wc -l)
+if [ "$skipped" -eq 0 ]; then
+  echo "test.sh: skipped: nothing"
+else
+  echo "test.sh: skipped: $skipped test(s): $(sort -u "$STATELINT_SKIP_LOG" | paste -sd ';' -)"
+fi
+exit "$status"

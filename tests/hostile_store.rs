@@ -264,19 +264,40 @@ fn hostile_cluster_names_never_escape_the_store_or_crash() {
             .map(|f| f.code)
             .collect()
     };
-    // Hostile keys are refused when read (an invalid key is never passed to a backend).
+    // Hostile keys are refused when read (an invalid key is never passed to a backend):
+    // each such cluster is listed, not loaded, and reported with SL018 and nothing but
+    // store-level codes.
     for name in [
-        "..",
-        "a/../..",
+        "../escape.example.com",
+        "a/../../etc",
+        "/absolute.example.com",
         "bell\u{7}.example.com",
         "nul\0.example.com",
     ] {
         let codes = by(name);
+        assert!(codes.contains(&"SL018"), "{name:?}: {codes:?}");
+        // Refused as a key, not looked up and found missing.
         assert!(
-            codes.is_empty() || codes.iter().all(|c| c.starts_with("SL01")),
+            outcome
+                .findings
+                .iter()
+                .any(|f| f.cluster.as_deref() == Some(name)
+                    && f.code == "SL018"
+                    && f.message.starts_with("invalid key")),
+            "{name:?}: the key was passed to the backend"
+        );
+        assert!(
+            codes.iter().all(|c| c.starts_with("SL01")),
             "{name:?}: {codes:?}"
         );
+        assert!(
+            outcome.clusters.iter().any(|c| c.name == name && !c.loaded),
+            "{name:?} is not listed as an unloaded cluster"
+        );
     }
+    let mut names: Vec<&str> = outcome.clusters.iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names.len(), 8, "{names:?}");
     // Percent signs and slashes are ordinary characters of a name, read as such.
     let codes = by("a%2Fb.example.com");
     assert!(codes.iter().all(|c| !c.starts_with("SL01")), "{codes:?}");

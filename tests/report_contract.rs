@@ -2,6 +2,8 @@
 //! `schemas/report.schema.json`, `--format sarif` against the official SARIF 2.1.0 schema
 //! (installed by `tools/fetch-sarif-schema.sh`; `scripts/test.sh` requires it).
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -93,7 +95,7 @@ fn sarif_output_validates_against_the_official_schema() {
             std::env::var_os("STATELINT_REQUIRE_SARIF_SCHEMA").is_none(),
             "STATELINT_REQUIRE_SARIF_SCHEMA is set but STATELINT_SARIF_SCHEMA is not"
         );
-        eprintln!("SKIPPED: run `bash tools/fetch-sarif-schema.sh` and set STATELINT_SARIF_SCHEMA");
+        common::skip("run `bash tools/fetch-sarif-schema.sh` and set STATELINT_SARIF_SCHEMA");
         return;
     };
     let v = validator(Path::new(&path));

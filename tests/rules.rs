@@ -2,6 +2,7 @@
 //! code (its findings are snapshotted) and `pass.yaml` must not. Plus the bundled example
 //! store and, when present, the kops corpus. The fixture format is described in `tests/common/fixture.rs`.
 
+mod common;
 #[path = "common/fixture.rs"]
 mod fixture;
 
@@ -40,6 +41,20 @@ fn fixtures_fail_and_pass_as_documented() {
         );
         assert!(!fail.is_empty(), "{code}/fail.yaml produced no finding");
         assert!(fail.iter().all(|f| f.code == code));
+        // The whole rule set reports the same findings of this code: no other rule or
+        // de-duplication hides them, and the fixture is not checked by its rule alone.
+        let sources = SourceDb::new();
+        let whole = rules::check_cluster(&load_fixture(&dir.join("fail.yaml"), &sources).context());
+        let whole: Vec<String> = whole
+            .iter()
+            .filter(|f| f.code == code)
+            .map(describe)
+            .collect();
+        assert_eq!(
+            whole,
+            fail.iter().map(describe).collect::<Vec<_>>(),
+            "{code}/fail.yaml under every rule"
+        );
         assert!(
             fail.iter()
                 .all(|f| matches!(f.location, Location::File { .. }) && f.pointer.is_some()),
@@ -127,9 +142,9 @@ const REJECTED_BY_KOPS: &[Rejected] = &[
 ];
 
 #[test]
-fn real_kops_configs_trip_no_rule() {
+fn real_kops_configs_trip_no_rule_but_sl101_when_read_from_another_bucket() {
     let Some(root) = std::env::var_os("STATELINT_CORPUS") else {
-        eprintln!("SKIPPED: set STATELINT_CORPUS to run the rules over the kops corpus");
+        common::skip_without_corpus("the rules over the kops corpus");
         return;
     };
     let mut files: Vec<PathBuf> = Vec::new();
@@ -146,6 +161,7 @@ fn real_kops_configs_trip_no_rule() {
     let mut problems = Vec::new();
     let mut clusters = 0;
     let mut groups = 0;
+    let mut moved_clusters = 0;
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
         // Keep only the Cluster and its InstanceGroups, Cluster first.
@@ -158,18 +174,30 @@ fn real_kops_configs_trip_no_rule() {
         let Some(name) = probe.str_at("/metadata/name").map(str::to_string) else {
             continue;
         };
+        // Read every cluster from a bucket other than its configBase names (as after a
+        // copy without `kops update`): SL101 must report exactly that, and nothing else may.
         let store = probe
             .str_at("/spec/configBase")
-            .and_then(|cb| cb.strip_suffix(&format!("/{name}")).map(str::to_string))
-            .unwrap_or_else(|| "memfs://corpus".into());
+            .and_then(|cb| cb.strip_suffix(&format!("/{name}")))
+            .map(moved_bucket);
+        let moved = store.is_some();
+        let store = store.unwrap_or_else(|| "memfs://corpus".into());
         let loaded = load(&parts.join("---\n"), &store, &name, &sources);
         clusters += 1;
         groups += loaded.groups.len();
-        let errors: Vec<_> = rules::check_cluster(&loaded.context())
+        let (mismatch, errors): (Vec<_>, Vec<_>) = rules::check_cluster(&loaded.context())
             .into_iter()
             .filter(|f| f.severity >= statelint::findings::Severity::Error)
-            .collect();
+            .partition(|f| f.code == "SL101");
         let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let pointers: Vec<_> = mismatch.iter().map(|f| f.pointer.as_deref()).collect();
+        let expected: &[Option<&str>] = if moved {
+            moved_clusters += 1;
+            &[Some("/spec/configBase")]
+        } else {
+            &[]
+        };
+        assert_eq!(pointers, expected, "{file}: SL101 from store {store}");
         if let Some((_, expected, why)) = REJECTED_BY_KOPS.iter().find(|(f, _, _)| *f == file) {
             let mut got: Vec<(&str, &str)> = errors
                 .iter()
@@ -191,10 +219,22 @@ fn real_kops_configs_trip_no_rule() {
         clusters > 0 && groups >= clusters,
         "the corpus was not read: {clusters} clusters, {groups} groups"
     );
+    assert!(moved_clusters > 0, "no corpus cluster has a configBase");
     assert!(
         problems.is_empty(),
         "{} findings:\n{}",
         problems.len(),
         problems.join("")
     );
+}
+
+/// `<scheme>://<bucket>/<prefix>` with the bucket replaced: the same kind of store, elsewhere.
+fn moved_bucket(store: &str) -> String {
+    let (scheme, rest) = store.split_once("://").unwrap_or(("memfs", store));
+    let prefix = rest.split_once('/').map(|(_, p)| p).unwrap_or("");
+    if prefix.is_empty() {
+        format!("{scheme}://statelint-moved")
+    } else {
+        format!("{scheme}://statelint-moved/{prefix}")
+    }
 }

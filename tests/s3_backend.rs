@@ -420,8 +420,8 @@ fn fix_policy_applies_to_the_live_bucket_with_a_backup_and_is_idempotent() {
 /// The identities `scripts/servers/moto_accounts.py` created on the auth server.
 fn auth_accounts() -> Option<(String, serde_json::Value, String)> {
     let endpoint = server("STATELINT_TEST_S3_AUTH_ENDPOINT")?;
-    let path = std::env::var("STATELINT_TEST_S3_AUTH_ACCOUNTS").ok()?;
-    let python = std::env::var("STATELINT_TEST_MOTO_PYTHON").ok()?;
+    let path = common::required_setting("STATELINT_TEST_S3_AUTH_ACCOUNTS")?;
+    let python = common::required_setting("STATELINT_TEST_MOTO_PYTHON")?;
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let accounts = serde_json::from_str(&text).expect("accounts JSON");
     Some((endpoint, accounts, python))

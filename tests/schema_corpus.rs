@@ -3,6 +3,8 @@
 //! `STATELINT_CORPUS` points at the corpus folder; `scripts/test.sh` sets it when the corpus
 //! sits beside the repository. Without it the test says so and checks nothing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use statelint::document::Document;
@@ -30,7 +32,7 @@ fn corpus_files() -> Option<Vec<PathBuf>> {
 #[test]
 fn every_corpus_document_validates_clean() {
     let Some(files) = corpus_files() else {
-        eprintln!("SKIPPED: set STATELINT_CORPUS to run the kops corpus conformance test");
+        common::skip_without_corpus("the kops corpus conformance test");
         return;
     };
     assert!(!files.is_empty(), "the corpus holds no YAML files");

@@ -289,3 +289,46 @@ fn a_denial_is_brief_without_the_raw_answer() {
     };
     assert_eq!(super::brief(&bare), "timed out");
 }
+
+/// A backend whose writes land and then report an error (a timeout after the upload).
+struct LandsThenFails(Arc<MemBackend>);
+
+impl Backend for LandsThenFails {
+    fn root(&self) -> &StoreUrl {
+        self.0.root()
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
+        self.0.list(prefix)
+    }
+    fn read(&self, key: &str, max: u64) -> Result<Vec<u8>, VfsError> {
+        self.0.read(key, max)
+    }
+    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        self.0.write(key, data)?;
+        Err(VfsError::Io {
+            url: self.0.url_of(key),
+            source: std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out"),
+        })
+    }
+    fn delete(&self, key: &str) -> Result<(), VfsError> {
+        self.0.delete(key)
+    }
+    fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
+        self.0.stat(key)
+    }
+}
+
+#[test]
+fn a_write_that_landed_but_reported_an_error_is_deleted() {
+    let _serial = serial();
+    let mem = seeded("probe-landed");
+    let backend: Arc<dyn Backend> = Arc::new(LandsThenFails(mem.clone()));
+    let Err((url, _)) = guard::ProbeObject::create(&backend, "c.example.com") else {
+        panic!("the write reported an error, so create must fail");
+    };
+    assert!(url.contains(guard::PROBE_PREFIX), "{url}");
+    assert!(probe_objects(&mem).is_empty(), "{:?}", probe_objects(&mem));
+    assert_eq!(guard::outstanding(), 0);
+    // The cluster's own files are untouched.
+    assert_eq!(mem.list("").expect("list").len(), 2);
+}

@@ -19,7 +19,57 @@ pub fn loopback_server(var: &str) -> Option<String> {
                 std::env::var_os("STATELINT_REQUIRE_SERVERS").is_none(),
                 "STATELINT_REQUIRE_SERVERS is set but {var} is not"
             );
-            eprintln!("SKIPPED: {var} is not set (run through scripts/test.sh)");
+            skip(&format!("{var} is not set (run through scripts/test.sh)"));
+            None
+        }
+    }
+}
+
+/// Reports a test that cannot run: `SKIPPED: <reason>` on stderr (shown with `--nocapture`)
+/// and, when `STATELINT_SKIP_LOG` names a file, one line `<test>: <reason>` appended to it,
+/// which `scripts/test.sh` sums up after the run.
+pub fn skip(reason: &str) {
+    eprintln!("SKIPPED: {reason}");
+    let Some(log) = std::env::var_os("STATELINT_SKIP_LOG") else {
+        return;
+    };
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed test")
+        .to_string();
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .and_then(|mut f| writeln!(f, "{test}: {reason}"));
+    if let Err(e) = written {
+        panic!("STATELINT_SKIP_LOG {}: {e}", Path::new(&log).display());
+    }
+}
+
+/// A test needing the kops corpus skips without `STATELINT_CORPUS`, unless
+/// `STATELINT_REQUIRE_CORPUS` is set (by `scripts/test.sh` when the corpus is beside the
+/// repository), which makes it fail.
+pub fn skip_without_corpus(what: &str) {
+    assert!(
+        std::env::var_os("STATELINT_REQUIRE_CORPUS").is_none(),
+        "STATELINT_REQUIRE_CORPUS is set but STATELINT_CORPUS is not"
+    );
+    skip(&format!("set STATELINT_CORPUS to run {what}"));
+}
+
+/// A setting a server test needs besides its URL (set by `scripts/test.sh`). Without it the
+/// test is skipped loudly, unless `STATELINT_REQUIRE_SERVERS` is set, which makes it fail.
+pub fn required_setting(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            assert!(
+                std::env::var_os("STATELINT_REQUIRE_SERVERS").is_none(),
+                "STATELINT_REQUIRE_SERVERS is set but {var} is not"
+            );
+            skip(&format!("{var} is not set (run through scripts/test.sh)"));
             None
         }
     }
