@@ -201,3 +201,27 @@ fn a_bucket_the_policy_never_names_is_a_warning() {
         "{out}"
     );
 }
+
+/// Offline without `--principal` (and no S3 store to ask STS): the error names the missing
+/// flag, not what the other way of running needs.
+#[test]
+fn a_missing_principal_is_named() {
+    let dir = TempDir::new().expect("tempdir");
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, r#"{"Version": "2012-10-17", "Statement": []}"#).expect("write");
+    let out = Command::cargo_bin("statelint")
+        .expect("binary")
+        .env_clear()
+        .env("HOME", dir.path())
+        .args(["fix-policy", "--bucket", "kops-state", "--policy"])
+        .arg(&policy)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--principal is missing"), "{stderr}");
+    assert!(
+        !stderr.contains("--bucket"),
+        "only what is missing: {stderr}"
+    );
+}

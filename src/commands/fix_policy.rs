@@ -56,7 +56,27 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
         let sources = SourceDb::new();
         let resolution = args.store.resolve(env, &sources);
         let Some(url) = resolution.store.filter(|u| u.scheme.is_s3_family()) else {
-            return failure(args, out, "without --policy, --bucket and --principal, fix-policy needs an S3 state store (--state s3://...)");
+            // Say what is missing rather than what the other way of running needs.
+            let missing: Vec<&str> = [
+                ("--policy", args.policy.is_none()),
+                ("--bucket", args.bucket.is_none()),
+                ("--principal", args.principal.is_none()),
+            ]
+            .iter()
+            .filter(|(_, absent)| *absent)
+            .map(|(flag, _)| *flag)
+            .collect();
+            let message = match missing.as_slice() {
+                [] => "--apply needs the live bucket: give an S3 store with --state s3://...".to_string(),
+                [flag] => format!(
+                    "{flag} is missing: give it (offline), or an S3 store with --state s3://... to read it from the bucket"
+                ),
+                flags => format!(
+                    "{} are missing: give them (offline), or an S3 store with --state s3://...",
+                    flags.join(", ")
+                ),
+            };
+            return failure(args, out, message);
         };
         match vfs::open_with_control(&url, env) {
             Ok((_, Some(store))) => s3_store = Some(store),
