@@ -11,6 +11,7 @@ mod control_plane_etcd_member;
 mod etcd_cluster_names;
 mod etcd_member_count;
 mod etcd_member_unknown_group;
+pub mod go_duration;
 mod ig_name_mismatch;
 mod ig_unknown_subnet;
 mod ig_unknown_zone;

@@ -9,6 +9,7 @@ use super::cloud::Cloud;
 use super::engine::{is_present, is_true, sibling, Check, Format, KopsRef, Shape, When};
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
+use crate::rules::go_duration::go_duration_seconds;
 
 code!(
     APISERVER_REMOVED,
@@ -172,43 +173,6 @@ fn is_port_range(text: &str) -> bool {
         (port(text), port(text))
     };
     matches!((low, high), (Some(l), Some(h)) if l <= h)
-}
-
-/// A Go `time.ParseDuration` value in seconds (`1m30s`, `300ms`, `0`).
-pub fn go_duration_seconds(text: &str) -> Option<f64> {
-    let (sign, mut rest) = match text.strip_prefix('-') {
-        Some(r) => (-1.0, r),
-        None => (1.0, text.strip_prefix('+').unwrap_or(text)),
-    };
-    if rest == "0" {
-        return Some(0.0);
-    }
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0.0;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number: f64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" | "μs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += number * scale;
-        rest = &rest[unit_len..];
-    }
-    Some(sign * total)
 }
 
 fn critical_longer_than_grace(cluster: &Document, pointer: &str) -> bool {
@@ -616,15 +580,6 @@ pub static CHECKS: &[Check] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn go_durations_parse() {
-        assert_eq!(go_duration_seconds("1m30s"), Some(90.0));
-        assert_eq!(go_duration_seconds("300ms"), Some(0.3));
-        assert_eq!(go_duration_seconds("0"), Some(0.0));
-        assert_eq!(go_duration_seconds("30"), None);
-        assert_eq!(go_duration_seconds("1d"), None);
-    }
 
     #[test]
     fn port_ranges_parse_as_kubernetes_does() {

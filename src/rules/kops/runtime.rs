@@ -4,10 +4,10 @@
 //! `validateFileRepository` and `validateClusterSpec` in `validation.go`).
 
 use super::cloud::Cloud;
-use super::components::go_duration_seconds;
 use super::engine::{is_present, is_true, Check, Format, Shape, When};
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
+use crate::rules::go_duration::go_duration_seconds;
 
 code!(
     HOOK,
