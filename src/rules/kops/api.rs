@@ -2,9 +2,13 @@
 //! subnets a cloud needs.
 
 use super::cloud::Cloud;
-use super::engine::{Check, Format, KopsRef, Shape, When};
+use serde_json::Value;
+
+use super::engine::{expand, sibling, Check, Format, KopsRef, Shape, When};
 use super::version::Release;
+use crate::document::Document;
 use crate::findings::{code, CodeInfo};
+use crate::schema::display_path;
 
 code!(
     LB_CLASS,
@@ -64,6 +68,30 @@ fn is_security_group(text: &str) -> bool {
 
 fn is_ipv4(text: &str) -> bool {
     text.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// A load balancer's fixed address outside the CIDR of the cluster subnet it names (kops
+/// skips the test when the name or the CIDR does not resolve: other rows report those).
+fn address_outside_subnet(
+    cluster: &Document,
+    _: &Document,
+    pointer: &str,
+    value: &Value,
+) -> Option<String> {
+    let address = value.as_str()?.parse::<std::net::Ipv4Addr>().ok()?;
+    let name = sibling(cluster, pointer, "name")?.as_str()?;
+    let subnet = expand(&cluster.value, "/spec/subnets/*")
+        .into_iter()
+        .map(|(_, s)| s)
+        .find(|s| s.get("name").and_then(Value::as_str) == Some(name))?;
+    let cidr = subnet.get("cidr")?.as_str()?;
+    let range = cidr.parse::<ipnet::IpNet>().ok()?;
+    (!range.contains(&std::net::IpAddr::from(address))).then(|| {
+        format!(
+            "`{}` is `{address}`, outside the CIDR `{cidr}` of subnet `{name}`",
+            display_path(pointer)
+        )
+    })
 }
 
 static SG: Format = Format {
@@ -179,6 +207,15 @@ pub static CHECKS: &[Check] = &[
         LB_SUBNETS_FN,
         "",
         "write an IPv4 address inside the subnet's CIDR",
+    ),
+    Check::cluster(
+        &LB_SUBNETS,
+        "/spec/api/loadBalancer/subnets/*/privateIPv4Address",
+        Shape::Logic(address_outside_subnet),
+        AWS,
+        LB_SUBNETS_FN,
+        "AWS places the address in the subnet the entry names",
+        "pick an unused address inside that subnet's `cidr`",
     ),
     Check::cluster(
         &LB_SUBNETS,

@@ -93,7 +93,14 @@ pub enum Shape {
     /// The value is one of the values at this cluster pattern (a reference that must exist,
     /// e.g. `/spec/subnets/*/name`).
     Among(&'static str),
+    /// A test with real logic over one present value: given the Cluster, the checked
+    /// document, the value's pointer and the value, it returns the finding's message
+    /// (naming the field) when kops refuses the value.
+    Logic(Logic),
 }
+
+/// The test of a [`Shape::Logic`] row.
+pub type Logic = fn(&Document, &Document, &str, &Value) -> Option<String>;
 
 /// When a row applies.
 #[derive(Debug, Clone, Copy)]
@@ -473,7 +480,7 @@ impl Eval<'_, '_> {
                     if !given || !self.holds(&check.when, doc, &pointer, Some(value)) {
                         continue;
                     }
-                    if let Some(message) = self.value_problem(check, &pointer, value) {
+                    if let Some(message) = self.value_problem(check, doc, &pointer, value) {
                         let at_key = matches!(check.shape, Shape::Forbidden);
                         out.push(finding(&pointer, message, at_key));
                     }
@@ -483,7 +490,13 @@ impl Eval<'_, '_> {
     }
 
     /// What is wrong with one present value, for the value shapes.
-    fn value_problem(&self, check: &Check, pointer: &str, value: &Value) -> Option<String> {
+    fn value_problem(
+        &self,
+        check: &Check,
+        doc: &Document,
+        pointer: &str,
+        value: &Value,
+    ) -> Option<String> {
         let f = display_path(pointer);
         let v = text(value);
         let range = |at: &str| -> Option<(String, IpNet)> {
@@ -542,6 +555,7 @@ impl Eval<'_, '_> {
                     )
                 })
             }
+            Shape::Logic(test) => test(self.cx.cluster, doc, pointer, value),
             Shape::Required
             | Shape::RequiredWith(_)
             | Shape::Unique

@@ -1,8 +1,12 @@
 //! Subnets and address ranges: names, ids, regions, types and where ranges may lie.
 
+use serde_json::Value;
+
 use super::cloud::Cloud;
-use super::engine::{Check, Format, KopsRef, Shape, When};
+use super::engine::{expand, sibling, Check, Format, KopsRef, Shape, When};
+use crate::document::Document;
 use crate::findings::{code, CodeInfo};
+use crate::schema::display_path;
 
 code!(
     SUBNET_NAME,
@@ -126,7 +130,7 @@ code!(
     "SL138",
     "subnet-additional-routes",
     Error,
-    "a subnet's `additionalRoutes` are on a subnet that cannot have them, or a route is malformed"
+    "a subnet's `additionalRoutes` are on a subnet that cannot have them, or a route is malformed, repeated, or peers into the cluster's own network"
 );
 code!(
     CIDR_LIST,
@@ -216,6 +220,69 @@ static EGRESS: Format = Format {
     expected: "`External` or the id of a NAT gateway (`nat-`), elastic IP (`eipalloc-`), NAT instance (`i-`) or transit gateway (`tgw-`)",
     test: is_egress,
 };
+/// The cluster's network ranges as kops collects them for the route checks: `networkCIDR`
+/// and `additionalNetworkCIDRs`, each written as Go prints a parsed range.
+fn network_ranges(cluster: &Document) -> Vec<ipnet::IpNet> {
+    let mut texts: Vec<&str> = cluster.str_at("/spec/networkCIDR").into_iter().collect();
+    texts.extend(
+        expand(&cluster.value, "/spec/additionalNetworkCIDRs/*")
+            .into_iter()
+            .filter_map(|(_, v)| v.as_str()),
+    );
+    texts
+        .into_iter()
+        .filter_map(|t| t.parse::<ipnet::IpNet>().ok().map(|n| n.trunc()))
+        .collect()
+}
+
+/// A route to a peering connection whose destination lies inside one of the cluster's
+/// own network ranges (`awsValidateAdditionalRoutes`).
+fn peering_inside_network(
+    cluster: &Document,
+    _: &Document,
+    pointer: &str,
+    value: &Value,
+) -> Option<String> {
+    let target = value.as_str().filter(|t| t.starts_with("pcx-"))?;
+    let cidr = sibling(cluster, pointer, "cidr")?.as_str()?;
+    let route = cidr.parse::<ipnet::IpNet>().ok()?;
+    let network = network_ranges(cluster)
+        .into_iter()
+        .find(|n| n.contains(&route.network()))?;
+    Some(format!(
+        "`{}` is the peering connection `{target}` for `{cidr}`, inside the cluster's network `{network}`",
+        display_path(pointer)
+    ))
+}
+
+/// A route destination written like one of the cluster's network ranges or like an
+/// earlier route of the same subnet (kops compares the texts).
+fn repeated_route(
+    cluster: &Document,
+    _: &Document,
+    pointer: &str,
+    value: &Value,
+) -> Option<String> {
+    let cidr = value.as_str()?;
+    let f = display_path(pointer);
+    if let Some(network) = network_ranges(cluster)
+        .into_iter()
+        .find(|n| n.to_string() == cidr)
+    {
+        return Some(format!(
+            "`{f}` is `{cidr}`, the cluster's own network `{network}`"
+        ));
+    }
+    let route = pointer.strip_suffix("/cidr")?;
+    let (list, index) = route.rsplit_once('/')?;
+    let index: usize = index.parse().ok()?;
+    let earlier = (0..index).find(|i| cluster.str_at(&format!("{list}/{i}/cidr")) == Some(cidr))?;
+    Some(format!(
+        "`{f}` is `{cidr}`, already routed by `{}`",
+        display_path(&format!("{list}/{earlier}"))
+    ))
+}
+
 static ROUTE_TARGET: Format = Format {
     expected: "a peering connection, instance, NAT, transit, internet or egress-only gateway id (`pcx-`, `i-`, `nat-`, `tgw-`, `igw-`, `eigw-`)",
     test: is_route_target,
@@ -439,6 +506,24 @@ pub static RANGE_CHECKS: &[Check] = &[
         KopsRef { file: "pkg/apis/kops/validation/aws.go", function: "awsValidateAdditionalRoutes" },
         "kops does not know the target type",
         "use the id of a peering connection, instance, NAT, transit, internet or egress-only gateway",
+    ),
+    Check::cluster(
+        &SUBNET_ROUTES,
+        "/spec/subnets/*/additionalRoutes/*/target",
+        Shape::Logic(peering_inside_network),
+        When::Cloud(&[Cloud::Aws]),
+        KopsRef { file: "pkg/apis/kops/validation/aws.go", function: "awsValidateAdditionalRoutes" },
+        "traffic inside the network already has the VPC's local route, so only an instance or an interface can take a more specific one",
+        "route only destinations outside the cluster's network to the peering connection",
+    ),
+    Check::cluster(
+        &SUBNET_ROUTES,
+        "/spec/subnets/*/additionalRoutes/*/cidr",
+        Shape::Logic(repeated_route),
+        When::Cloud(&[Cloud::Aws]),
+        KopsRef { file: "pkg/apis/kops/validation/aws.go", function: "awsValidateAdditionalRoutes" },
+        "a route table holds one route per destination",
+        "remove the repeated route, or change its `cidr`",
     ),
     Check::cluster(
         &CIDR_LIST,

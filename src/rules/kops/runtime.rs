@@ -350,6 +350,15 @@ pub static CHECKS: &[Check] = &[
         "point `fileRepository` at a URL the nodes of this cloud can read",
     ),
     Check::validation(
+        &ASSETS,
+        "/spec/assets/fileRepository",
+        Shape::Required,
+        When::ClusterHas("/spec/assets/fileRepository"),
+        "validateFileRepository",
+        "kops reads an empty `fileRepository` as a URL without scheme or host",
+        "point `fileRepository` at a URL the nodes can read, or remove the key",
+    ),
+    Check::validation(
         &NODE_SETTING,
         "/spec/sysctlParameters/*",
         Shape::Format(&SYSCTL),
