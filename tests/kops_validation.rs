@@ -163,6 +163,8 @@ spec:
   maxSize: 1
   subnets:
   - a
+  zones:
+  - {zone}
 ---
 apiVersion: kops.k8s.io/v1alpha2
 kind: InstanceGroup

@@ -136,8 +136,10 @@ const REJECTED_BY_KOPS: &[Rejected] = &[
             ("SL124", "/spec/subnets/0/zone"),
             ("SL127", "/spec/subnets/0/region"),
             ("SL135", "/spec/networkCIDR"),
+            ("SL198", "/spec/zones"),
+            ("SL198", "/spec/zones"),
         ],
-        "GCE subnets are regional (gceValidateCluster, validateSubnets) and GCE has no networkCIDR (validateNetworking)",
+        "GCE subnets are regional (gceValidateCluster, validateSubnets), GCE has no networkCIDR (validateNetworking) and its two groups list no zones (gceValidateInstanceGroup)",
     ),
 ];
 

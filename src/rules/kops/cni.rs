@@ -215,36 +215,17 @@ fn is_autodetection(text: &str, v6: bool) -> bool {
             .is_ok_and(|ip| ip.is_ipv6() == v6),
         ["interface" | "skip-interface", list] => {
             let items: Vec<&str> = list.split(',').map(str::trim).collect();
-            !items[0].is_empty() && items.iter().all(|r| is_balanced_regex(r))
+            !items[0].is_empty() && items.iter().all(|r| compiles_as_re2(r))
         }
         _ => false,
     }
 }
 
-/// A cheap stand-in for "the regular expression compiles": brackets and parentheses
-/// balance and nothing is left escaped at the end (what interface patterns get wrong).
-fn is_balanced_regex(text: &str) -> bool {
-    let mut stack = Vec::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            // An escape takes the next character with it; none left is malformed.
-            '\\' if chars.next().is_none() => return false,
-            '(' | '[' | '{' => stack.push(c),
-            ')' | ']' | '}' => {
-                let open = match c {
-                    ')' => '(',
-                    ']' => '[',
-                    _ => '{',
-                };
-                if stack.pop() != Some(open) {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    stack.is_empty()
+/// Whether Go's `regexp.Compile` accepts the pattern: the `regex` crate's parser follows
+/// the same RE2 syntax (no backreferences or lookaround, the same classes and flags). It
+/// differs on `\Q...\E` quoting, which Go accepts and this parser refuses.
+fn compiles_as_re2(text: &str) -> bool {
+    regex_syntax::Parser::new().parse(text).is_ok()
 }
 
 static CILIUM_VERSION: Format = Format {
@@ -663,8 +644,16 @@ mod tests {
             "interface=(,en1",
             "interface=foo=bar",
             "=en0,eth.*",
+            // Balanced, yet Go's regexp refuses them.
+            "interface=eth[z-a]",
+            "interface=*eth0",
+            "interface=en{2,1}",
+            "interface=eth(?<=0)",
         ] {
             assert!(!is_autodetection(bad, false), "{bad}");
+        }
+        for good in ["interface=(?i)ETH\\d+", "interface=en[a-f0-9]{2}, wl.*"] {
+            assert!(is_autodetection(good, false), "{good}");
         }
     }
 

@@ -207,6 +207,15 @@ impl Check {
         )
     }
 
+    /// The same row, read in every instance group instead of the Cluster (for settings a
+    /// group can override, such as `containerd`).
+    pub const fn on_groups(self) -> Check {
+        Check {
+            target: Target::InstanceGroup,
+            ..self
+        }
+    }
+
     /// The same row, applying from kops `release` on.
     pub const fn since(self, release: Release) -> Check {
         Check {

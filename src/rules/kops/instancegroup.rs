@@ -41,7 +41,7 @@ code!(
     "SL198",
     "gce-instance-group",
     Error,
-    "an instance group on GCE has a `gcpProvisioningModel` other than `STANDARD` or `SPOT`"
+    "an instance group on GCE has no `zones`, or a `gcpProvisioningModel` other than `STANDARD` or `SPOT`"
 );
 code!(
     CPU_CREDITS,
@@ -183,5 +183,16 @@ pub static CHECKS: &[Check] = &[
         kops: gce("gceValidateInstanceGroup"),
         reason: "",
         help: "use `STANDARD` or `SPOT` (upper case)",
+    },
+    Check {
+        info: &GCE_GROUP,
+        target: Target::InstanceGroup,
+        pointer: "/spec/zones",
+        shape: Shape::Required,
+        when: When::Cloud(&[Cloud::Gce]),
+        since: None,
+        kops: gce("gceValidateInstanceGroup"),
+        reason: "kops creates a GCE group's instances in the zones it lists (kops makes this check when `kops update cluster` runs against GCE)",
+        help: "list the group's zones, e.g. `zones: [us-central1-a]`",
     },
 ];

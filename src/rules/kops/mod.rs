@@ -59,6 +59,7 @@ pub static TABLES: &[&[Check]] = &[
     components::CLOUD_CHECKS,
     addons::CHECKS,
     runtime::CHECKS,
+    runtime::GROUP_CHECKS,
     iam::CHECKS,
     stores::CHECKS,
     aws_settings::CHECKS,

@@ -193,6 +193,18 @@ const fn raw_forbids(field: &'static str, help: &'static str) -> Check {
     )
 }
 
+const fn containerd_version() -> Check {
+    Check::validation(
+        &CONTAINERD,
+        "/spec/containerd/version",
+        Shape::Format(&CONTAINERD_VERSION),
+        When::Always,
+        "validateContainerdConfig",
+        "",
+        "use containerd 2.1.0 or newer, or remove `version` to get kops's default",
+    )
+}
+
 const fn package_pair(pointer: &'static str, with: &'static str) -> Check {
     Check::validation(
         &CONTAINERD,
@@ -314,15 +326,7 @@ pub static CHECKS: &[Check] = &[
         "kops supports NVIDIA GPUs only on AWS, and on OpenStack only in instance groups",
         "remove `nvidiaGPU` from the Cluster (on OpenStack, set it on the GPU instance groups)",
     ),
-    Check::validation(
-        &CONTAINERD,
-        "/spec/containerd/version",
-        Shape::Format(&CONTAINERD_VERSION),
-        When::Always,
-        "validateContainerdConfig",
-        "",
-        "use containerd 2.1.0 or newer, or remove `version` to get kops's default",
-    ),
+    containerd_version(),
     package_pair("/spec/containerd/packages/hashAmd64", "urlAmd64"),
     package_pair("/spec/containerd/packages/urlAmd64", "hashAmd64"),
     package_pair("/spec/containerd/packages/hashArm64", "urlArm64"),
@@ -376,6 +380,34 @@ pub static CHECKS: &[Check] = &[
         "",
         "use `automatic` or `external`",
     ),
+];
+
+/// An instance group's own `containerd` (kops's `CrossValidateInstanceGroup` runs
+/// `validateContainerdConfig` on it with `inClusterConfig` false): the same settings as the
+/// Cluster's, except that gVisor belongs here and NVIDIA GPUs are also allowed on OpenStack.
+pub static GROUP_CHECKS: &[Check] = &[
+    containerd_version().on_groups(),
+    package_pair("/spec/containerd/packages/hashAmd64", "urlAmd64").on_groups(),
+    package_pair("/spec/containerd/packages/urlAmd64", "hashAmd64").on_groups(),
+    package_pair("/spec/containerd/packages/hashArm64", "urlArm64").on_groups(),
+    package_pair("/spec/containerd/packages/urlArm64", "hashArm64").on_groups(),
+    package_hash("/spec/containerd/packages/hashAmd64").on_groups(),
+    package_hash("/spec/containerd/packages/hashArm64").on_groups(),
+    nri_timeout("/spec/containerd/nri/pluginRequestTimeout").on_groups(),
+    nri_timeout("/spec/containerd/nri/pluginRegistrationTimeout").on_groups(),
+    Check::validation(
+        &RUNTIME,
+        "/spec/containerd/nvidiaGPU",
+        Shape::Forbidden,
+        When::All(&[
+            When::Test(nvidia_on),
+            When::NotCloud(&[Cloud::Aws, Cloud::Openstack]),
+        ]),
+        "validateNvidiaConfig",
+        "kops supports NVIDIA GPUs only on AWS and OpenStack",
+        "remove `nvidiaGPU`, or run the GPU nodes on AWS or OpenStack",
+    )
+    .on_groups(),
 ];
 
 #[cfg(test)]
