@@ -147,7 +147,11 @@ pub fn check_store(
         sources,
         concurrency,
         |entry, loaded| {
-            let checked = check_loaded(backend, entry, loaded, cwd, options.kops_version.as_ref());
+            let mut checked =
+                check_loaded(backend, entry, loaded, cwd, options.kops_version.as_ref());
+            checked
+                .1
+                .extend(check_additional_objects(backend, entry, sources));
             if let Some(p) = &options.progress {
                 p.cluster_done(&entry.name);
             }
@@ -260,6 +264,30 @@ pub fn check_documents(
         .collect();
     crate::typos::fold_missing_into_typos(&mut findings, &documents);
     findings
+}
+
+/// SL152 over the cluster's `clusteraddons/default`, when there is one. An object that
+/// cannot be read is left alone: the permission probes report unreadable keys.
+fn check_additional_objects(
+    backend: &dyn Backend,
+    entry: &store::ClusterEntry,
+    sources: &crate::source::SourceDb,
+) -> Vec<Finding> {
+    let Some(key) = entry.additional_objects_key.as_ref() else {
+        return Vec::new();
+    };
+    let Ok(bytes) = backend.read(key, crate::vfs::DEFAULT_MAX_OBJECT_BYTES) else {
+        return Vec::new();
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    crate::rules::kops::additional_objects::check_stored(
+        &backend.url_of(key),
+        text,
+        &entry.name,
+        sources,
+    )
 }
 
 /// The release in the cluster's `kops-version.txt` and that file's URL, when it is there

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::document::Document;
 use crate::findings::{Finding, Location};
+use crate::rules::kops::additional_objects;
 use crate::rules::InstanceGroup;
 use crate::source::SourceDb;
 use crate::yaml;
@@ -215,6 +216,10 @@ fn split(
                 }
             }
             "InstanceGroup" => loose_groups.push(doc),
+            // Objects kops stores with the cluster and validates (`clusteraddons/default`).
+            _ if additional_objects::is_validated(&doc) => {
+                input.findings.extend(additional_objects::check(&doc, None));
+            }
             other => {
                 let kind = if other.is_empty() { "untyped" } else { other };
                 let location = doc.location("/kind");

@@ -31,6 +31,8 @@ pub struct ClusterEntry {
     pub unexpected: Vec<String>,
     /// Key of `kops-version.txt` (the last kops release that wrote the cluster), when present.
     pub kops_version_key: Option<String>,
+    /// Key of `clusteraddons/default` (the additional objects of `kops create -f`), when present.
+    pub additional_objects_key: Option<String>,
 }
 
 impl ClusterEntry {
@@ -123,6 +125,9 @@ pub fn group(objects: &[ObjectMeta]) -> Layout {
             // A permission probe running right now (ours, removed when it ends).
             None if rel.starts_with(crate::probes::guard::PROBE_PREFIX) => {}
             None => entry.unexpected.push(o.key.clone()),
+            Some(_) if rel == crate::rules::kops::additional_objects::STORE_KEY => {
+                entry.additional_objects_key = Some(o.key.clone());
+            }
             Some(("instancegroup", name)) if !name.contains('/') && !name.is_empty() => {
                 entry
                     .instance_groups

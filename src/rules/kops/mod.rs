@@ -16,6 +16,7 @@
 //!
 //! Instance-group tables go in `instancegroup*.rs` with [`engine::Target::InstanceGroup`].
 
+pub mod additional_objects;
 pub mod cloud;
 pub mod engine;
 pub mod parity;

@@ -54,8 +54,8 @@ const IG_STRICT: &str = "its strict-mode checks (`image` set, `minSize`/`maxSize
 const SUBNET_CIDR: &str = "a subnet without `cidr` is not refused in a stored cluster: kops requires it only in strict mode, which runs on the completed spec after `assignCIDRsToSubnets` (`upup/pkg/fi/cloudup/subnets.go`, called from `defaults.go`) has carved it out of `networkCIDR` (or read it from the shared subnet)";
 
 pub static LEDGER: &[Entry] = &[
-    e("additionalobjects.go", "ValidateAdditionalObject", Later),
-    e("additionalobjects.go", "validateAdditionalObjectKubescheduler", Later),
+    e("additionalobjects.go", "ValidateAdditionalObject", Covered(&["SL152"])),
+    e("additionalobjects.go", "validateAdditionalObjectKubescheduler", Covered(&["SL152"])),
     e("aws.go", "awsValidateCluster", Covered(&["SL144", "SL146"])),
     e("aws.go", "awsValidateS3FileRepositoryPartition", Covered(&["SL650"])),
     e("aws.go", "awsValidateEBSCSIDriver", Covered(&["SL650"])),
@@ -102,7 +102,7 @@ pub static LEDGER: &[Entry] = &[
     e("instancegroup.go", "validateExternalLoadBalancer", Covered(&["SL183"])),
     e("legacy.go", "ValidateCluster", Covered(&["SL109", "SL134", "SL617", "SL620", "SL621", "SL622"])),
     e("legacy.go", "validateServiceAccountIssuerDiscovery", Covered(&["SL644"])),
-    e("legacy.go", "DeepValidate", Partly(&["SL013", "SL113", "SL181"], "runs ValidateCluster and CrossValidateInstanceGroup")),
+    e("legacy.go", "DeepValidate", CoveredNote(&["SL013", "SL113", "SL181"], "the rest of it runs `ValidateCluster` and `CrossValidateInstanceGroup` on every group, whose rows are their own")),
     e("legacy.go", "isExperimentalClusterDNS", Helper("the kubelet `clusterDNS` test of SL621")),
     e("linode.go", "linodeValidateCluster", Covered(&["SL141"])),
     e("validation.go", "newValidateCluster", Covered(&["SL141"])),
