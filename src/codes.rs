@@ -23,6 +23,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     codes.extend(crate::rules::kops::codes());
     codes.extend_from_slice(crate::rules::kops::store_version::CODES);
     codes.extend_from_slice(crate::rules::kops::additional_objects::CODES);
+    codes.extend_from_slice(crate::rules::kops::cluster_update::CODES);
     codes.extend_from_slice(crate::probes::diags::CODES);
     codes.extend_from_slice(crate::policy::lint::CODES);
     codes.extend_from_slice(crate::config::CODES);

@@ -166,8 +166,10 @@ pub struct OutputArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// kops manifests to check instead of a store: YAML files, folders of them, or `-` for
-    /// standard input (e.g. `kops get --full -o yaml | statelint check -`).
-    #[arg(value_name = "PATH", conflicts_with_all = ["state", "policy"])]
+    /// standard input (e.g. `kops get --full -o yaml | statelint check -`). With `--state`,
+    /// each cluster is also compared with the same cluster in that store, as kops compares
+    /// them before it writes an update.
+    #[arg(value_name = "PATH", conflicts_with = "policy")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,

@@ -11,6 +11,7 @@ use crate::findings::Finding;
 use crate::input::{self, diags as input_diags};
 use crate::report::RunReport;
 use crate::resolve::url::StoreUrl;
+use crate::rules::kops::cluster_update;
 use crate::rules::kops::version::{self, KopsVersion};
 use crate::source::SourceDb;
 use crate::store::diags as store_diags;
@@ -34,6 +35,23 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
 
     // Files carry no `kops-version.txt`: the flag, else the newest release statelint knows.
     let (kops_version, version_source) = version::choose(args.kops_version.as_ref(), None);
+    // With `--state`, the store holding the clusters the files would update.
+    let store = match &args.store.state {
+        Some(_) => {
+            let resolution = args.store.resolve_with(env, &sources, None);
+            findings.extend(resolution.findings.iter().cloned());
+            resolution
+                .store
+                .and_then(|url| match crate::vfs::open(&url, env) {
+                    Ok(backend) => Some(backend),
+                    Err(e) => {
+                        findings.push(store_diags::store_unreachable(&url.redacted(), &e));
+                        None
+                    }
+                })
+        }
+        None => None,
+    };
     let mut checked = Vec::new();
     for c in &input.clusters {
         if !args.clusters.is_empty() && !args.clusters.contains(&c.name) {
@@ -48,6 +66,15 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
             continue;
         }
         findings.extend(check_one(c, cwd.as_deref(), &kops_version));
+        if let (Some(backend), Some(doc)) = (&store, &c.cluster) {
+            findings.extend(compare_with_store(
+                backend.as_ref(),
+                &c.name,
+                doc,
+                max_bytes,
+                &sources,
+            ));
+        }
         checked.push(CheckedCluster {
             name: c.name.clone(),
             url: c.origin.clone(),
@@ -132,4 +159,58 @@ fn check_one(
         }
     }
     findings
+}
+
+/// SL153: what kops would refuse in replacing the stored cluster `name` with `doc`. A
+/// cluster the store does not hold is new (kops creates it): nothing to compare.
+fn compare_with_store(
+    backend: &dyn crate::vfs::Backend,
+    name: &str,
+    doc: &crate::document::Document,
+    max_bytes: u64,
+    sources: &SourceDb,
+) -> Vec<Finding> {
+    let key = format!("{name}/config");
+    let url = backend.url_of(&key);
+    let bytes = match backend.read(&key, max_bytes) {
+        Ok(bytes) => bytes,
+        Err(crate::vfs::VfsError::NotFound { .. }) => return Vec::new(),
+        Err(e) => return vec![store_diags::read_failed(Some(name), &url, &e)],
+    };
+    let id = sources.add(url.clone(), String::from_utf8_lossy(&bytes).into_owned());
+    let Some(file) = sources.get(id) else {
+        return Vec::new();
+    };
+    let stored = match crate::yaml::load(&file, crate::yaml::Limits::default()) {
+        Ok(docs) => docs.into_iter().find(|d| !d.value.is_null()),
+        Err(e) => {
+            let at = crate::findings::Location::File {
+                file: id,
+                url: url.clone(),
+                span: e.span(),
+            };
+            return vec![store_diags::yaml_error(name, at, &e)];
+        }
+    };
+    let Some(stored) = stored else {
+        return Vec::new();
+    };
+    let stored = crate::document::Document {
+        file: id,
+        source: file.clone(),
+        value: stored.value,
+        index: stored.index,
+    };
+    let applied = backend
+        .read(&format!("{name}/kops-version.txt"), 4096)
+        .is_ok();
+    cluster_update::check(
+        doc,
+        &cluster_update::Stored {
+            cluster: &stored,
+            url: &url,
+            applied,
+        },
+        name,
+    )
 }

@@ -18,6 +18,7 @@
 
 pub mod additional_objects;
 pub mod cloud;
+pub mod cluster_update;
 pub mod engine;
 pub mod parity;
 pub mod store_version;
