@@ -112,3 +112,32 @@ fn a_store_s_clusteraddons_object_is_checked() {
     std::fs::write(addons.join("default"), scheduler(false)).expect("rewrite addons");
     assert_eq!(check(home.path()), clean);
 }
+
+#[test]
+fn kops_s_own_additional_objects_test_cluster_is_accepted_and_a_kubeconfig_is_not() {
+    let Some(root) = std::env::var_os("STATELINT_CORPUS") else {
+        common::skip_without_corpus("the additional objects of kops's integration test");
+        return;
+    };
+    let path = Path::new(&root).join("kops-integration/additionalobjects.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let home = TempDir::new().expect("tempdir");
+    let as_kops_wrote_it = text.clone();
+    let with_kubeconfig = text.replacen(
+        "clientConnection:\n",
+        "clientConnection:\n  kubeconfig: /etc/kubernetes/scheduler.conf\n",
+        1,
+    );
+    assert_ne!(
+        with_kubeconfig, text,
+        "the corpus file has no clientConnection"
+    );
+    for (manifest, expected) in [(as_kops_wrote_it, 0), (with_kubeconfig, 1)] {
+        std::fs::write(home.path().join("c.yaml"), manifest).expect("write");
+        let (_, stdout, _) =
+            run(statelint(home.path()).args(["check", "c.yaml", "--format", "json"]));
+        let found = findings(&stdout);
+        assert_eq!(sl152(&found).len(), expected, "{found:?}");
+        assert!(!found.iter().any(|(c, _, _)| c == "SL077"), "{found:?}");
+    }
+}

@@ -172,39 +172,30 @@ fn compare_with_store(
 ) -> Vec<Finding> {
     let key = format!("{name}/config");
     let url = backend.url_of(&key);
-    let bytes = match backend.read(&key, max_bytes) {
-        Ok(bytes) => bytes,
-        Err(crate::vfs::VfsError::NotFound { .. }) => return Vec::new(),
-        Err(e) => return vec![store_diags::read_failed(Some(name), &url, &e)],
-    };
-    let id = sources.add(url.clone(), String::from_utf8_lossy(&bytes).into_owned());
-    let Some(file) = sources.get(id) else {
+    let read = backend.read(&key, max_bytes);
+    if let Err(crate::vfs::VfsError::NotFound { .. }) = read {
         return Vec::new();
+    }
+    let options = crate::store::LoadOptions {
+        max_object_bytes: max_bytes,
+        ..crate::store::LoadOptions::default()
     };
-    let stored = match crate::yaml::load(&file, crate::yaml::Limits::default()) {
-        Ok(docs) => docs.into_iter().find(|d| !d.value.is_null()),
-        Err(e) => {
-            let at = crate::findings::Location::File {
-                file: id,
-                url: url.clone(),
-                span: e.span(),
-            };
-            return vec![store_diags::yaml_error(name, at, &e)];
-        }
-    };
-    let Some(stored) = stored else {
-        return Vec::new();
-    };
-    let stored = crate::document::Document {
-        file: id,
-        source: file.clone(),
-        value: stored.value,
-        index: stored.index,
+    let mut findings = Vec::new();
+    let Some(stored) = crate::store::parse_document(
+        &url,
+        read,
+        crate::store::ExpectedKind::Cluster,
+        name,
+        &options,
+        sources,
+        &mut findings,
+    ) else {
+        return findings;
     };
     let applied = backend
         .read(&format!("{name}/kops-version.txt"), 4096)
         .is_ok();
-    cluster_update::check(
+    findings.extend(cluster_update::check(
         doc,
         &cluster_update::Stored {
             cluster: &stored,
@@ -212,5 +203,6 @@ fn compare_with_store(
             applied,
         },
         name,
-    )
+    ));
+    findings
 }

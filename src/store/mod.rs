@@ -262,7 +262,7 @@ pub fn load_cluster_from(
 
 /// Parses the outcome of reading the object at `url` as a single kops document of
 /// `expected` kind; a failed read becomes a finding.
-fn parse_document(
+pub fn parse_document(
     url: &str,
     read: Result<Vec<u8>, VfsError>,
     expected: ExpectedKind,

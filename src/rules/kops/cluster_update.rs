@@ -94,32 +94,35 @@ pub fn check(new: &Document, stored: &Stored<'_>, name: &str) -> Vec<Finding> {
         let Some((_, _, old)) = theirs.iter().find(|(_, n, _)| n == etcd) else {
             continue;
         };
-        let (image, old_image) = (text(value, "image"), text(old, "image"));
-        if image != old_image {
-            let at = format!("{pointer}/image");
+        // (field, whether kops checks it here, why kops refuses a change)
+        let image_pinned = !text(value, "image").is_empty();
+        let fixed = [
+            (
+                "image",
+                true,
+                "kops sets the image only when it creates an etcd cluster",
+            ),
+            (
+                "version",
+                image_pinned,
+                "kops does not change the version of an etcd cluster with a fixed `image`",
+            ),
+        ];
+        for (field, applies, why) in fixed {
+            let (now, before) = (text(value, field), text(old, field));
+            if !applies || now == before {
+                continue;
+            }
+            let at = format!("{pointer}/{field}");
             out.push(finding(
                 &at,
-                value.get("image").is_none(),
+                value.get(field).is_none(),
                 format!(
-                    "`{}` is `{image}`, but the existing etcd cluster `{etcd}` runs `{old_image}` (`{}`); kops sets the image only when it creates an etcd cluster",
+                    "`{}` is `{now}`, but the existing etcd cluster `{etcd}` has `{before}` (`{}`); {why}",
                     display_path(&at),
                     stored.url
                 ),
-                format!("keep `image: {old_image}` for `{etcd}`"),
-            ));
-        }
-        let (version, old_version) = (text(value, "version"), text(old, "version"));
-        if !image.is_empty() && version != old_version {
-            let at = format!("{pointer}/version");
-            out.push(finding(
-                &at,
-                value.get("version").is_none(),
-                format!(
-                    "`{}` is `{version}`, but the existing etcd cluster `{etcd}` has `{old_version}` (`{}`); kops does not change the version of an etcd cluster with a fixed `image`",
-                    display_path(&at),
-                    stored.url
-                ),
-                format!("keep `version: {old_version}`, or remove `image` to let kops manage the version"),
+                format!("keep `{field}: {before}` for `{etcd}` as stored"),
             ));
         }
         for (member_at, member) in expand(value, "/etcdMembers/*") {

@@ -283,6 +283,28 @@ fn repeated_route(
     ))
 }
 
+/// A row of `awsValidateAdditionalRoutes` (`aws.go`), over a subnet's routes on AWS.
+const fn aws_route(
+    info: &'static CodeInfo,
+    pointer: &'static str,
+    shape: Shape,
+    reason: &'static str,
+    help: &'static str,
+) -> Check {
+    Check::cluster(
+        info,
+        pointer,
+        shape,
+        When::Cloud(&[Cloud::Aws]),
+        KopsRef {
+            file: "pkg/apis/kops/validation/aws.go",
+            function: "awsValidateAdditionalRoutes",
+        },
+        reason,
+        help,
+    )
+}
+
 static ROUTE_TARGET: Format = Format {
     expected: "a peering connection, instance, NAT, transit, internet or egress-only gateway id (`pcx-`, `i-`, `nat-`, `tgw-`, `igw-`, `eigw-`)",
     test: is_route_target,
@@ -498,39 +520,31 @@ pub static RANGE_CHECKS: &[Check] = &[
         "kops adds routes only to private subnets",
         "move the routes to a `Private` subnet, or remove `additionalRoutes`",
     ),
-    Check::cluster(
+    aws_route(
         &SUBNET_ROUTES,
         "/spec/subnets/*/additionalRoutes/*/target",
         Shape::Format(&ROUTE_TARGET),
-        When::Cloud(&[Cloud::Aws]),
-        KopsRef { file: "pkg/apis/kops/validation/aws.go", function: "awsValidateAdditionalRoutes" },
         "kops does not know the target type",
         "use the id of a peering connection, instance, NAT, transit, internet or egress-only gateway",
     ),
-    Check::cluster(
+    aws_route(
         &SUBNET_ROUTES,
         "/spec/subnets/*/additionalRoutes/*/target",
         Shape::Logic(peering_inside_network),
-        When::Cloud(&[Cloud::Aws]),
-        KopsRef { file: "pkg/apis/kops/validation/aws.go", function: "awsValidateAdditionalRoutes" },
         "traffic inside the network already has the VPC's local route, so only an instance or an interface can take a more specific one",
         "route only destinations outside the cluster's network to the peering connection",
     ),
-    Check::cluster(
+    aws_route(
         &SUBNET_ROUTES,
         "/spec/subnets/*/additionalRoutes/*/cidr",
         Shape::Logic(repeated_route),
-        When::Cloud(&[Cloud::Aws]),
-        KopsRef { file: "pkg/apis/kops/validation/aws.go", function: "awsValidateAdditionalRoutes" },
         "a route table holds one route per destination",
         "remove the repeated route, or change its `cidr`",
     ),
-    Check::cluster(
+    aws_route(
         &CIDR_LIST,
         "/spec/subnets/*/additionalRoutes/*/cidr",
         Shape::Format(&CIDR),
-        When::Cloud(&[Cloud::Aws]),
-        KopsRef { file: "pkg/apis/kops/validation/aws.go", function: "awsValidateAdditionalRoutes" },
         "",
         "write the route's destination as a CIDR, e.g. `10.10.0.0/16`",
     ),
