@@ -1,4 +1,4 @@
-//! Static checks of a bucket policy (SL301-SL312), one file each. Every finding points at
+//! Static checks of a bucket policy (SL301-SL332), one file each. Every finding points at
 //! the element it is about (statement, `Principal`, one `Action` or `Resource` entry, a
 //! condition), through the policy's position index.
 
@@ -17,6 +17,7 @@ mod duplicate_statement;
 mod empty_condition;
 mod forallvalues_single_valued;
 mod invalid_version;
+mod ip_range_host_bits;
 mod malformed_arn;
 mod malformed_vpc_id;
 mod missing_paired_key;
@@ -28,6 +29,7 @@ mod policy_variable_syntax;
 mod private_ip;
 mod public_principal;
 mod redundant_entry;
+mod tag_key_not_for_action;
 mod unknown_action;
 mod unknown_condition_key;
 mod unrestricted_service_principal;
@@ -122,6 +124,8 @@ pub static RULES: &[&dyn PolicyRule] = &[
     &redundant_entry::RULE,
     &empty_condition::RULE,
     &condition_qualifier::RULE,
+    &tag_key_not_for_action::RULE,
+    &ip_range_host_bits::RULE,
 ];
 
 pub static CODES: &[&CodeInfo] = &[
@@ -155,6 +159,8 @@ pub static CODES: &[&CodeInfo] = &[
     &redundant_entry::INFO,
     &empty_condition::INFO,
     &condition_qualifier::INFO,
+    &tag_key_not_for_action::INFO,
+    &ip_range_host_bits::INFO,
 ];
 
 /// Runs every rule on a bucket policy.
