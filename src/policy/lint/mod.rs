@@ -16,6 +16,8 @@ mod duplicate_sid;
 mod duplicate_statement;
 mod empty_condition;
 mod forallvalues_single_valued;
+mod identity_policy_principal;
+mod identity_policy_too_large;
 mod invalid_version;
 mod ip_range_host_bits;
 mod malformed_arn;
@@ -27,6 +29,7 @@ mod overly_broad_grant;
 mod policy_too_large;
 mod policy_variable_syntax;
 mod private_ip;
+mod privileged_iam_grant;
 mod public_principal;
 mod redundant_entry;
 mod tag_key_not_for_action;
@@ -89,6 +92,11 @@ pub trait PolicyRule: Sync + Send {
     fn bucket_only(&self) -> bool {
         false
     }
+    /// Checks that only make sense for an identity policy (no principal, IAM's role quota,
+    /// `iam:` grants); bucket policies skip them.
+    fn identity_only(&self) -> bool {
+        false
+    }
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>);
 }
 
@@ -126,6 +134,10 @@ pub static RULES: &[&dyn PolicyRule] = &[
     &condition_qualifier::RULE,
     &tag_key_not_for_action::RULE,
     &ip_range_host_bits::RULE,
+    &identity_policy_principal::RULE,
+    &identity_policy_too_large::RULE,
+    &privileged_iam_grant::PASS_ROLE,
+    &privileged_iam_grant::CREATE_SLR,
 ];
 
 pub static CODES: &[&CodeInfo] = &[
@@ -161,12 +173,17 @@ pub static CODES: &[&CodeInfo] = &[
     &condition_qualifier::INFO,
     &tag_key_not_for_action::INFO,
     &ip_range_host_bits::INFO,
+    &identity_policy_principal::INFO,
+    &identity_policy_too_large::INFO,
+    &privileged_iam_grant::PASS_ROLE_INFO,
+    &privileged_iam_grant::CREATE_SLR_INFO,
+    &cluster_spec::DROPPED_FIELD,
 ];
 
-/// Runs every rule on a bucket policy.
+/// Runs every bucket-policy rule (all but the identity-only ones) on a bucket policy.
 pub fn lint(cx: &PolicyContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| !r.identity_only()) {
         rule.check(cx, &mut out);
     }
     out
@@ -182,7 +199,8 @@ pub fn lint_bucket_policy(parsed: &ParsedPolicy, owner_account: Option<&str>) ->
 }
 
 /// The identity-policy lint (an IAM user's or role's policy, e.g. a cluster spec's
-/// `additionalPolicies`): the rules that are not about bucket-policy principals and scope.
+/// `additionalPolicies`): the rules that are not about bucket-policy principals and scope,
+/// and the identity-only ones.
 pub fn lint_identity_policy(parsed: &ParsedPolicy) -> Vec<Finding> {
     let cx = PolicyContext {
         parsed,
