@@ -213,6 +213,26 @@ pub fn lint_identity_policy(parsed: &ParsedPolicy) -> Vec<Finding> {
     out
 }
 
+/// The identity-policy lint on a policy file given on the command line (`probe
+/// --identity-policy`), at its lines and columns; an unreadable file yields nothing here
+/// (reading it is the caller's error to report).
+pub fn lint_identity_policy_file(
+    path: &std::path::Path,
+    sources: &crate::source::SourceDb,
+) -> Vec<Finding> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let url = match std::path::absolute(path) {
+        Ok(abs) => format!("file://{}", abs.display()),
+        Err(_) => path.display().to_string(),
+    };
+    match crate::policy::parse::parse(&url, &text, sources) {
+        Ok(parsed) => lint_identity_policy(&parsed),
+        Err(e) => vec![e.into_finding()],
+    }
+}
+
 /// The rule with this code (fixture tests).
 pub fn by_code(code: &str) -> Option<&'static dyn PolicyRule> {
     RULES.iter().copied().find(|r| r.info().code == code)
