@@ -15,6 +15,7 @@ mod duplicate_json_key;
 mod duplicate_sid;
 mod duplicate_statement;
 mod empty_condition;
+mod empty_sid;
 mod forallvalues_single_valued;
 mod identity_policy_principal;
 mod identity_policy_too_large;
@@ -24,6 +25,7 @@ mod malformed_arn;
 mod malformed_vpc_id;
 mod missing_paired_key;
 mod missing_secure_transport;
+mod multiple_bool_values;
 mod non_s3_action;
 mod overly_broad_grant;
 mod policy_too_large;
@@ -37,6 +39,7 @@ mod unknown_action;
 mod unknown_condition_key;
 mod unrestricted_service_principal;
 mod unsupported_resource;
+mod variable_operator;
 mod wildcard_without_like;
 
 use crate::findings::{CodeInfo, Finding, Severity};
@@ -138,6 +141,9 @@ pub static RULES: &[&dyn PolicyRule] = &[
     &identity_policy_too_large::RULE,
     &privileged_iam_grant::PASS_ROLE,
     &privileged_iam_grant::CREATE_SLR,
+    &empty_sid::RULE,
+    &multiple_bool_values::RULE,
+    &variable_operator::RULE,
 ];
 
 pub static CODES: &[&CodeInfo] = &[
@@ -178,6 +184,9 @@ pub static CODES: &[&CodeInfo] = &[
     &privileged_iam_grant::PASS_ROLE_INFO,
     &privileged_iam_grant::CREATE_SLR_INFO,
     &cluster_spec::DROPPED_FIELD,
+    &empty_sid::INFO,
+    &multiple_bool_values::INFO,
+    &variable_operator::INFO,
 ];
 
 /// Runs every bucket-policy rule (all but the identity-only ones) on a bucket policy.
