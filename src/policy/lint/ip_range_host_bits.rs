@@ -4,7 +4,7 @@
 
 use super::{conditions, PolicyContext, PolicyRule};
 use crate::findings::{code, CodeInfo, Finding, Severity};
-use crate::policy::model::{Effect, OneOrMany};
+use crate::policy::model::Effect;
 use ipnet::IpNet;
 
 code!(
@@ -48,10 +48,7 @@ impl PolicyRule for IpRangeHostBits {
                     } else {
                         Severity::Note
                     };
-                    let pointer = match e.values {
-                        OneOrMany::One(_) => e.key_pointer.clone(),
-                        OneOrMany::Many(_) => format!("{}/{j}", e.key_pointer),
-                    };
+                    let pointer = e.value_pointer(j);
                     out.push(
                         cx.at(
                             &INFO,

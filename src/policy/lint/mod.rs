@@ -18,7 +18,6 @@ mod empty_condition;
 mod empty_sid;
 mod forallvalues_single_valued;
 mod identity_policy_principal;
-mod identity_policy_too_large;
 mod invalid_version;
 mod ip_range_host_bits;
 mod malformed_arn;
@@ -138,7 +137,7 @@ pub static RULES: &[&dyn PolicyRule] = &[
     &tag_key_not_for_action::RULE,
     &ip_range_host_bits::RULE,
     &identity_policy_principal::RULE,
-    &identity_policy_too_large::RULE,
+    &policy_too_large::IDENTITY_RULE,
     &privileged_iam_grant::PASS_ROLE,
     &privileged_iam_grant::CREATE_SLR,
     &empty_sid::RULE,
@@ -180,7 +179,7 @@ pub static CODES: &[&CodeInfo] = &[
     &tag_key_not_for_action::INFO,
     &ip_range_host_bits::INFO,
     &identity_policy_principal::INFO,
-    &identity_policy_too_large::INFO,
+    &policy_too_large::IDENTITY_INFO,
     &privileged_iam_grant::PASS_ROLE_INFO,
     &privileged_iam_grant::CREATE_SLR_INFO,
     &cluster_spec::DROPPED_FIELD,
@@ -319,6 +318,14 @@ impl ConditionEntry<'_> {
     /// `ForAllValues`, `ForAnyValue` or `None`.
     pub fn qualifier(&self) -> Option<&str> {
         self.operator.split_once(':').map(|(q, _)| q)
+    }
+
+    /// The pointer of value `j` (the key's own when it has one value, not a list).
+    pub fn value_pointer(&self, j: usize) -> String {
+        match self.values {
+            OneOrMany::One(_) => self.key_pointer.clone(),
+            OneOrMany::Many(_) => format!("{}/{j}", self.key_pointer),
+        }
     }
 
     /// The values as text (numbers and booleans as written).

@@ -4,7 +4,6 @@
 
 use super::{conditions, PolicyContext, PolicyRule};
 use crate::findings::{code, CodeInfo, Finding};
-use crate::policy::model::OneOrMany;
 
 code!(
     INFO,
@@ -39,10 +38,7 @@ impl PolicyRule for VariableOperator {
                     if !has_variable(text) {
                         continue;
                     }
-                    let pointer = match e.values {
-                        OneOrMany::One(_) => e.key_pointer.clone(),
-                        OneOrMany::Many(_) => format!("{}/{j}", e.key_pointer),
-                    };
+                    let pointer = e.value_pointer(j);
                     out.push(
                         cx.at(
                             &INFO,
