@@ -225,3 +225,73 @@ fn a_missing_principal_is_named() {
         "only what is missing: {stderr}"
     );
 }
+
+/// What fix-policy adds goes through the same lint as `check --policy` and is clean: a
+/// cross-account reader without `s3:GetBucketLocation` (SL304) is fixed, and no finding
+/// points into a statement the fix wrote.
+#[test]
+fn the_fixed_policy_is_clean_of_what_the_fix_can_fix() {
+    let dir = TempDir::new().expect("tempdir");
+    let existing = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "CiRead", "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::222222222222:role/ci"}, "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::kops-state/kops/*"}]}"#;
+    let before = dir.path().join("before.json");
+    std::fs::write(&before, existing).expect("write");
+    let lint = Command::cargo_bin("statelint")
+        .expect("binary")
+        .env_clear()
+        .env("HOME", dir.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--bucket-owner",
+            "111111111111",
+            "--policy",
+        ])
+        .arg(&before)
+        .output()
+        .expect("runs");
+    let report: Value = serde_json::from_slice(&lint.stdout).expect("check --policy: JSON");
+    assert!(
+        report["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["code"] == "SL304")),
+        "the input has the defect: {report}"
+    );
+
+    let (code, stdout, stderr) = fix(
+        &dir,
+        existing,
+        &["--format", "json", "--template", "node-readonly"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let out: Value = serde_json::from_str(&stdout).expect("json");
+    let findings = out["findings"].as_array().expect("findings");
+    assert!(
+        !findings.iter().any(|f| f["code"] == "SL304"),
+        "{findings:?}"
+    );
+    // The lint did run: the missing TLS-only Deny is not the fix's to add, and stays.
+    assert!(
+        findings.iter().any(|f| f["code"] == "SL308"),
+        "{findings:?}"
+    );
+    let statements = out["policy"]["Statement"].as_array().expect("statements");
+    let added: Vec<String> = statements
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s["Sid"] != "CiRead")
+        .map(|(i, _)| format!("/Statement/{i}"))
+        .collect();
+    assert!(!added.is_empty(), "the fix added statements: {out}");
+    for f in findings {
+        let pointer = f["pointer"].as_str().unwrap_or_default();
+        assert!(
+            !added
+                .iter()
+                .any(|a| pointer == a || pointer.starts_with(&format!("{a}/"))),
+            "a finding in a statement the fix wrote: {f}"
+        );
+    }
+}

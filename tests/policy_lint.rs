@@ -191,3 +191,34 @@ fn check_policy_lints_a_file_offline_with_exit_statuses() {
     assert_eq!(code, Some(1));
     assert!(stdout.contains("\"ruleId\": \"SL311\""), "{stdout}");
 }
+
+/// An identity policy given to `probe --identity-policy` is read, so it is linted as one:
+/// the identity-only checks (here SL336) at the file's line and column, and not the
+/// bucket-policy ones (no principal is not SL319 there).
+#[test]
+fn probe_lints_the_identity_policies_it_is_given() {
+    let policy = fixture_dir("SL336").join("fail.json");
+    let home = tempfile::TempDir::new().expect("tempdir");
+    let out = assert_cmd::Command::cargo_bin("statelint")
+        .expect("binary")
+        .env_clear()
+        .env("HOME", home.path())
+        .args(["probe", "--format", "json", "--identity-policy"])
+        .arg(&policy)
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    let pass_role = findings
+        .iter()
+        .find(|f| f["code"] == "SL336")
+        .unwrap_or_else(|| panic!("not linted: {report}"));
+    assert_eq!(pass_role["location"]["line"], 16, "{pass_role}");
+    assert!(
+        pass_role["location"]["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("SL336/fail.json")),
+        "{pass_role}"
+    );
+    assert!(!findings.iter().any(|f| f["code"] == "SL319"), "{report}");
+}

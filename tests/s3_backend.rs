@@ -417,6 +417,71 @@ fn fix_policy_applies_to_the_live_bucket_with_a_backup_and_is_idempotent() {
     );
 }
 
+/// The policy lint at its full depth runs on the live bucket policy that probes read: a
+/// Deny guarded by a tag key S3 never sets on `s3:GetObject` (SL331) and an IP range with
+/// host bits (SL332) are reported at their line and column in the policy S3 returned.
+#[test]
+fn probes_lint_the_live_bucket_policy_with_every_check() {
+    let Some(endpoint) = server("STATELINT_TEST_S3_ENDPOINT") else {
+        return;
+    };
+    let name = bucket("livelint");
+    create_bucket(&endpoint, &name, None);
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [
+  {{"Sid": "DenySecretReads", "Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+    "Resource": "arn:aws:s3:::{name}/*",
+    "Condition": {{"StringEquals": {{"aws:ResourceTag/classification": "secret"}}}}}},
+  {{"Sid": "DenyOutsideOffice", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
+    "Resource": "arn:aws:s3:::{name}/*",
+    "Condition": {{"NotIpAddress": {{"aws:SourceIp": "203.0.113.5/24"}}}}}}
+]}}"#
+    );
+    let env = aws_env(&endpoint);
+    let url = StoreUrl::parse(&format!("s3://{name}")).expect("url");
+    let settings = s3::resolve(&url, &env).expect("settings");
+    let creds = aws_sdk_s3::config::SharedCredentialsProvider::new(
+        aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "test"),
+    );
+    let client = s3::control_client(&settings, creds, "us-east-1");
+    vfs::runtime::block_on(
+        client
+            .put_bucket_policy()
+            .bucket(&name)
+            .policy(&policy)
+            .send(),
+    )
+    .expect("runtime")
+    .unwrap_or_else(|e| panic!("put bucket policy: {}", s3::sdk_error_text(&e)));
+
+    let (_, probe) = statelint_as(
+        &endpoint,
+        "testing",
+        "testing",
+        &[
+            "probe",
+            "--state",
+            &format!("s3://{name}/kops"),
+            "--format",
+            "json",
+        ],
+    );
+    let findings = probe["findings"].as_array().expect("findings");
+    for code in ["SL331", "SL332"] {
+        let f = findings
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("{code} not reported on the live policy: {probe}"));
+        assert!(
+            f["location"]["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("?policy")),
+            "{f}"
+        );
+        assert!(f["location"]["line"].as_u64().is_some_and(|l| l > 1), "{f}");
+    }
+}
+
 /// The identities `scripts/servers/moto_accounts.py` created on the auth server.
 fn auth_accounts() -> Option<(String, serde_json::Value, String)> {
     let endpoint = server("STATELINT_TEST_S3_AUTH_ENDPOINT")?;

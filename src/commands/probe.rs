@@ -67,6 +67,12 @@ pub fn run(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
             Err(e) => return super::fail(e),
         }
     };
+    // The identity policies given are read, so they get the identity-policy lint too.
+    for path in &args.identity_policies {
+        findings.extend(crate::policy::lint::lint_identity_policy_file(
+            path, &sources,
+        ));
+    }
     let options = probes::ProbeOptions {
         clusters: args.clusters.clone(),
         read_only: args.read_only,

@@ -1049,6 +1049,29 @@ fn condition_holds_ignoring_unknown(c: &Condition, ctx: &Context, vars: bool) ->
     })
 }
 
+/// Whether `operator: {key: values}` holds on a request that does not carry the key at
+/// all (a key the service never sets for the action): `None` for an unknown operator.
+pub fn condition_holds_without_key(operator: &str, values: &OneOrMany<Value>) -> Option<bool> {
+    Some(holds_when_absent(parse_operator(operator)?, values))
+}
+
+fn holds_when_absent(op: Operator, values: &OneOrMany<Value>) -> bool {
+    if op.base == Base::Null {
+        return values
+            .iter()
+            .any(|v| scalar_text(v).eq_ignore_ascii_case("true"));
+    }
+    if op.if_exists {
+        return true;
+    }
+    match op.set {
+        SetOp::AllValues => true,
+        SetOp::AnyValue => false,
+        // Missing key: no match, so a negated operator holds.
+        SetOp::Single => op.negated,
+    }
+}
+
 fn key_holds(
     op: Operator,
     present: Option<&[String]>,
@@ -1068,15 +1091,7 @@ fn key_holds(
             });
     }
     let Some(request_values) = present else {
-        if op.if_exists {
-            return true;
-        }
-        return match op.set {
-            SetOp::AllValues => true,
-            SetOp::AnyValue => false,
-            // Missing key: no match, so a negated operator holds.
-            SetOp::Single => op.negated,
-        };
+        return holds_when_absent(op, policy_values);
     };
     let policy_values: Vec<String> = policy_values
         .iter()

@@ -178,8 +178,9 @@ pub fn check_cluster(cx: &ClusterContext<'_>) -> Vec<Finding> {
         rule.check(cx, &mut out);
     }
     kops::check(cx, &mut out);
-    // The IAM statements of `spec.additionalPolicies` get the policy lint (SL3xx).
-    out.extend(crate::policy::lint::cluster_spec::lint_additional_policies(
+    // The IAM policies of the spec (`additionalPolicies`, service-account `inlinePolicy`)
+    // get the policy lint (SL3xx).
+    out.extend(crate::policy::lint::cluster_spec::lint_cluster_policies(
         cx.cluster,
     ));
     for f in &mut out {

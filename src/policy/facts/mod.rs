@@ -179,14 +179,28 @@ pub fn condition_key(key: &str) -> Option<&'static ConditionKey> {
 /// Whether `action` (an S3 action) can be narrowed by `key`: global keys apply to every
 /// action; an S3 key only to the actions the reference lists it for.
 pub fn action_supports_key(action: &Action, key: &str) -> bool {
-    global_key(key).is_some()
-        || action.condition_keys.iter().any(|k| {
-            ConditionKey {
-                name: k,
-                key_type: KeyType::String,
-            }
-            .matches(key)
-        })
+    global_key(key).is_some() || action_lists_key(action, key)
+}
+
+/// Whether the reference lists `key` for `action` itself (global keys included only when
+/// listed, as the resource and request tag keys are for the actions that support them).
+pub fn action_lists_key(action: &Action, key: &str) -> bool {
+    action.condition_keys.iter().any(|k| {
+        ConditionKey {
+            name: k,
+            key_type: KeyType::String,
+        }
+        .matches(key)
+    })
+}
+
+/// Whether `key` is about the tags of the resource or the request (`aws:ResourceTag/...`,
+/// `aws:RequestTag/...`, `aws:TagKeys`, `s3:ExistingObjectTag/...`, ...), which a service
+/// sets only on the actions the reference lists them for. The caller's own tags
+/// (`aws:PrincipalTag/...`) are on every request.
+pub fn is_tag_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    lower.contains("tag") && !lower.starts_with("aws:principaltag") && condition_key(key).is_some()
 }
 
 /// The names of every global and S3 key (suggestions for a misspelt one).
@@ -230,5 +244,9 @@ mod tests {
         assert!(condition_key("s3:x-amz-server-side-encryption").is_some());
         assert!(condition_key("aws:NoSuchKey").is_none());
         assert!(is_service_prefix("kms") && !is_service_prefix("s4"));
+        assert!(is_tag_key("aws:ResourceTag/env") && is_tag_key("s3:ExistingObjectTag/env"));
+        assert!(!is_tag_key("aws:PrincipalTag/team") && !is_tag_key("aws:SourceIp"));
+        assert!(!action_lists_key(get, "aws:ResourceTag/env"));
+        assert!(action_lists_key(get, "s3:ExistingObjectTag/env"));
     }
 }

@@ -1,36 +1,47 @@
 //! The IAM policies inside a cluster spec: `spec.additionalPolicies` maps an instance-group
-//! role to a JSON list of IAM statements (kops's `iam.ParseStatements`, used by
-//! `validateAdditionalPolicy` in `pkg/apis/kops/validation/validation.go`). Each list is
-//! linted as an identity policy, and every finding is placed at its line and column in the
-//! cluster's YAML file, inside the string.
+//! role to a JSON list of IAM statements, and each
+//! `spec.iam.serviceAccountExternalPermissions[].aws.inlinePolicy` is one too (both read by
+//! kops's `iam.ParseStatements`, used by `validateAdditionalPolicy` in
+//! `pkg/apis/kops/validation/validation.go` and `buildPolicy` in `pkg/model/awsmodel/iam.go`).
+//! Each list is linted as an identity policy, and every finding is placed at its line and
+//! column in the cluster's YAML file, inside the string.
 
 use crate::document::Document;
-use crate::findings::{Finding, Location};
-use crate::policy::parse::parse;
+use crate::findings::{code, Finding, Location, Severity};
+use crate::policy::parse::{parse, ParsedPolicy};
 use crate::source::SourceDb;
 use crate::yaml::escape_pointer_token;
+
+code!(
+    DROPPED_FIELD,
+    "SL333",
+    "cluster-policy-field-dropped",
+    Error,
+    "a statement element in a cluster spec's IAM policy that kops drops before IAM sees it"
+);
 
 /// Wrapped around the statement list so that it reads as a whole identity policy.
 const HEAD: &str = "{\"Version\": \"2012-10-17\", \"Statement\": ";
 
-/// Findings of the identity-policy lint on every `spec.additionalPolicies` entry.
-pub fn lint_additional_policies(cluster: &Document) -> Vec<Finding> {
-    let Some(map) = cluster
-        .get("/spec/additionalPolicies")
-        .and_then(|v| v.as_object())
-    else {
-        return Vec::new();
-    };
+/// Findings of the identity-policy lint on every IAM policy of the cluster spec.
+pub fn lint_cluster_policies(cluster: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (role, value) in map {
-        let Some(text) = value.as_str() else {
-            continue;
-        };
-        let pointer = format!("/spec/additionalPolicies/{}", escape_pointer_token(role));
+    for (pointer, label, text) in policies(cluster) {
         let sources = SourceDb::new();
         let wrapped = format!("{HEAD}{text}}}");
         let found = match parse(&format!("{}#{pointer}", cluster.url()), &wrapped, &sources) {
-            Ok(parsed) => super::lint_identity_policy(&parsed),
+            Ok(parsed) => {
+                let mut found = super::lint_identity_policy(&parsed);
+                // kops drops `NotPrincipal` (SL333 says so): IAM never sees it.
+                found.retain(|f| {
+                    !(f.code == "SL334"
+                        && f.pointer
+                            .as_deref()
+                            .is_some_and(|p| p.ends_with("/NotPrincipal")))
+                });
+                found.extend(dropped_fields(&parsed));
+                found
+            }
             Err(e) => vec![e.into_finding()],
         };
         let map = OffsetMap::new(cluster, &pointer, text);
@@ -40,9 +51,100 @@ pub fn lint_additional_policies(cluster: &Document) -> Vec<Finding> {
                 Location::Resource { .. } => None,
             };
             f.location = map.location(inner);
-            f.message = format!("`spec.additionalPolicies.{role}`: {}", f.message);
+            f.message = format!("`{label}`: {}", f.message);
             f.pointer = Some(pointer.clone());
             out.push(f);
+        }
+    }
+    out
+}
+
+/// `(pointer, dotted path, statement list)` of every IAM policy string in the spec.
+fn policies(cluster: &Document) -> Vec<(String, String, &str)> {
+    let mut out = Vec::new();
+    if let Some(map) = cluster
+        .get("/spec/additionalPolicies")
+        .and_then(|v| v.as_object())
+    {
+        for (role, value) in map {
+            if let Some(text) = value.as_str() {
+                out.push((
+                    format!("/spec/additionalPolicies/{}", escape_pointer_token(role)),
+                    format!("spec.additionalPolicies.{role}"),
+                    text,
+                ));
+            }
+        }
+    }
+    if let Some(list) = cluster
+        .get("/spec/iam/serviceAccountExternalPermissions")
+        .and_then(|v| v.as_array())
+    {
+        for (i, entry) in list.iter().enumerate() {
+            if let Some(text) = entry.pointer("/aws/inlinePolicy").and_then(|v| v.as_str()) {
+                out.push((
+                    format!("/spec/iam/serviceAccountExternalPermissions/{i}/aws/inlinePolicy"),
+                    format!("spec.iam.serviceAccountExternalPermissions[{i}].aws.inlinePolicy"),
+                    text,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// SL333: kops reads each statement into a type with only `Effect`, `Principal`, `Action`,
+/// `Resource` and `Condition` (`Statement` in `pkg/model/iam/iam_builder.go`); Go's JSON
+/// reader drops every other element without a word. A dropped `NotAction` or `NotResource`
+/// leaves a statement without its scope, which IAM rejects or reads otherwise.
+fn dropped_fields(parsed: &ParsedPolicy) -> Vec<Finding> {
+    let cx = super::PolicyContext {
+        parsed,
+        owner_account: None,
+    };
+    let mut out = Vec::new();
+    for (i, s) in cx.statements().iter().enumerate() {
+        let fields = [
+            (
+                "Sid",
+                s.sid.is_some(),
+                Severity::Note,
+                "it is only a label; remove it",
+            ),
+            (
+                "NotAction",
+                s.not_action.is_some(),
+                Severity::Error,
+                "list the actions in `Action` instead",
+            ),
+            (
+                "NotResource",
+                s.not_resource.is_some(),
+                Severity::Error,
+                "list the resources in `Resource` instead",
+            ),
+            (
+                "NotPrincipal",
+                s.not_principal.is_some(),
+                Severity::Warning,
+                "remove it: an identity policy applies to the role it is attached to",
+            ),
+        ];
+        for (field, present, severity, help) in fields {
+            if !present {
+                continue;
+            }
+            out.push(
+                cx.at(
+                    &DROPPED_FIELD,
+                    &format!("{}/{field}", cx.pointer(i)),
+                    format!(
+                        "kops drops `{field}` from statement {i} (its IAM statement type has no such element), so IAM never sees it"
+                    ),
+                )
+                .with_severity(severity)
+                .with_help(help),
+            );
         }
     }
     out
@@ -148,7 +250,7 @@ spec:
     control-plane: '[ { "Action": [ "s3:GetObject" ], "Resource": [ "*" ], "Effect": "Allow",
       "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}} } ]'
 "#);
-        let found = lint_additional_policies(&cluster);
+        let found = lint_cluster_policies(&cluster);
         let places: Vec<(&str, usize, usize)> = found.iter().map(at).collect();
         // `aws:SourceVpcId` does not exist (line 11, at its value); `kms:Decrypt` is not
         // reported: identity policies may grant any service.
@@ -164,10 +266,43 @@ spec:
     }
 
     #[test]
+    fn service_account_inline_policies_get_the_identity_checks_and_kops_drops_are_said() {
+        let cluster = doc(r#"spec:
+  iam:
+    serviceAccountExternalPermissions:
+    - name: karpenter
+      namespace: kube-system
+      aws:
+        inlinePolicy: |
+          [
+            {"Sid": "Launch", "Effect": "Allow", "Action": ["ec2:RunInstances", "iam:PassRole"], "Resource": "*"},
+            {"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "arn:aws:s3:::kops-state/*"},
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::kops-state/*"}
+          ]
+"#);
+        let found = lint_cluster_policies(&cluster);
+        let places: Vec<(&str, usize, usize)> = found.iter().map(at).collect();
+        // At the values: `iam:PassRole`, `"Launch"`, `"s3:GetObject"` of the `NotAction`, the
+        // `Principal` object.
+        assert!(places.contains(&("SL336", 9, 81)), "{places:?}");
+        assert!(places.contains(&("SL333", 9, 21)), "{places:?}");
+        assert!(places.contains(&("SL333", 10, 45)), "{places:?}");
+        assert!(places.contains(&("SL334", 11, 46)), "{places:?}");
+        let dropped_not_action = found
+            .iter()
+            .find(|f| f.code == "SL333" && f.message.contains("`NotAction`"))
+            .expect("NotAction reported");
+        assert_eq!(dropped_not_action.severity, Severity::Error);
+        assert!(found.iter().all(|f| f
+            .message
+            .starts_with("`spec.iam.serviceAccountExternalPermissions[0].aws.inlinePolicy`: ")));
+    }
+
+    #[test]
     fn a_list_that_is_not_json_is_a_positioned_sl300() {
         let cluster =
             doc("spec:\n  additionalPolicies:\n    node: '[ { \"Effect\": \"Allow\", } ]'\n");
-        let found = lint_additional_policies(&cluster);
+        let found = lint_cluster_policies(&cluster);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].code, "SL300");
         assert_eq!(at(&found[0]).1, 3);

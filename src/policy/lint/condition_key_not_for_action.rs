@@ -29,8 +29,12 @@ impl PolicyRule for ConditionKeyNotForAction {
                 continue;
             }
             for e in conditions(s, &cx.pointer(i)) {
-                // Unknown keys are SL316's; `Null` only asks whether the key is there.
-                if facts::s3_key(e.key).is_none() || e.base_operator() == "Null" {
+                // Unknown keys are SL316's, tag keys SL331's; `Null` only asks whether the
+                // key is there.
+                if facts::s3_key(e.key).is_none()
+                    || facts::is_tag_key(e.key)
+                    || e.base_operator() == "Null"
+                {
                     continue;
                 }
                 if actions.iter().any(|a| facts::action_supports_key(a, e.key)) {

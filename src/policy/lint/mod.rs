@@ -1,4 +1,4 @@
-//! Static checks of a bucket policy (SL301-SL312), one file each. Every finding points at
+//! Static checks of a bucket policy (SL301-SL332), one file each. Every finding points at
 //! the element it is about (statement, `Principal`, one `Action` or `Resource` entry, a
 //! condition), through the policy's position index.
 
@@ -15,23 +15,30 @@ mod duplicate_json_key;
 mod duplicate_sid;
 mod duplicate_statement;
 mod empty_condition;
+mod empty_sid;
 mod forallvalues_single_valued;
+mod identity_policy_principal;
 mod invalid_version;
+mod ip_range_host_bits;
 mod malformed_arn;
 mod malformed_vpc_id;
 mod missing_paired_key;
 mod missing_secure_transport;
+mod multiple_bool_values;
 mod non_s3_action;
 mod overly_broad_grant;
 mod policy_too_large;
 mod policy_variable_syntax;
 mod private_ip;
+mod privileged_iam_grant;
 mod public_principal;
 mod redundant_entry;
+mod tag_key_not_for_action;
 mod unknown_action;
 mod unknown_condition_key;
 mod unrestricted_service_principal;
 mod unsupported_resource;
+mod variable_operator;
 mod wildcard_without_like;
 
 use crate::findings::{CodeInfo, Finding, Severity};
@@ -87,6 +94,11 @@ pub trait PolicyRule: Sync + Send {
     fn bucket_only(&self) -> bool {
         false
     }
+    /// Checks that only make sense for an identity policy (no principal, IAM's role quota,
+    /// `iam:` grants); bucket policies skip them.
+    fn identity_only(&self) -> bool {
+        false
+    }
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>);
 }
 
@@ -122,6 +134,15 @@ pub static RULES: &[&dyn PolicyRule] = &[
     &redundant_entry::RULE,
     &empty_condition::RULE,
     &condition_qualifier::RULE,
+    &tag_key_not_for_action::RULE,
+    &ip_range_host_bits::RULE,
+    &identity_policy_principal::RULE,
+    &policy_too_large::IDENTITY_RULE,
+    &privileged_iam_grant::PASS_ROLE,
+    &privileged_iam_grant::CREATE_SLR,
+    &empty_sid::RULE,
+    &multiple_bool_values::RULE,
+    &variable_operator::RULE,
 ];
 
 pub static CODES: &[&CodeInfo] = &[
@@ -155,12 +176,22 @@ pub static CODES: &[&CodeInfo] = &[
     &redundant_entry::INFO,
     &empty_condition::INFO,
     &condition_qualifier::INFO,
+    &tag_key_not_for_action::INFO,
+    &ip_range_host_bits::INFO,
+    &identity_policy_principal::INFO,
+    &policy_too_large::IDENTITY_INFO,
+    &privileged_iam_grant::PASS_ROLE_INFO,
+    &privileged_iam_grant::CREATE_SLR_INFO,
+    &cluster_spec::DROPPED_FIELD,
+    &empty_sid::INFO,
+    &multiple_bool_values::INFO,
+    &variable_operator::INFO,
 ];
 
-/// Runs every rule on a bucket policy.
+/// Runs every bucket-policy rule (all but the identity-only ones) on a bucket policy.
 pub fn lint(cx: &PolicyContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| !r.identity_only()) {
         rule.check(cx, &mut out);
     }
     out
@@ -176,7 +207,8 @@ pub fn lint_bucket_policy(parsed: &ParsedPolicy, owner_account: Option<&str>) ->
 }
 
 /// The identity-policy lint (an IAM user's or role's policy, e.g. a cluster spec's
-/// `additionalPolicies`): the rules that are not about bucket-policy principals and scope.
+/// `additionalPolicies`): the rules that are not about bucket-policy principals and scope,
+/// and the identity-only ones.
 pub fn lint_identity_policy(parsed: &ParsedPolicy) -> Vec<Finding> {
     let cx = PolicyContext {
         parsed,
@@ -187,6 +219,26 @@ pub fn lint_identity_policy(parsed: &ParsedPolicy) -> Vec<Finding> {
         rule.check(&cx, &mut out);
     }
     out
+}
+
+/// The identity-policy lint on a policy file given on the command line (`probe
+/// --identity-policy`), at its lines and columns; an unreadable file yields nothing here
+/// (reading it is the caller's error to report).
+pub fn lint_identity_policy_file(
+    path: &std::path::Path,
+    sources: &crate::source::SourceDb,
+) -> Vec<Finding> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let url = match std::path::absolute(path) {
+        Ok(abs) => format!("file://{}", abs.display()),
+        Err(_) => path.display().to_string(),
+    };
+    match crate::policy::parse::parse(&url, &text, sources) {
+        Ok(parsed) => lint_identity_policy(&parsed),
+        Err(e) => vec![e.into_finding()],
+    }
 }
 
 /// The rule with this code (fixture tests).
@@ -266,6 +318,14 @@ impl ConditionEntry<'_> {
     /// `ForAllValues`, `ForAnyValue` or `None`.
     pub fn qualifier(&self) -> Option<&str> {
         self.operator.split_once(':').map(|(q, _)| q)
+    }
+
+    /// The pointer of value `j` (the key's own when it has one value, not a list).
+    pub fn value_pointer(&self, j: usize) -> String {
+        match self.values {
+            OneOrMany::One(_) => self.key_pointer.clone(),
+            OneOrMany::Many(_) => format!("{}/{j}", self.key_pointer),
+        }
     }
 
     /// The values as text (numbers and booleans as written).

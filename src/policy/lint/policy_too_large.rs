@@ -1,4 +1,7 @@
-//! SL311: the policy is over S3's 20 KB bucket-policy limit.
+//! SL311, SL335: a policy over its size limit, whitespace not counted. One check, two
+//! limits: S3's 20 KB for a bucket policy, and IAM's 10,240 characters for the inline
+//! policies of a role, where kops puts `additionalPolicies` and each `inlinePolicy` beside
+//! its own policy, which shares the same quota.
 
 use super::{PolicyContext, PolicyRule};
 use crate::findings::{code, CodeInfo, Finding};
@@ -11,35 +14,74 @@ code!(
     "the bucket policy is larger than S3's 20 KB limit"
 );
 
-pub struct PolicyTooLarge;
-pub static RULE: PolicyTooLarge = PolicyTooLarge;
+code!(
+    IDENTITY_INFO,
+    "SL335",
+    "identity-policy-too-large",
+    Error,
+    "an identity policy is larger than IAM's quota for a role's inline policies"
+);
 
-/// S3's limit on a bucket policy.
-pub const LIMIT: usize = 20 * 1024;
+/// One kind of policy and its limit.
+pub struct PolicyTooLarge {
+    info: &'static CodeInfo,
+    /// Bucket policies count bytes, IAM counts characters.
+    in_bytes: bool,
+    limit: usize,
+    bucket: bool,
+    what: &'static str,
+    help: &'static str,
+}
+
+pub static RULE: PolicyTooLarge = PolicyTooLarge {
+    info: &INFO,
+    in_bytes: true,
+    limit: 20 * 1024,
+    bucket: true,
+    what: "bytes without whitespace, over the 20480-byte bucket-policy limit",
+    help:
+        "merge statements, use wildcards in resource paths, or move grants into identity policies",
+};
+
+pub static IDENTITY_RULE: PolicyTooLarge = PolicyTooLarge {
+    info: &IDENTITY_INFO,
+    in_bytes: false,
+    limit: 10_240,
+    bucket: false,
+    what: "characters without whitespace, over IAM's 10240-character quota for a role's inline policies",
+    help: "merge statements and use wildcards, or create a managed policy and name its ARN in `externalPolicies` (or `policyARNs`)",
+};
 
 impl PolicyRule for PolicyTooLarge {
     fn info(&self) -> &'static CodeInfo {
-        &INFO
+        self.info
     }
 
     fn bucket_only(&self) -> bool {
-        true
+        self.bucket
+    }
+
+    fn identity_only(&self) -> bool {
+        !self.bucket
     }
 
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Vec<Finding>) {
-        let size = cx
+        let kept = cx
             .parsed
             .doc
             .source
             .text
             .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(char::len_utf8)
-            .sum::<usize>();
-        if size > LIMIT {
+            .filter(|c| !c.is_whitespace());
+        let size: usize = if self.in_bytes {
+            kept.map(char::len_utf8).sum()
+        } else {
+            kept.count()
+        };
+        if size > self.limit {
             out.push(
-                cx.at(&INFO, "", format!("the policy is {size} bytes without whitespace, over the {LIMIT}-byte bucket-policy limit"))
-                    .with_help("merge statements, use wildcards in resource paths, or move grants into identity policies"),
+                cx.at(self.info, "", format!("the policy is {size} {}", self.what))
+                    .with_help(self.help),
             );
         }
     }
