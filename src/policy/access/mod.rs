@@ -11,7 +11,12 @@
 
 pub mod capability;
 pub mod conditions;
+pub mod diags;
+pub mod diff;
+pub mod findings;
+pub mod lockout;
 pub mod principals;
+pub mod render;
 pub mod templates;
 
 use serde::ser::{SerializeMap, Serializer};
@@ -192,6 +197,18 @@ impl AccessMap {
     pub fn row(&self, principal: &str) -> Option<&PrincipalAccess> {
         self.principals.iter().find(|p| p.principal == principal)
     }
+}
+
+/// What `statelint access` adds to the run report: `principals` (the map of the policy
+/// under review) and, with `--against`, `access_changes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessReport {
+    /// What was mapped, for people (`access to s3://... by FILE; bucket owner: ...`).
+    #[serde(skip)]
+    pub header: String,
+    pub principals: Vec<PrincipalAccess>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_changes: Option<Vec<diff::Change>>,
 }
 
 /// A policy in both of its [`conditions::variant`]s, with where its statements are written.
