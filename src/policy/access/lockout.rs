@@ -7,6 +7,7 @@ use super::templates::{self, Role};
 use super::{AccessMap, Capability, Store, Verdict};
 use crate::findings::Finding;
 use crate::policy::model::PolicyDocument;
+use crate::policy::parse::ParsedPolicy;
 
 /// A principal that must keep access, and what it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,4 +154,35 @@ pub fn check(new: &AccessMap, needs: &[Need], store: &Store) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The lockouts of replacing `current` by `proposed`, for the default kept principals (the
+/// caller, and whoever reaches the store under `current`): what `fix-policy --apply` checks
+/// before it writes.
+pub fn check_change(
+    current: Option<&ParsedPolicy>,
+    proposed: &ParsedPolicy,
+    caller: Option<&str>,
+    store: &Store,
+    owner_account: Option<&str>,
+) -> Vec<Finding> {
+    let mut extra: Vec<String> = caller.iter().map(|c| c.to_string()).collect();
+    for named in super::principals::named_in(current.map(|p| &p.policy)) {
+        if named.kind != super::Kind::Service && !extra.contains(&named.written) {
+            extra.push(named.written);
+        }
+    }
+    let map_of = |policy: Option<&ParsedPolicy>| {
+        super::map(&super::Input {
+            bucket_policy: policy,
+            identity: &[],
+            store,
+            owner_account,
+            extra: &extra,
+        })
+    };
+    let before = map_of(current);
+    let after = map_of(Some(proposed));
+    let needs = defaults(&before, caller, current.map(|p| &p.policy), store);
+    check(&after, &needs, store)
 }

@@ -186,3 +186,35 @@ fn identity_policies_narrow_what_the_account_grants() {
     let row = m.row("arn:aws:iam::111111111111:user/dev");
     assert!(row.is_some_and(|r| r.identity_given));
 }
+
+#[test]
+fn a_change_that_denies_a_current_reader_is_a_lockout_naming_the_statement() {
+    let current = parsed(
+        r#"{"Version":"2012-10-17","Statement":[
+  {"Sid":"Nodes","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/nodes"},
+   "Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::state","arn:aws:s3:::state/kops/*"]}]}"#,
+    );
+    let proposed = parsed(
+        r#"{"Version":"2012-10-17","Statement":[
+  {"Sid":"Nodes","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/nodes"},
+   "Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::state","arn:aws:s3:::state/kops/*"]},
+  {"Sid":"NoForeignReads","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::state/*",
+   "Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111111111111"}}}]}"#,
+    );
+    let store = Store::new("state", "kops", &[]);
+    let found = lockout::check_change(
+        Some(&current),
+        &proposed,
+        Some("arn:aws:iam::111111111111:role/admin"),
+        &store,
+        Some(OWNER),
+    );
+    let codes: Vec<(&str, &str)> = found.iter().map(|f| (f.code, f.message.as_str())).collect();
+    assert_eq!(found.len(), 1, "{codes:?}");
+    assert_eq!(found[0].code, "SL283");
+    assert!(found[0].message.contains("read cluster specs"), "{codes:?}");
+    assert!(found[0].message.contains("`NoForeignReads`"), "{codes:?}");
+    assert_eq!(found[0].pointer.as_deref(), Some("/Statement/1"));
+    // The same change without the Deny locks no one out.
+    assert!(lockout::check_change(Some(&current), &current, None, &store, Some(OWNER)).is_empty());
+}
