@@ -315,3 +315,76 @@ fn the_access_map_agrees_with_ceph_rgw() {
         disagreements.len()
     );
 }
+
+/// `statelint access` on the live store: the owner maps its own bucket's policy through the
+/// CLI (kops's `S3_ENDPOINT` mode), and public read is SL280.
+#[test]
+fn access_maps_the_live_bucket_policy() {
+    let Some(endpoint) = common::loopback_server("STATELINT_TEST_RGW_ENDPOINT") else {
+        return;
+    };
+    let keys_path = std::env::var("STATELINT_TEST_RGW_KEYS").expect("RGW keys file set");
+    let keys: Value = serde_json::from_str(&std::fs::read_to_string(&keys_path).expect("keys"))
+        .expect("keys JSON");
+    let owner = client(&endpoint, &keys["a"]);
+    let b = format!("access-live-{}", std::process::id());
+    let bob = keys["b"]["arn"].as_str().unwrap_or_default().to_string();
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{b}/kops/*")},
+        {"Sid": "Bob", "Effect": "Allow", "Principal": {"AWS": bob}, "Action": "s3:ListBucket", "Resource": format!("arn:aws:s3:::{b}")}
+    ]});
+    statelint::vfs::runtime::block_on(async {
+        let _ = owner.create_bucket().bucket(&b).send().await;
+        owner
+            .put_bucket_policy()
+            .bucket(&b)
+            .policy(policy.to_string())
+            .send()
+            .await
+            .expect("put policy");
+    })
+    .expect("runtime");
+    let home = tempfile::TempDir::new().expect("tempdir");
+    let text = |k: &str| keys["a"][k].as_str().unwrap_or_default().to_string();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("statelint"))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("S3_ENDPOINT", &endpoint)
+        .env("S3_ACCESS_KEY_ID", text("key"))
+        .env("S3_SECRET_ACCESS_KEY", text("secret"))
+        .current_dir(home.path())
+        .args([
+            "access",
+            "--state",
+            &format!("s3://{b}/kops"),
+            "--bucket-owner",
+            OWNER,
+        ])
+        .args(["--caller", &text("arn"), "--format", "json"])
+        .output()
+        .expect("statelint runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let row = |p: &str| {
+        report["principals"]
+            .as_array()
+            .and_then(|a| a.iter().find(|r| r["principal"] == p))
+            .map(|r| r["capabilities"].clone())
+            .unwrap_or_else(|| panic!("no row for {p}: {stdout}"))
+    };
+    assert_eq!(row("*")["read-spec"], "allow");
+    assert_eq!(row("*")["write"], "deny");
+    assert_eq!(row(&bob)["list"], "allow");
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|f| f["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(codes.contains(&"SL280"), "{codes:?}");
+    statelint::vfs::runtime::block_on(async {
+        let _ = owner.delete_bucket_policy().bucket(&b).send().await;
+    })
+    .expect("runtime");
+}
