@@ -265,3 +265,69 @@ fn json_matches_the_report_schema() {
         .as_array()
         .is_some_and(|a| !a.is_empty()));
 }
+
+#[test]
+fn identity_policies_narrow_the_map_and_sarif_carries_the_findings() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let identity = dir.path().join("ci.json");
+    std::fs::write(
+        &identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ListOnly","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
+    )
+    .expect("write");
+    let policy = fixture("templates.json");
+    let spec = format!("arn:aws:iam::333333333333:user/ci={}", identity.display());
+    let (_, stdout, stderr) = access(&[
+        "--policy",
+        &policy,
+        "--prefix",
+        "kops",
+        "--bucket-owner",
+        "111111111111",
+        "--identity-policy",
+        &spec,
+        "--format",
+        "json",
+    ]);
+    let report = json(&stdout);
+    let ci = report["principals"]
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|r| r["principal"] == "arn:aws:iam::333333333333:user/ci")
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no ci row: {stdout}{stderr}"));
+    assert_eq!(ci["identity_policies"], true);
+    assert_eq!(ci["capabilities"]["list"], "allow");
+    // Its own account grants no reads, so the bucket policy's grant is not enough.
+    assert_eq!(ci["capabilities"]["read-secrets"], "deny");
+    let (code, sarif, _) = access(&["--policy", &fixture("public.json"), "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let sarif = json(&sarif);
+    let rules: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|r| r["ruleId"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(rules.contains(&"SL280"), "{rules:?}");
+    let (code, _, stderr) = access(&["--policy", &policy, "--keep", "not-an-arn"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("not an IAM user, role or account ARN"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_man_page_documents_the_options() {
+    let out = Command::cargo_bin("statelint")
+        .expect("binary")
+        .args(["man", "access"])
+        .output()
+        .expect("runs");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH statelint-access 1"), "{page}");
+    for option in ["keep", "against", "identity\\-policy", "bucket\\-owner"] {
+        assert!(page.contains(option), "{option} missing");
+    }
+}

@@ -201,9 +201,22 @@ pub fn run(args: &AccessArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
             Err(e) => findings.push(e.into_finding()),
         }
     }
+    if let Some((principal, _)) = identity
+        .iter()
+        .find(|(p, _)| access::Named::aws(p).is_none())
+    {
+        return fail(format!(
+            "--identity-policy `{principal}=...`: not an IAM user, role or account ARN"
+        ));
+    }
     let mut keeps = Vec::new();
     for k in &args.keep {
         match lockout::parse_keep(k) {
+            Ok((principal, _)) if access::Named::aws(&principal).is_none() || principal == "*" => {
+                return fail(format!(
+                    "--keep `{k}`: `{principal}` is not an IAM user, role or account ARN"
+                ))
+            }
             Ok(keep) => keeps.push(keep),
             Err(e) => return fail(format!("--keep `{k}`: {e}")),
         }
