@@ -28,6 +28,21 @@ fn access(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `access --policy FIXTURE --prefix kops --bucket-owner 111111111111 EXTRA...`.
+fn offline(fixture_name: &str, extra: &[&str]) -> (i32, String, String) {
+    let policy = fixture(fixture_name);
+    let mut args = vec![
+        "--policy",
+        policy.as_str(),
+        "--prefix",
+        "kops",
+        "--bucket-owner",
+        "111111111111",
+    ];
+    args.extend_from_slice(extra);
+    access(&args)
+}
+
 fn json(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
 }
@@ -108,20 +123,11 @@ fn every_fixture_gives_its_expected_map_and_findings() {
 
 #[test]
 fn against_shows_gains_and_losses_and_locks_out_by_default() {
-    let old = fixture("cross-account.json");
     let new = fixture("owner-lockout.json");
-    let (code, stdout, _) = access(&[
-        "--policy",
-        &old,
-        "--against",
-        &new,
-        "--bucket-owner",
-        "111111111111",
-        "--prefix",
-        "kops",
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, _) = offline(
+        "cross-account.json",
+        &["--against", &new, "--format", "json"],
+    );
     assert_eq!(code, 1, "{stdout}");
     let report = json(&stdout);
     let changes = report["access_changes"]
@@ -168,14 +174,7 @@ fn against_shows_gains_and_losses_and_locks_out_by_default() {
         );
     }
     // The human form lists the changes.
-    let (_, human, _) = access(&[
-        "--policy",
-        &old,
-        "--against",
-        &new,
-        "--bucket-owner",
-        "111111111111",
-    ]);
+    let (_, human, _) = offline("cross-account.json", &["--against", &new]);
     assert!(
         human.contains("- 222222222222: list, read-spec, read-secrets, write, delete, manage-policy allow -> deny (statement `OnlyCi` (#0, line 4) of the bucket policy)"),
         "{human}"
@@ -184,34 +183,27 @@ fn against_shows_gains_and_losses_and_locks_out_by_default() {
 
 #[test]
 fn keeping_what_a_policy_grants_passes() {
-    let policy = fixture("templates.json");
-    let (code, stdout, stderr) = access(&[
-        "--policy",
-        &policy,
-        "--prefix",
-        "kops",
-        "--bucket-owner",
-        "111111111111",
-        "--keep",
-        "arn:aws:iam::111111111111:role/kops-operator",
-        "--keep",
-        "arn:aws:iam::333333333333:user/ci=ci-preflight",
-    ]);
+    let (code, stdout, stderr) = offline(
+        "templates.json",
+        &[
+            "--keep",
+            "arn:aws:iam::111111111111:role/kops-operator",
+            "--keep",
+            "arn:aws:iam::333333333333:user/ci=ci-preflight",
+        ],
+    );
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("principal"), "{stdout}");
-    // The role without --keep in a policy that does not grant it what operator needs.
-    let (code, stdout, _) = access(&[
-        "--policy",
-        &policy,
-        "--prefix",
-        "kops",
-        "--bucket-owner",
-        "111111111111",
-        "--keep",
-        "arn:aws:iam::333333333333:user/ci=operator",
-        "--format",
-        "concise",
-    ]);
+    // The CI user kept as an operator: the policy does not let it write or delete.
+    let (code, stdout, _) = offline(
+        "templates.json",
+        &[
+            "--keep",
+            "arn:aws:iam::333333333333:user/ci=operator",
+            "--format",
+            "concise",
+        ],
+    );
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("SL283") && stdout.contains("write cluster specs"),
@@ -275,20 +267,11 @@ fn identity_policies_narrow_the_map_and_sarif_carries_the_findings() {
         r#"{"Version":"2012-10-17","Statement":[{"Sid":"ListOnly","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
     )
     .expect("write");
-    let policy = fixture("templates.json");
     let spec = format!("arn:aws:iam::333333333333:user/ci={}", identity.display());
-    let (_, stdout, stderr) = access(&[
-        "--policy",
-        &policy,
-        "--prefix",
-        "kops",
-        "--bucket-owner",
-        "111111111111",
-        "--identity-policy",
-        &spec,
-        "--format",
-        "json",
-    ]);
+    let (_, stdout, stderr) = offline(
+        "templates.json",
+        &["--identity-policy", &spec, "--format", "json"],
+    );
     let report = json(&stdout);
     let ci = report["principals"]
         .as_array()
@@ -310,7 +293,7 @@ fn identity_policies_narrow_the_map_and_sarif_carries_the_findings() {
         .map(|r| r.iter().filter_map(|r| r["ruleId"].as_str()).collect())
         .unwrap_or_default();
     assert!(rules.contains(&"SL280"), "{rules:?}");
-    let (code, _, stderr) = access(&["--policy", &policy, "--keep", "not-an-arn"]);
+    let (code, _, stderr) = offline("templates.json", &["--keep", "not-an-arn"]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("not an IAM user, role or account ARN"),

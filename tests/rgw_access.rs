@@ -93,6 +93,22 @@ fn policies() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The RGW users' keys and ARNs (`a`, `b`, `c`: tenants 111111111111, 222222222222,
+/// 333333333333), written by `scripts/servers/rgw.sh`.
+fn keys() -> Value {
+    let path = std::env::var("STATELINT_TEST_RGW_KEYS").expect("RGW keys file set");
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("keys")).expect("keys JSON")
+}
+
+/// The RGW endpoint, the users' keys and the owner's client; `None` (skipped loudly) when
+/// the test runs without `scripts/test.sh`.
+fn rgw() -> Option<(String, Value, aws_sdk_s3::Client)> {
+    let endpoint = common::loopback_server("STATELINT_TEST_RGW_ENDPOINT")?;
+    let keys = keys();
+    let owner = client(&endpoint, &keys["a"]);
+    Some((endpoint, keys, owner))
+}
+
 /// The keys every capability reads or writes.
 const SPEC: &str = "config";
 const SECRETS: [&str; 2] = ["pki/private/ca/keyset.yaml", "secrets/admin"];
@@ -217,13 +233,9 @@ fn without_not_action(policy: &Value) -> Option<Value> {
 
 #[test]
 fn the_access_map_agrees_with_ceph_rgw() {
-    let Some(endpoint) = common::loopback_server("STATELINT_TEST_RGW_ENDPOINT") else {
+    let Some((endpoint, keys, owner)) = rgw() else {
         return;
     };
-    let keys_path = std::env::var("STATELINT_TEST_RGW_KEYS").expect("RGW keys file set");
-    let keys: Value = serde_json::from_str(&std::fs::read_to_string(&keys_path).expect("keys"))
-        .expect("keys JSON");
-    let owner = client(&endpoint, &keys["a"]);
     let users: Vec<String> = ["b", "c"]
         .iter()
         .map(|u| keys[*u]["arn"].as_str().unwrap_or_default().to_string())
@@ -320,13 +332,9 @@ fn the_access_map_agrees_with_ceph_rgw() {
 /// CLI (kops's `S3_ENDPOINT` mode), and public read is SL280.
 #[test]
 fn access_maps_the_live_bucket_policy() {
-    let Some(endpoint) = common::loopback_server("STATELINT_TEST_RGW_ENDPOINT") else {
+    let Some((endpoint, keys, owner)) = rgw() else {
         return;
     };
-    let keys_path = std::env::var("STATELINT_TEST_RGW_KEYS").expect("RGW keys file set");
-    let keys: Value = serde_json::from_str(&std::fs::read_to_string(&keys_path).expect("keys"))
-        .expect("keys JSON");
-    let owner = client(&endpoint, &keys["a"]);
     let b = format!("access-live-{}", std::process::id());
     let bob = keys["b"]["arn"].as_str().unwrap_or_default().to_string();
     let policy = json!({"Version": "2012-10-17", "Statement": [

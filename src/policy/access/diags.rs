@@ -63,6 +63,15 @@ fn located(f: Finding, at: At) -> Finding {
     }
 }
 
+/// A warning instead of the code's severity when the answer depends on a condition.
+fn softened(f: Finding, depends: bool) -> Finding {
+    if depends {
+        f.with_severity(crate::findings::Severity::Warning)
+    } else {
+        f
+    }
+}
+
 /// Anyone can do `what` (a list of capability descriptions) in `store`.
 pub fn public(store: &str, what: &str, at: At, condition: Option<&str>) -> Finding {
     let (message, help) = match condition {
@@ -76,12 +85,7 @@ pub fn public(store: &str, what: &str, at: At, condition: Option<&str>) -> Findi
         ),
     };
     let f = Finding::new(&ACCESS_PUBLIC, message, at.location.clone()).with_help(help);
-    let f = if condition.is_some() {
-        f.with_severity(crate::findings::Severity::Warning)
-    } else {
-        f
-    };
-    located(f, at)
+    located(softened(f, condition.is_some()), at)
 }
 
 /// `principal` (of `account`, not the owner's) can do `what` in `store`.
@@ -130,12 +134,7 @@ pub fn lockout(principal: &str, role: &str, what: &str, at: At, depends: bool) -
         at.location.clone(),
     )
     .with_help("change the statement so it leaves this principal what its role needs, or drop the principal from --keep if losing access is intended");
-    let f = if depends {
-        f.with_severity(crate::findings::Severity::Warning)
-    } else {
-        f
-    };
-    located(f, at)
+    located(softened(f, depends), at)
 }
 
 /// Under the new policy the owner side `principal` could no longer change the policy.
@@ -154,10 +153,5 @@ pub fn owner_lockout(principal: &str, at: At, depends: bool) -> Finding {
         at.location.clone(),
     )
     .with_help("exempt the owner's administrators from the statement (e.g. a `Deny` with a `NotPrincipal` or `aws:PrincipalArn` condition naming them); otherwise only the account's root user can undo it");
-    let f = if depends {
-        f.with_severity(crate::findings::Severity::Warning)
-    } else {
-        f
-    };
-    located(f, at)
+    located(softened(f, depends), at)
 }
