@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (never run by .ci/run): builds the release binary, installs the comparison
 # tools into .tools/, runs each benchmark and rewrites its section of BENCHMARKS.md.
-# Usage: bash scripts/bench.sh [check|s3|latency|policy|binary]
+# Usage: bash scripts/bench.sh [check|s3|latency|policy|access|binary]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -29,6 +29,9 @@ if [ "$which" = all ] || [ "$which" = latency ]; then
 fi
 if [ "$which" = all ] || [ "$which" = policy ]; then
   python3 scripts/bench/policy_bench.py
+fi
+if [ "$which" = all ] || [ "$which" = access ]; then
+  python3 scripts/bench/access_bench.py
 fi
 if [ "$which" = all ] || [ "$which" = binary ]; then
   python3 scripts/bench/binary_size.py

@@ -28,6 +28,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
     codes.extend_from_slice(crate::policy::lint::CODES);
     codes.extend_from_slice(crate::config::CODES);
     codes.extend_from_slice(crate::policy::diags::CODES);
+    codes.extend_from_slice(crate::policy::access::diags::CODES);
     codes.sort_by_key(|c| c.code);
     codes
 }

@@ -51,6 +51,11 @@ delete probes run only in `statelint probe`, or here with --write-probes.",
         after_help = "Examples:\n  statelint fix-policy --policy bucket-policy.json --principal arn:aws:iam::222222222222:role/ci --bucket kops-state --prefix kops --format json\n  statelint fix-policy --state s3://kops-state/kops --principal arn:aws:iam::222222222222:role/ci --apply\n  statelint fix-policy --policy p.json --principal ARN --bucket b --format terraform\n\nWithout --policy and --bucket it reads the live policy of the resolved store's bucket, and without\n--principal it grants the caller (STS). The fixed policy is evaluated before it is shown: it grants\nwhat was missing to that principal only. --apply writes it (asking first unless --yes), keeping a\nbackup of the old policy."
     )]
     FixPolicy(FixPolicyArgs),
+    /// Who can reach the store: every principal's capabilities, a lockout check, a diff.
+    #[command(
+        after_help = "Examples:\n  statelint access --policy bucket-policy.json --bucket kops-state --prefix kops\n  statelint access --policy new.json --keep arn:aws:iam::111111111111:role/admin=owner --keep arn:aws:iam::222222222222:role/nodes=node-readonly\n  statelint access --policy old.json --against new.json --format json\n  statelint access --state s3://kops-state/kops\n\nCapabilities: list, read-spec, read-secrets (pki/private/, secrets/), write, delete, manage-policy\n(PutBucketPolicy, DeleteBucketPolicy, PutBucketPublicAccessBlock), each allow, deny or depends\n(on a condition that cannot be decided offline). Principals without --identity-policy are assumed to\nbe allowed by their own account, so the map shows what the bucket policy lets through.\n\nExit status: 0 clean, 1 findings at or above --fail-on (public or cross-account access, grants\nwider than a role, a kept principal locked out), 2 statelint could not do its job."
+    )]
+    Access(AccessArgs),
     /// Copy clusters to another store and point their configBase at it, verified.
     #[command(
         after_help = "Examples:\n  statelint migrate --from s3://old-state --to s3://new-state --dry-run\n  statelint migrate --from s3://old-state --to s3://new-state --cluster prod.example.com --yes\n\nThe source is never changed. Objects already identical at the destination are skipped (a second\nrun copies nothing; an interrupted run resumes); a destination cluster with different content is\nleft alone unless --force. Each cluster's config is written last, and every copy is verified by\nSHA-256. The destination is then checked, and the remaining kops steps are printed."
@@ -277,6 +282,55 @@ pub struct FixPolicyArgs {
     /// Do not ask before --apply.
     #[arg(long, short)]
     pub yes: bool,
+}
+
+/// `statelint access`.
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The bucket policy to map, from a file (offline); `-` reads standard input. Default: the
+    /// live policy of the resolved S3 store.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// A proposed policy to compare with --policy (or the live one): who gains or loses what,
+    /// and whom it would lock out.
+    #[arg(long, value_name = "FILE")]
+    pub against: Option<PathBuf>,
+    /// Bucket name (default: the resolved store's bucket, else the policy's only bucket).
+    #[arg(long, value_name = "NAME")]
+    pub bucket: Option<String>,
+    /// Store prefix inside the bucket (default: the resolved store's prefix, else none).
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+    /// A cluster whose keys stand for the store (repeatable; default: a placeholder name).
+    #[arg(long = "cluster", visible_alias = "name", value_name = "NAME")]
+    pub clusters: Vec<String>,
+    /// The account that owns the bucket: tells which principals are of other accounts.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub bucket_owner: Option<String>,
+    /// A principal's identity policy (JSON), as PRINCIPAL=FILE (repeatable); without one a
+    /// principal is assumed to be allowed by its own account.
+    #[arg(long = "identity-policy", value_name = "PRINCIPAL=FILE")]
+    pub identity_policies: Vec<String>,
+    /// A principal that must keep access, as ARN or ARN=ROLE (operator, node-readonly,
+    /// ci-preflight, owner; default: the one its Sids suggest, else operator). Repeatable.
+    #[arg(long, value_name = "ARN[=ROLE]")]
+    pub keep: Vec<String>,
+    /// The caller's ARN, kept able to change the policy (default with a live store: from STS).
+    #[arg(long, value_name = "ARN")]
+    pub caller: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Lowest severity that makes the run fail (exit 1). Default: error, or `fail-on` in .statelint.yaml.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<SeverityArg>,
+    /// statelint's own config file (default: the nearest .statelint.yaml in this folder or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub lint_config: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Formats of `fix-policy`.

@@ -43,6 +43,39 @@ fn names_bucket(policy: &crate::policy::model::PolicyDocument, bucket: &str) -> 
     })
 }
 
+/// The lockout errors (SL283, SL284) of replacing the live policy by `new_json`, for the
+/// caller and whoever reaches the store now; `--apply` refuses to write when there are any.
+fn lockouts(
+    store: &crate::vfs::s3::S3Store,
+    current: Option<&str>,
+    new_json: &str,
+    bucket: &str,
+    prefix: &str,
+) -> Vec<crate::findings::Finding> {
+    use crate::policy::access::{lockout, Store};
+    let sources = SourceDb::new();
+    let parse = |name: &str, text: &str| crate::policy::parse::parse(name, text, &sources).ok();
+    let Some(proposed) = parse(&format!("s3://{bucket} (fixed policy)"), new_json) else {
+        return Vec::new();
+    };
+    let current = current.and_then(|t| parse(&format!("s3://{bucket} (bucket policy)"), t));
+    let caller = store
+        .caller_arn()
+        .ok()
+        .map(|arn| crate::policy::arn::session_to_role_arn(&arn).unwrap_or(arn));
+    let map_store = Store::new(bucket, prefix, &[]);
+    lockout::check_change(
+        current.as_ref(),
+        &proposed,
+        caller.as_deref(),
+        &map_store,
+        None,
+    )
+    .into_iter()
+    .filter(|f| f.severity >= Severity::Error)
+    .collect()
+}
+
 /// `statelint fix-policy`: plan (and with `--apply`, write) the bucket-policy fix.
 pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
     use crate::policy::fix::{self, FixInput};
@@ -265,6 +298,19 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
         let Some(store) = &s3_store else {
             return failure(args, out, "--apply needs the live bucket (an S3 --state)");
         };
+        let lockouts = lockouts(store, current_text.as_deref(), &new_json, &bucket, &prefix);
+        if !lockouts.is_empty() {
+            for f in &lockouts {
+                eprintln!(
+                    "statelint: {} {}: {}",
+                    f.severity.as_str(),
+                    f.code,
+                    f.message
+                );
+            }
+            eprintln!("statelint: not applied: the new policy would lock out principals that reach the store now");
+            return Ok(Status::Findings);
+        }
         if !args.yes {
             if !io::stdin().is_terminal() {
                 return failure(

@@ -2,6 +2,7 @@
 //! arguments, runs the library, prints through `report`, and returns the exit [`Status`].
 //! `main.rs` only parses and dispatches; the shared steps of the handlers live here.
 
+mod access;
 mod check;
 mod check_files;
 mod check_policy;
@@ -48,6 +49,7 @@ pub fn dispatch(
         Command::Check(args) if args.policy.is_some() => check_policy::run(&args, env, out),
         Command::Check(args) if !args.inputs.is_empty() => check_files::run(&args, env, out),
         Command::Check(args) => check::run(&args, env, out),
+        Command::Access(args) => access::run(&args, env, out),
         Command::Resolve(args) => resolve::run(&args, env, out),
         Command::Rules(args) => rules::run(&args, out),
         Command::Explain(args) => explain::run(&args, out),

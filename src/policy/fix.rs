@@ -73,7 +73,7 @@ pub struct Conditional {
 
 /// Condition keys whose values the fix knows offline: the ones the evaluator derives from
 /// the principal itself.
-const PRINCIPAL_KEYS: [&str; 5] = [
+pub(crate) const PRINCIPAL_KEYS: [&str; 5] = [
     "aws:principalaccount",
     "aws:principalarn",
     "aws:principaltype",

@@ -5,6 +5,7 @@
 //! (caller identity, the bucket policy, readable identity policies); the SL3xx linter and
 //! `fix-policy` build on the same model.
 
+pub mod access;
 pub mod arn;
 pub mod diags;
 pub mod evaluate;

@@ -215,6 +215,17 @@ impl Reporter for HumanReporter {
                 writeln!(out)?;
             }
         }
+        if let Some(access) = &report.access {
+            if !self.options.quiet {
+                let changes = access.access_changes.as_deref();
+                let table = crate::policy::access::render::text(
+                    &access.principals,
+                    changes,
+                    self.options.verbose,
+                );
+                writeln!(out, "{}\n\n{table}", access.header)?;
+            }
+        }
         for f in &report.findings {
             if self.options.quiet && f.severity < report.fail_on {
                 continue;

@@ -26,7 +26,7 @@ pub use junit::{xml_escape, JunitReporter};
 pub use sarif::{SarifReporter, SARIF_SCHEMA_URI};
 
 /// Version of the `--format json` contract (`schemas/report.schema.json`).
-pub const REPORT_VERSION: &str = "1.1.0";
+pub const REPORT_VERSION: &str = "1.2.0";
 
 /// Outcome of one cluster, kept apart like kubeconform does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -83,6 +83,9 @@ pub struct RunReport {
     /// each do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handoff: Option<crate::probes::handoff::Handoff>,
+    /// `statelint access`: every principal's capabilities (and the changes of `--against`).
+    #[serde(flatten)]
+    pub access: Option<crate::policy::access::AccessReport>,
     /// The level at or above which findings fail the run.
     pub fail_on: Severity,
     /// Whether this run checks clusters (a store check), so the summary counts them; a probe,
@@ -124,6 +127,7 @@ impl RunReport {
             baselined: 0,
             probes: Vec::new(),
             handoff: None,
+            access: None,
             fail_on,
             checks_clusters: false,
         }

@@ -1,0 +1,316 @@
+//! `statelint access` through the binary: each fixture of `tests/fixtures/access/` against
+//! its expected map and findings (`<name>.expected.json`), the diff of two policies with
+//! its default lockout check, and the JSON against `schemas/report.schema.json`.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/access")
+}
+
+fn access(args: &[&str]) -> (i32, String, String) {
+    let home = tempfile::TempDir::new().expect("tempdir");
+    let out = Command::cargo_bin("statelint")
+        .expect("binary")
+        .env_clear()
+        .env("HOME", home.path())
+        .current_dir(home.path())
+        .arg("access")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `access --policy FIXTURE --prefix kops --bucket-owner 111111111111 EXTRA...`.
+fn offline(fixture_name: &str, extra: &[&str]) -> (i32, String, String) {
+    let policy = fixture(fixture_name);
+    let mut args = vec![
+        "--policy",
+        policy.as_str(),
+        "--prefix",
+        "kops",
+        "--bucket-owner",
+        "111111111111",
+    ];
+    args.extend_from_slice(extra);
+    access(&args)
+}
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+fn fixture(name: &str) -> String {
+    fixtures().join(name).display().to_string()
+}
+
+#[test]
+fn every_fixture_gives_its_expected_map_and_findings() {
+    let mut seen = 0;
+    let entries = std::fs::read_dir(fixtures()).expect("fixtures folder");
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".expected.json"))
+        else {
+            continue;
+        };
+        let expected = json(&std::fs::read_to_string(&path).expect("expected file"));
+        let policy = fixture(&format!("{name}.json"));
+        let mut args = vec!["--policy", policy.as_str(), "--format", "json"];
+        let extra: Vec<&str> = expected["args"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        args.extend(extra);
+        let (code, stdout, stderr) = access(&args);
+        let report = json(&stdout);
+        let map: serde_json::Map<String, Value> = report["principals"]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        let name = r["principal"].as_str().unwrap_or_default().to_string();
+                        (name, r["capabilities"].clone())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            Value::Object(map),
+            expected["principals"],
+            "{name}: the map differs"
+        );
+        let mut findings: Vec<String> = report["findings"]
+            .as_array()
+            .map(|fs| {
+                fs.iter()
+                    .map(|f| {
+                        format!(
+                            "{} {} {}",
+                            f["code"].as_str().unwrap_or_default(),
+                            f["severity"].as_str().unwrap_or_default(),
+                            f["pointer"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        findings.sort();
+        assert_eq!(
+            Value::from(findings),
+            expected["findings"],
+            "{name}: the findings differ"
+        );
+        assert_eq!(
+            Some(i64::from(code)),
+            expected["exit"].as_i64(),
+            "{name}: exit status ({stderr})"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 6, "only {seen} access fixtures found");
+}
+
+#[test]
+fn against_shows_gains_and_losses_and_locks_out_by_default() {
+    let new = fixture("owner-lockout.json");
+    let (code, stdout, _) = offline(
+        "cross-account.json",
+        &["--against", &new, "--format", "json"],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    let report = json(&stdout);
+    let changes = report["access_changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let change = |p: &str, c: &str| {
+        changes
+            .iter()
+            .find(|ch| ch["principal"] == p && ch["capability"] == c)
+            .map(|ch| (ch["before"].clone(), ch["after"].clone()))
+    };
+    // The partner account loses everything, the admin role too.
+    assert_eq!(
+        change("222222222222", "read-secrets"),
+        Some(("allow".into(), "deny".into()))
+    );
+    assert_eq!(
+        change("arn:aws:iam::111111111111:role/admin", "manage-policy"),
+        Some(("allow".into(), "deny".into()))
+    );
+    assert_eq!(change("arn:aws:iam::111111111111:user/ci", "write"), None);
+    // Without --keep, whoever reached the store before must keep it: the admin is locked
+    // out of the store (SL283) and of the policy (SL284), the statement named.
+    let codes: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .map(|f| {
+                    (
+                        f["code"].as_str().unwrap_or_default().to_string(),
+                        f["message"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for code in ["SL283", "SL284"] {
+        assert!(
+            codes
+                .iter()
+                .any(|(c, m)| c == code && m.contains("role/admin") && m.contains("`OnlyCi`")),
+            "{code} missing: {codes:?}"
+        );
+    }
+    // The human form lists the changes.
+    let (_, human, _) = offline("cross-account.json", &["--against", &new]);
+    assert!(
+        human.contains("- 222222222222: list, read-spec, read-secrets, write, delete, manage-policy allow -> deny (statement `OnlyCi` (#0, line 4) of the bucket policy)"),
+        "{human}"
+    );
+}
+
+#[test]
+fn keeping_what_a_policy_grants_passes() {
+    let (code, stdout, stderr) = offline(
+        "templates.json",
+        &[
+            "--keep",
+            "arn:aws:iam::111111111111:role/kops-operator",
+            "--keep",
+            "arn:aws:iam::333333333333:user/ci=ci-preflight",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("principal"), "{stdout}");
+    // The CI user kept as an operator: the policy does not let it write or delete.
+    let (code, stdout, _) = offline(
+        "templates.json",
+        &[
+            "--keep",
+            "arn:aws:iam::333333333333:user/ci=operator",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("SL283") && stdout.contains("write cluster specs"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_input_is_a_tool_error_or_a_coded_finding() {
+    let (code, _, stderr) = access(&["--policy", "/nonexistent/policy.json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot read policy"), "{stderr}");
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"Statement\": [").expect("write");
+    let (code, stdout, _) = access(&[
+        "--policy",
+        &broken.display().to_string(),
+        "--bucket",
+        "b",
+        "--format",
+        "concise",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("SL300"), "{stdout}");
+    let policy = fixture("public.json");
+    let (code, _, stderr) = access(&["--policy", &policy, "--keep", "arn:aws:iam::1:role/x=admin"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a role"), "{stderr}");
+}
+
+#[test]
+fn json_matches_the_report_schema() {
+    let schema: Value = json(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
+        )
+        .expect("schema"),
+    );
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let old = fixture("conditional-deny.json");
+    let new = fixture("public.json");
+    let (_, stdout, _) = access(&["--policy", &old, "--against", &new, "--format", "json"]);
+    let report = json(&stdout);
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(report["access_changes"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn identity_policies_narrow_the_map_and_sarif_carries_the_findings() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let identity = dir.path().join("ci.json");
+    std::fs::write(
+        &identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ListOnly","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
+    )
+    .expect("write");
+    let spec = format!("arn:aws:iam::333333333333:user/ci={}", identity.display());
+    let (_, stdout, stderr) = offline(
+        "templates.json",
+        &["--identity-policy", &spec, "--format", "json"],
+    );
+    let report = json(&stdout);
+    let ci = report["principals"]
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|r| r["principal"] == "arn:aws:iam::333333333333:user/ci")
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no ci row: {stdout}{stderr}"));
+    assert_eq!(ci["identity_policies"], true);
+    assert_eq!(ci["capabilities"]["list"], "allow");
+    // Its own account grants no reads, so the bucket policy's grant is not enough.
+    assert_eq!(ci["capabilities"]["read-secrets"], "deny");
+    let (code, sarif, _) = access(&["--policy", &fixture("public.json"), "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let sarif = json(&sarif);
+    let rules: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|r| r["ruleId"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(rules.contains(&"SL280"), "{rules:?}");
+    let (code, _, stderr) = offline("templates.json", &["--keep", "not-an-arn"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("not an IAM user, role or account ARN"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_man_page_documents_the_options() {
+    let out = Command::cargo_bin("statelint")
+        .expect("binary")
+        .args(["man", "access"])
+        .output()
+        .expect("runs");
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH statelint-access 1"), "{page}");
+    for option in ["keep", "against", "identity\\-policy", "bucket\\-owner"] {
+        assert!(page.contains(option), "{option} missing");
+    }
+}
