@@ -456,6 +456,7 @@ pub fn config_base_findings(
         let Some(value) = value else {
             findings.push(with_cluster(k8s_diags::config_base_not_a_store(
                 location,
+                &entry.name,
                 None,
                 "kops needs it to know where node configuration and secrets go",
             )));
@@ -466,6 +467,7 @@ pub fn config_base_findings(
             Err(e) => {
                 findings.push(with_cluster(k8s_diags::config_base_not_a_store(
                     location,
+                    &entry.name,
                     Some(value),
                     &format!("which is not a store URL ({e})"),
                 )));
@@ -475,6 +477,7 @@ pub fn config_base_findings(
         if matches!(base.scheme, Scheme::K8s | Scheme::Memfs) {
             findings.push(with_cluster(k8s_diags::config_base_not_a_store(
                 location,
+                &entry.name,
                 Some(&base.redacted()),
                 &format!("but `{}://` holds no files", base.scheme),
             )));
@@ -486,7 +489,7 @@ pub fn config_base_findings(
         let listed = super::open(&base, env).and_then(|store| store.list(""));
         match listed {
             Ok(objects) if objects.is_empty() => findings.push(with_cluster(
-                k8s_diags::config_base_empty(location, &base.redacted()),
+                k8s_diags::config_base_empty(location, &entry.name, &base.redacted()),
             )),
             Ok(_) => {}
             Err(e) => findings.push(with_cluster(k8s_diags::config_base_unreachable(
