@@ -1,6 +1,8 @@
 //! Command-line definitions (clap derive). Behaviour lives in the library; `main.rs` wires
 //! these arguments to it.
 
+pub mod usage_error;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

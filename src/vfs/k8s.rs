@@ -48,6 +48,8 @@ pub struct K8sBackend {
     snapshot: Mutex<Option<Arc<Documents>>>,
     /// Objects asked for per list request.
     page_size: usize,
+    /// How long a request may wait, for messages.
+    timeouts: Timeouts,
 }
 
 /// Opens a `k8s://` store: reads the kubeconfig now, the API on first use.
@@ -92,6 +94,7 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<K8sBackend, VfsErro
         client,
         snapshot: Mutex::new(None),
         page_size: PAGE_SIZE,
+        timeouts,
     })
 }
 
@@ -384,6 +387,20 @@ fn scalar_key(key: &str) -> String {
 impl Backend for K8sBackend {
     fn root(&self) -> &StoreUrl {
         &self.root
+    }
+
+    fn endpoint(&self) -> Option<super::sentence::Endpoint> {
+        let files: Vec<String> = self
+            .target
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect();
+        Some(super::sentence::Endpoint {
+            url: self.target.server.clone(),
+            origin: format!("context `{}` of {}", self.target.context, files.join(", ")),
+            timeout_secs: self.timeouts.request.as_secs(),
+        })
     }
 
     fn is_read_only(&self) -> bool {
