@@ -263,7 +263,7 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
             let value = serde_json::json!({
                 "bucket": bucket,
                 "principal": principal,
-                "template": format!("{:?}", args.template),
+                "template": clap::ValueEnum::to_possible_value(&args.template).map(|v| v.get_name().to_string()),
                 "changed": plan.changed(),
                 "policy": plan.policy,
                 "added": plan.added,

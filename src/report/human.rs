@@ -46,6 +46,22 @@ impl HumanReporter {
         )
     }
 
+    /// A laid-out text with its prose lines wrapped: lines indented by four or more
+    /// (commands to copy, JSON) stay whole.
+    fn prose(&self, text: &str) -> String {
+        let mut out = String::new();
+        for line in text.lines() {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            if indent.len() >= 4 || line.trim().is_empty() {
+                out.push_str(line);
+                out.push('\n');
+            } else {
+                out.push_str(&self.fill(line.trim_start(), indent, &format!("{indent}  ")));
+            }
+        }
+        out
+    }
+
     fn paint(&self, text: &str, severity: Severity) -> String {
         if !self.options.color {
             return text.to_string();
@@ -278,7 +294,11 @@ impl Reporter for HumanReporter {
             writeln!(out)?;
         }
         if let Some(handoff) = report.handoff.as_ref().filter(|_| !self.options.quiet) {
-            write!(out, "{}", crate::probes::handoff::render(handoff))?;
+            write!(
+                out,
+                "{}",
+                self.prose(&crate::probes::handoff::render(handoff))
+            )?;
             writeln!(out)?;
         }
         if self.options.verbose {
