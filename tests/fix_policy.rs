@@ -2,6 +2,8 @@
 //! complete fixed policy, a second run on the result changes nothing, and a broken input
 //! policy is a coded diagnostic.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -355,25 +357,32 @@ fn the_diff_is_a_unified_diff_that_patch_applies() {
     );
     assert_eq!(json["output"], output.to_str().expect("utf-8"));
     let patched = dir.path().join("patched.json");
-    let run = std::process::Command::new("patch")
-        .arg("-o")
-        .arg(&patched)
-        .arg(&input)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn();
-    let Ok(mut run) = run else {
-        eprintln!("skipped: no `patch` program to apply the diff with");
+    let mut patch = std::process::Command::new("patch");
+    patch.arg("-o").arg(&patched).arg(&input);
+    let Some(applied) = pipe(&mut patch, diff) else {
+        common::skip("no `patch` program to apply the diff with");
         return;
     };
-    if let Some(mut stdin) = run.stdin.take() {
-        std::io::Write::write_all(&mut stdin, diff.as_bytes()).expect("feed patch");
-    }
-    assert!(run.wait().expect("patch runs").success(), "{diff}");
+    assert!(applied.status.success(), "{diff}");
     assert_eq!(
         std::fs::read_to_string(&patched).expect("patched"),
         std::fs::read_to_string(&output).expect("output"),
     );
+}
+
+/// Runs `cmd` with `input` on its standard input; `None` when the program is not installed.
+fn pipe(cmd: &mut std::process::Command, input: &str) -> Option<std::process::Output> {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).expect("feed the program");
+    }
+    Some(child.wait_with_output().expect("the program runs"))
 }
 
 /// `--format terraform` is what `terraform fmt` would leave unchanged (checked with the
@@ -395,22 +404,15 @@ fn terraform_output_is_laid_out_as_terraform_fmt_would() {
         hcl.contains("resource \"aws_s3_bucket_policy\" \"kops_state_bucket\" {\n  bucket = \"kops-state\"\n  policy = data.aws_iam_policy_document.kops_state_bucket.json\n}\n"),
         "{hcl}"
     );
-    let run = std::process::Command::new("terraform")
+    let mut terraform = std::process::Command::new("terraform");
+    terraform
         .args(["fmt", "-no-color", "-"])
         .env("HOME", dir.path())
-        .env("CHECKPOINT_DISABLE", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    let Ok(mut run) = run else {
-        eprintln!("skipped the `terraform fmt` comparison: terraform is not installed");
+        .env("CHECKPOINT_DISABLE", "1");
+    let Some(formatted) = pipe(&mut terraform, &hcl) else {
+        common::skip("the `terraform fmt` comparison: terraform is not installed");
         return;
     };
-    if let Some(mut stdin) = run.stdin.take() {
-        std::io::Write::write_all(&mut stdin, hcl.as_bytes()).expect("feed terraform");
-    }
-    let formatted = run.wait_with_output().expect("terraform fmt runs");
     assert!(formatted.status.success());
     assert_eq!(String::from_utf8_lossy(&formatted.stdout), hcl);
 }

@@ -2,26 +2,23 @@
 //! line of prose fits, continuation lines are indented, and a command, URL or flag is never
 //! cut: one that does not fit gets a line of its own.
 
-use assert_cmd::Command;
+mod common;
+
 use serde_json::Value;
 
-/// `statelint check ARGS` from the crate root with `COLUMNS=columns`: (status, stdout).
-fn check(columns: usize, args: &[&str]) -> (i32, String) {
+/// `statelint check --offline ARGS` from the crate root, with `COLUMNS=columns` when given:
+/// (status, stdout).
+fn check(columns: Option<usize>, args: &[&str]) -> (i32, String) {
     let home = tempfile::TempDir::new().expect("tempdir");
-    let out = Command::cargo_bin("statelint")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("HOME", home.path())
-        .env("COLUMNS", columns.to_string())
+    let mut cmd = common::statelint(home.path());
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["check", "--offline"])
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+        .args(args);
+    if let Some(columns) = columns {
+        cmd.env("COLUMNS", columns.to_string());
+    }
+    let (code, stdout, _) = common::run(&mut cmd);
+    (code, stdout)
 }
 
 /// A line of the user's file inside a snippet (`14 │ ...`, `·` labels, the frame): it is
@@ -81,10 +78,10 @@ fn assert_commands_whole(json: &str, stdout: &str) {
 
 #[test]
 fn eighty_columns_read_cleanly() {
-    let (code, stdout) = check(80, &["--state", "examples/store"]);
+    let (code, stdout) = check(Some(80), &["--state", "examples/store"]);
     assert_eq!(code, 1, "{stdout}");
     assert_fits(&stdout, 80);
-    let (_, json) = check(80, &["--state", "examples/store", "--format", "json"]);
+    let (_, json) = check(Some(80), &["--state", "examples/store", "--format", "json"]);
     assert_commands_whole(&json, &stdout);
     // Continuation lines keep the indentation of what they continue.
     assert!(
@@ -97,7 +94,7 @@ fn eighty_columns_read_cleanly() {
 #[test]
 fn a_command_wider_than_the_line_gets_a_line_of_its_own() {
     let manifest = "examples/store/prod.example.com/config";
-    let (_, stdout) = check(40, &[manifest]);
+    let (_, stdout) = check(Some(40), &[manifest]);
     assert_fits(&stdout, 40);
     assert!(
         stdout.contains(
@@ -105,22 +102,13 @@ fn a_command_wider_than_the_line_gets_a_line_of_its_own() {
         ),
         "the command, with the real store and cluster, on its own line:\n{stdout}"
     );
-    let (_, json) = check(40, &[manifest, "--format", "json"]);
+    let (_, json) = check(Some(40), &[manifest, "--format", "json"]);
     assert_commands_whole(&json, &stdout);
 }
 
 #[test]
 fn without_columns_or_a_terminal_the_width_stays_wide() {
-    let home = tempfile::TempDir::new().expect("tempdir");
-    let out = Command::cargo_bin("statelint")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("HOME", home.path())
-        .args(["check", "--offline", "--state", "examples/store"])
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (_, stdout) = check(None, &["--state", "examples/store"]);
     assert!(
         stdout.contains("  × error: subnet `eu-west-1c` (`172.20.64.0/18`) overlaps subnet `eu-west-1b` (`172.20.64.0/19`)\n"),
         "a pipe gets the default width (110), not 80:\n{stdout}"

@@ -2,7 +2,8 @@
 //! with no error chain and no debug text: a refused connection, a server that accepts and
 //! never answers, and no credentials at all. Every server here is on 127.0.0.1.
 
-use assert_cmd::Command;
+mod common;
+
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -50,11 +51,8 @@ impl Drop for Silent {
 
 /// `statelint check` with only `vars` set: (status, stdout + stderr).
 fn check(home: &TempDir, state: &str, vars: &[(&str, String)], extra: &[&str]) -> (i32, String) {
-    let mut cmd = Command::cargo_bin("statelint").expect("binary");
-    cmd.env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.path().join("no-aws-config"))
+    let mut cmd = common::statelint(home.path());
+    cmd.env("AWS_CONFIG_FILE", home.path().join("no-aws-config"))
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",
             home.path().join("no-aws-credentials"),
@@ -66,13 +64,8 @@ fn check(home: &TempDir, state: &str, vars: &[(&str, String)], extra: &[&str]) -
     for (name, value) in vars {
         cmd.env(name, value);
     }
-    let out = cmd.output().expect("runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+    let (code, stdout, stderr) = common::run(&mut cmd);
+    (code, format!("{stdout}{stderr}"))
 }
 
 /// What an error sentence must never contain: the client's chain, retry settings, debug

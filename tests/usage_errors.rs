@@ -1,21 +1,13 @@
 //! A command line clap rejects prints a JSON error object when `--format json` was asked
 //! for (scripts parse stdout whatever happened), plain text otherwise; exit status 2 both ways.
 
-use assert_cmd::Command;
+mod common;
+
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("statelint")
-        .expect("binary")
-        .env_clear()
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let home = tempfile::TempDir::new().expect("tempdir");
+    common::run(common::statelint(home.path()).args(args))
 }
 
 #[test]
