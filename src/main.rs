@@ -5,7 +5,7 @@ use clap::Parser;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use statelint::cli::Cli;
+use statelint::cli::{usage_error, Cli};
 use statelint::commands::stdout::ClosedPipeTolerant;
 use statelint::commands::{self, Status};
 use statelint::env::SystemEnv;
@@ -17,14 +17,27 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // `statelint --fix-policy ...` is `statelint fix-policy ...`.
-    let args = std::env::args_os().enumerate().map(|(i, a)| {
-        if i == 1 && a == "--fix-policy" {
-            "fix-policy".into()
-        } else {
-            a
-        }
-    });
-    let cli = Cli::parse_from(args);
+    let args: Vec<_> = std::env::args_os()
+        .enumerate()
+        .map(|(i, a)| {
+            if i == 1 && a == "--fix-policy" {
+                "fix-policy".into()
+            } else {
+                a
+            }
+        })
+        .collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => match usage_error::json(&e).filter(|_| usage_error::wants_json(&args)) {
+            // Asked for JSON: the usage error as JSON on stdout, still exit status 2.
+            Some(json) => {
+                println!("{json}");
+                return ExitCode::from(Status::ToolError as u8);
+            }
+            None => e.exit(),
+        },
+    };
     let env = SystemEnv;
     let stdout = io::stdout();
     let mut out = ClosedPipeTolerant::new(stdout.lock());

@@ -2,6 +2,8 @@
 //! complete fixed policy, a second run on the result changes nothing, and a broken input
 //! policy is a coded diagnostic.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -54,7 +56,7 @@ fn json_output_holds_the_complete_policy_and_a_second_run_changes_nothing() {
     assert!(out["command"]
         .as_str()
         .is_some_and(|c| c.starts_with("aws s3api put-bucket-policy --bucket kops-state")));
-    assert!(out["diff"].as_str().is_some_and(|d| d.contains("+ ")));
+    assert!(out["diff"].as_str().is_some_and(|d| d.contains("\n@@ -")));
 
     let fixed = serde_json::to_string_pretty(&out["policy"]).expect("serialize");
     let (code, stdout, _) = fix(&dir, &fixed, &["--format", "json"]);
@@ -294,4 +296,193 @@ fn the_fixed_policy_is_clean_of_what_the_fix_can_fix() {
             "a finding in a statement the fix wrote: {f}"
         );
     }
+}
+
+const LOGS_ONLY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Logs",
+      "Effect": "Allow",
+      "Principal": {
+        "Service": "logging.s3.amazonaws.com"
+      },
+      "Action": "s3:PutObject",
+      "Resource": "arn:aws:s3:::kops-state/logs/*"
+    }
+  ]
+}
+"#;
+
+/// `--output` writes the fixed policy, the upload command names that file (never the
+/// unfixed input), and the file is a policy the fix has nothing more to add to.
+#[test]
+fn output_writes_the_fixed_policy_and_the_command_uploads_that_file() {
+    let dir = TempDir::new().expect("tempdir");
+    let output = dir.path().join("fixed.json");
+    let output_arg = output.to_str().expect("utf-8 path");
+    let (code, stdout, stderr) = fix(&dir, LOGS_ONLY, &["--output", output_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "aws s3api put-bucket-policy --bucket kops-state --policy file://{output_arg}\n"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("file://policy.json"), "{stdout}");
+    assert_eq!(stdout.matches("file://").count(), 1, "{stdout}");
+    let written = std::fs::read_to_string(&output).expect("the output file exists");
+    let written: Value = serde_json::from_str(&written).expect("the output file is JSON");
+    let (_, json, _) = fix(&dir, LOGS_ONLY, &["--format", "json"]);
+    let json: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(written, json["policy"], "the file holds the fixed policy");
+    assert_eq!(json["output"], Value::Null);
+
+    let again = std::fs::read_to_string(&output).expect("read");
+    let (code, stdout, _) = fix(&dir, &again, &[]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("nothing to change"), "{stdout}");
+}
+
+/// The input file is never overwritten, also not through a symlink: the run refuses and
+/// says why, and the input keeps its bytes.
+#[test]
+fn output_never_overwrites_the_input_policy() {
+    let dir = TempDir::new().expect("tempdir");
+    let input = dir.path().join("policy.json");
+    let link = dir.path().join("link.json");
+    std::fs::write(&input, LOGS_ONLY).expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&input, &link).expect("symlink");
+    #[cfg(not(unix))]
+    let link = input.clone();
+    for target in [&input, &link] {
+        let (code, stdout, stderr) = fix(
+            &dir,
+            LOGS_ONLY,
+            &["--output", target.to_str().expect("utf-8")],
+        );
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(
+            stderr.contains("is the --policy input") && stderr.contains("another file"),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&input).expect("read"),
+            LOGS_ONLY,
+            "the input is untouched"
+        );
+    }
+}
+
+/// Without `--output` nothing is written, and the upload command names a file to save
+/// first, which is not the input.
+#[test]
+fn without_output_the_command_names_a_file_to_save_first() {
+    let dir = TempDir::new().expect("tempdir");
+    let (code, stdout, stderr) = fix(&dir, LOGS_ONLY, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("save it first (add `--output kops-state-policy.fixed.json`)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("--policy file://kops-state-policy.fixed.json\n"),
+        "{stdout}"
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(files, vec!["policy.json"], "nothing else written");
+}
+
+/// The diff is a unified diff that `patch` applies to the input to give the output file.
+#[test]
+fn the_diff_is_a_unified_diff_that_patch_applies() {
+    let dir = TempDir::new().expect("tempdir");
+    let output = dir.path().join("fixed.json");
+    let (code, json, stderr) = fix(
+        &dir,
+        LOGS_ONLY,
+        &[
+            "--format",
+            "json",
+            "--output",
+            output.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let json: Value = serde_json::from_str(&json).expect("json");
+    let diff = json["diff"].as_str().expect("diff");
+    let input = dir.path().join("policy.json");
+    assert!(
+        diff.starts_with(&format!(
+            "--- {}\n+++ {}\n@@ -",
+            input.display(),
+            output.display()
+        )),
+        "{diff}"
+    );
+    assert_eq!(json["output"], output.to_str().expect("utf-8"));
+    let patched = dir.path().join("patched.json");
+    let mut patch = std::process::Command::new("patch");
+    patch.arg("-o").arg(&patched).arg(&input);
+    let Some(applied) = pipe(&mut patch, diff) else {
+        common::skip("no `patch` program to apply the diff with");
+        return;
+    };
+    assert!(applied.status.success(), "{diff}");
+    assert_eq!(
+        std::fs::read_to_string(&patched).expect("patched"),
+        std::fs::read_to_string(&output).expect("output"),
+    );
+}
+
+/// Runs `cmd` with `input` on its standard input; `None` when the program is not installed.
+fn pipe(cmd: &mut std::process::Command, input: &str) -> Option<std::process::Output> {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).expect("feed the program");
+    }
+    Some(child.wait_with_output().expect("the program runs"))
+}
+
+/// `--format terraform` is what `terraform fmt` would leave unchanged (checked with the
+/// real `terraform fmt` when it is installed) and attaches the document to the bucket.
+#[test]
+fn terraform_output_is_laid_out_as_terraform_fmt_would() {
+    let dir = TempDir::new().expect("tempdir");
+    let (code, hcl, stderr) = fix(&dir, LOGS_ONLY, &["--format", "terraform"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        hcl.contains("    sid    = \"Logs\"\n    effect = \"Allow\"\n"),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains("    actions   = [\"s3:PutObject\"]\n    resources = [\"arn:aws:s3:::kops-state/logs/*\"]\n"),
+        "{hcl}"
+    );
+    assert!(
+        hcl.contains("resource \"aws_s3_bucket_policy\" \"kops_state_bucket\" {\n  bucket = \"kops-state\"\n  policy = data.aws_iam_policy_document.kops_state_bucket.json\n}\n"),
+        "{hcl}"
+    );
+    let mut terraform = std::process::Command::new("terraform");
+    terraform
+        .args(["fmt", "-no-color", "-"])
+        .env("HOME", dir.path())
+        .env("CHECKPOINT_DISABLE", "1");
+    let Some(formatted) = pipe(&mut terraform, &hcl) else {
+        common::skip("the `terraform fmt` comparison: terraform is not installed");
+        return;
+    };
+    assert!(formatted.status.success());
+    assert_eq!(String::from_utf8_lossy(&formatted.stdout), hcl);
 }

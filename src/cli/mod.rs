@@ -1,6 +1,8 @@
 //! Command-line definitions (clap derive). Behaviour lives in the library; `main.rs` wires
 //! these arguments to it.
 
+pub mod usage_error;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -48,7 +50,7 @@ delete probes run only in `statelint probe`, or here with --write-probes.",
     Probe(ProbeArgs),
     /// Print the smallest bucket-policy change that grants a principal what kops needs.
     #[command(
-        after_help = "Examples:\n  statelint fix-policy --policy bucket-policy.json --principal arn:aws:iam::222222222222:role/ci --bucket kops-state --prefix kops --format json\n  statelint fix-policy --state s3://kops-state/kops --principal arn:aws:iam::222222222222:role/ci --apply\n  statelint fix-policy --policy p.json --principal ARN --bucket b --format terraform\n\nWithout --policy and --bucket it reads the live policy of the resolved store's bucket, and without\n--principal it grants the caller (STS). The fixed policy is evaluated before it is shown: it grants\nwhat was missing to that principal only. --apply writes it (asking first unless --yes), keeping a\nbackup of the old policy."
+        after_help = "Examples:\n  statelint fix-policy --policy bucket-policy.json --principal arn:aws:iam::222222222222:role/ci --bucket kops-state --prefix kops --output fixed-policy.json\n  statelint fix-policy --policy bucket-policy.json --principal arn:aws:iam::222222222222:role/ci --bucket kops-state --format json\n  statelint fix-policy --state s3://kops-state/kops --principal arn:aws:iam::222222222222:role/ci --apply\n  statelint fix-policy --policy p.json --principal ARN --bucket b --format terraform\n\nWithout --policy and --bucket it reads the live policy of the resolved store's bucket, and without\n--principal it grants the caller (STS). The fixed policy is evaluated before it is shown: it grants\nwhat was missing to that principal only. --output FILE saves it, and the printed\n`aws s3api put-bucket-policy` command uploads that file. --apply writes it (asking first unless --yes), keeping a\nbackup of the old policy."
     )]
     FixPolicy(FixPolicyArgs),
     /// Who can reach the store: every principal's capabilities, a lockout check, a diff.
@@ -276,6 +278,10 @@ pub struct FixPolicyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FixFormat::Human)]
     pub format: FixFormat,
+    /// Write the fixed policy (JSON) to FILE, atomically; the printed `aws s3api` command
+    /// uploads that file. It is never the --policy file: the input stays for review.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Write the fixed policy to the bucket (keeps a backup of the old one).
     #[arg(long)]
     pub apply: bool,

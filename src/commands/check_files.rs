@@ -154,6 +154,7 @@ fn check_one(
         if doc.get("/spec/configBase").is_some() {
             findings.push(input_diags::config_base_not_checked(
                 &c.name,
+                doc.str_at("/spec/configBase"),
                 doc.location("/spec/configBase"),
             ));
         }

@@ -2,6 +2,7 @@
 //! the smallest bucket-policy change that grants a principal what kops needs.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
 use crate::cli::{FixFormat, FixPolicyArgs};
 use crate::env::Environment;
@@ -76,11 +77,52 @@ fn lockouts(
     .collect()
 }
 
+/// Whether two paths name the same existing file (also through a symlink or hard link).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                a.dev() == b.dev() && a.ino() == b.ino()
+            }
+            #[cfg(not(unix))]
+            {
+                a.len() == b.len() && a.modified().ok() == b.modified().ok()
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The file the upload command names when no `--output` was given: never the input.
+fn suggested_output(bucket: &str, input: Option<&Path>) -> String {
+    let name = format!("{bucket}-policy.fixed.json");
+    match input {
+        Some(input) if same_file(Path::new(&name), input) => {
+            format!("{bucket}-policy.fixed.new.json")
+        }
+        _ => name,
+    }
+}
+
 /// `statelint fix-policy`: plan (and with `--apply`, write) the bucket-policy fix.
 pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
     use crate::policy::fix::{self, FixInput};
     use crate::policy::model::PolicyDocument;
 
+    if let (Some(output), Some(input)) = (&args.output, &args.policy) {
+        if input.as_os_str() != "-" && same_file(output, input) {
+            return failure(
+                args,
+                out,
+                format!(
+                    "--output `{}` is the --policy input: write the fixed policy to another file, so the original stays for review and for the diff",
+                    output.display()
+                ),
+            );
+        }
+    }
     // The live bucket, unless everything needed is given offline.
     let offline =
         args.policy.is_some() && args.bucket.is_some() && args.principal.is_some() && !args.apply;
@@ -228,13 +270,33 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
         .map(|p| p.to_json_pretty())
         .unwrap_or_default();
     let new_json = plan.policy.to_json_pretty();
-    let diff = fix::diff(&old_json, &new_json);
+    let old_name = match (&args.policy, &current) {
+        (_, None) => "/dev/null".to_string(),
+        (Some(path), _) if path.as_os_str() == "-" => "<stdin>".to_string(),
+        (Some(path), _) => path.display().to_string(),
+        (None, Some(_)) => format!("s3://{bucket} (bucket policy)"),
+    };
+    // The file the upload command names: the one written now, else one to write first.
+    let saved = args.output.as_ref().map(|p| p.display().to_string());
+    let upload_file = saved
+        .clone()
+        .unwrap_or_else(|| suggested_output(&bucket, args.policy.as_deref()));
+    let new_name = saved
+        .clone()
+        .unwrap_or_else(|| format!("s3://{bucket} (fixed policy)"));
+    let diff = fix::diff(&old_json, &new_json, &old_name, &new_name);
+    if let Some(path) = &args.output {
+        if let Err(e) = write_file_verified(path, format!("{new_json}\n").as_bytes()) {
+            return failure(args, out, e);
+        }
+    }
+    let command = fix::apply_command(&bucket, &upload_file);
     match args.format {
         FixFormat::Json => {
             let value = serde_json::json!({
                 "bucket": bucket,
                 "principal": principal,
-                "template": format!("{:?}", args.template),
+                "template": clap::ValueEnum::to_possible_value(&args.template).map(|v| v.get_name().to_string()),
                 "changed": plan.changed(),
                 "policy": plan.policy,
                 "added": plan.added,
@@ -244,14 +306,17 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
                 "warnings": warnings,
                 "findings": lint.iter().map(|f| serde_json::json!({"code": f.code, "severity": f.severity.as_str(), "message": f.message, "pointer": f.pointer})).collect::<Vec<_>>(),
                 "diff": diff,
-                "command": fix::apply_command(&bucket),
+                "output": saved,
+                "command": command,
             });
             serde_json::to_writer_pretty(&mut *out, &value)?;
             writeln!(out)?;
         }
-        FixFormat::Terraform => {
-            write!(out, "{}", fix::terraform(&plan.policy, "kops_state_bucket"))?
-        }
+        FixFormat::Terraform => write!(
+            out,
+            "{}",
+            fix::terraform(&plan.policy, "kops_state_bucket", &bucket)
+        )?,
         FixFormat::Human => {
             if plan.changed() {
                 writeln!(
@@ -259,12 +324,23 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
                     "bucket policy of `{bucket}`: grants to add for `{principal}`\n"
                 )?;
                 write!(out, "{diff}")?;
-                writeln!(out, "\nthe complete policy:\n{new_json}\n")?;
-                writeln!(out, "apply it with:\n  {}", fix::apply_command(&bucket))?;
+                match &saved {
+                    Some(path) => writeln!(
+                        out,
+                        "\nthe fixed policy is saved in `{path}`; upload it with:\n  {command}"
+                    )?,
+                    None => writeln!(
+                        out,
+                        "\nthe complete policy:\n{new_json}\n\nto apply it, save it first (add `--output {upload_file}`), then upload that file:\n  {command}"
+                    )?,
+                }
             } else if plan.conditional.is_empty() {
                 writeln!(out, "bucket policy of `{bucket}` already grants `{principal}` what the template needs; nothing to change")?;
             } else {
                 writeln!(out, "bucket policy of `{bucket}` already grants `{principal}` what the template needs, subject to the conditions below; nothing to change")?;
+            }
+            if let (false, Some(path)) = (plan.changed(), &saved) {
+                writeln!(out, "the policy, unchanged, is saved in `{path}`")?;
             }
             for c in &plan.conditional {
                 writeln!(

@@ -98,6 +98,7 @@ pub fn render(
         color: wants_color(output.no_color, env),
         verbose: output.verbose,
         quiet: output.quiet,
+        width: terminal_width(env),
         base_dir,
     };
     if output.statistics {
@@ -110,6 +111,24 @@ pub fn render(
         report::reporter(format, options).render(report, sources, out)?;
     }
     Ok(status::of_findings(&report.findings, report.fail_on))
+}
+
+/// The columns the human format wraps to: `COLUMNS` when it is a number (at least
+/// [`report::wrap::MIN_WIDTH`]), else the width of the terminal on stdout, else none (a file
+/// or a pipe gets [`report::wrap::DEFAULT_WIDTH`]).
+pub fn terminal_width(env: &dyn Environment) -> Option<usize> {
+    if let Some(columns) = env
+        .var("COLUMNS")
+        .and_then(|c| c.trim().parse::<usize>().ok())
+    {
+        return Some(columns.max(report::wrap::MIN_WIDTH));
+    }
+    let stdout = io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size_of(&stdout)
+        .map(|(width, _)| usize::from(width.0).max(report::wrap::MIN_WIDTH))
 }
 
 pub fn wants_color(no_color_flag: bool, env: &dyn Environment) -> bool {

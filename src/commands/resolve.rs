@@ -23,6 +23,7 @@ pub fn run(args: &ResolveArgs, env: &dyn Environment, out: &mut dyn Write) -> io
                 let options = HumanOptions {
                     color: wants_color(false, env),
                     quiet: true,
+                    width: super::terminal_width(env),
                     ..HumanOptions::default()
                 };
                 report::reporter(Format::Human, options).render(&report, &sources, out)?;

@@ -63,14 +63,21 @@ pub fn document_skipped(kind: &str, location: Location) -> Finding {
 
 pub fn instance_group_without_cluster(
     ig: &str,
+    labelled: Option<&str>,
     clusters: &[String],
     location: Location,
 ) -> Finding {
     let help = if clusters.is_empty() {
-        "give the Cluster document too (`kops get cluster NAME --full -o yaml` plus the instance groups)".to_string()
+        // The label names the cluster to fetch, when the group has one.
+        let name = labelled.unwrap_or("NAME");
+        format!("give the Cluster document too (`kops get cluster {name} --full -o yaml` plus the instance groups)")
     } else {
         format!(
-            "label it `kops.k8s.io/cluster: <name>` (kops does); clusters in the input: {}",
+            "label it `kops.k8s.io/cluster: {}` (kops does); clusters in the input: {}",
+            match clusters {
+                [only] => only.as_str(),
+                _ => "<name>",
+            },
             clusters
                 .iter()
                 .map(|c| format!("`{c}`"))
@@ -87,7 +94,17 @@ pub fn instance_group_without_cluster(
     .with_help(help)
 }
 
-pub fn config_base_not_checked(cluster: &str, location: Location) -> Finding {
+pub fn config_base_not_checked(
+    cluster: &str,
+    config_base: Option<&str>,
+    location: Location,
+) -> Finding {
+    // kops keeps a cluster at `<store>/<name>`: the store is configBase without the name.
+    let store = config_base
+        .and_then(|base| base.trim_end_matches('/').strip_suffix(cluster))
+        .map(|store| store.trim_end_matches('/'))
+        .filter(|store| store.contains("://") && !store.ends_with(':'))
+        .unwrap_or("URL");
     Finding::new(
         &CONFIG_BASE_NOT_CHECKED,
         format!("`spec.configBase` of `{cluster}` is not compared with a store: the manifest was read from a file"),
@@ -95,5 +112,5 @@ pub fn config_base_not_checked(cluster: &str, location: Location) -> Finding {
     )
     .with_cluster(cluster)
     .with_pointer("/spec/configBase")
-    .with_help("check the store itself (`statelint check --state URL`) to compare configBase with where the files are")
+    .with_help(format!("check the store itself (`statelint check --state {store} --cluster {cluster}`) to compare configBase with where the files are"))
 }

@@ -268,7 +268,10 @@ fn attach_instance_groups(groups: Vec<Document>, input: &mut Input) {
             None => {
                 let location = doc.location("/metadata");
                 input.findings.push(diags::instance_group_without_cluster(
-                    &ig_name, &names, location,
+                    &ig_name,
+                    doc.str_at(&label),
+                    &names,
+                    location,
                 ));
             }
         }

@@ -442,133 +442,42 @@ pub fn plan(input: &FixInput<'_>) -> Result<FixPlan, FixError> {
     })
 }
 
-/// A line diff (`-` removed, `+` added, two spaces unchanged) of two texts.
-pub fn diff(old: &str, new: &str) -> String {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    // Longest common subsequence table, from the ends.
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut out = String::new();
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            out.push_str(&format!("  {}\n", a[i]));
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push_str(&format!("+ {}\n", b[j]));
-            j += 1;
+/// A unified diff (`---`/`+++` headers, `@@` hunks with three lines of context) from the
+/// policy `old` (named `old_name`) to `new`, as `diff -u` and code review tools show it.
+/// An empty `old` (no policy yet) is one hunk adding every line.
+pub fn diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    let with_newline = |s: &str| {
+        if s.is_empty() || s.ends_with('\n') {
+            s.to_string()
         } else {
-            out.push_str(&format!("- {}\n", a[i]));
-            i += 1;
+            format!("{s}\n")
         }
-    }
-    out
+    };
+    let (old, new) = (with_newline(old), with_newline(new));
+    similar::TextDiff::from_lines(&old, &new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_name, new_name)
+        .to_string()
 }
 
-/// The shell command that applies `policy.json` to the bucket.
-pub fn apply_command(bucket: &str) -> String {
-    format!("aws s3api put-bucket-policy --bucket {bucket} --policy file://policy.json")
+/// The shell command that uploads the policy saved in `file` to `bucket`, quoted for a
+/// POSIX shell when the path needs it.
+pub fn apply_command(bucket: &str, file: &str) -> String {
+    let argument = format!("file://{file}");
+    let plain = argument
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    let argument = if plain {
+        argument
+    } else {
+        format!("'{}'", argument.replace('\'', "'\\''"))
+    };
+    format!("aws s3api put-bucket-policy --bucket {bucket} --policy {argument}")
 }
 
-fn hcl_string(s: &str) -> String {
-    format!(
-        "\"{}\"",
-        s.replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace("${", "$${")
-    )
-}
-
-fn hcl_list(items: &[String]) -> String {
-    format!(
-        "[{}]",
-        items
-            .iter()
-            .map(|s| hcl_string(s))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
-/// The policy as a Terraform `aws_iam_policy_document` data source.
-pub fn terraform(policy: &PolicyDocument, name: &str) -> String {
-    let mut out = format!("data \"aws_iam_policy_document\" \"{name}\" {{\n");
-    for s in policy.statements() {
-        out.push_str("  statement {\n");
-        if let Some(sid) = &s.sid {
-            out.push_str(&format!("    sid       = {}\n", hcl_string(sid)));
-        }
-        let effect = if s.effect == Effect::Allow {
-            "Allow"
-        } else {
-            "Deny"
-        };
-        out.push_str(&format!("    effect    = \"{effect}\"\n"));
-        for (block, principal) in [
-            ("principals", &s.principal),
-            ("not_principals", &s.not_principal),
-        ] {
-            match principal {
-                Some(Principal::Any) => out.push_str(&format!(
-                    "    {block} {{\n      type        = \"*\"\n      identifiers = [\"*\"]\n    }}\n"
-                )),
-                Some(Principal::Map(map)) => {
-                    for (kind, values) in map.iter() {
-                        let ids: Vec<String> = values.iter().cloned().collect();
-                        out.push_str(&format!(
-                            "    {block} {{\n      type        = {}\n      identifiers = {}\n    }}\n",
-                            hcl_string(kind),
-                            hcl_list(&ids)
-                        ));
-                    }
-                }
-                None => {}
-            }
-        }
-        for (key, value) in [
-            ("actions", &s.action),
-            ("not_actions", &s.not_action),
-            ("resources", &s.resource),
-            ("not_resources", &s.not_resource),
-        ] {
-            if value.is_some() {
-                out.push_str(&format!("    {key:<9} = {}\n", hcl_list(&strings(value))));
-            }
-        }
-        if let Some(condition) = &s.condition {
-            for (test, keys) in condition.iter() {
-                for (variable, values) in keys.iter() {
-                    let values: Vec<String> = values
-                        .iter()
-                        .map(|v| match v {
-                            Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        })
-                        .collect();
-                    out.push_str(&format!(
-                        "    condition {{\n      test     = {}\n      variable = {}\n      values   = {}\n    }}\n",
-                        hcl_string(test),
-                        hcl_string(variable),
-                        hcl_list(&values)
-                    ));
-                }
-            }
-        }
-        out.push_str("  }\n");
-    }
-    out.push_str("}\n");
-    out
-}
+mod terraform;
+pub use terraform::terraform;
 
 #[cfg(test)]
 mod tests;

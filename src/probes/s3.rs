@@ -339,7 +339,7 @@ pub fn probe_bucket(store: &S3Store, options: &ProbeOptions, run: &mut ProbeRun)
                         &diags::VERSIONING_DISABLED,
                         &bucket_url,
                         format!("versioning is not enabled on `{bucket_url}`"),
-                        "enable versioning so a bad write or delete of the state can be undone",
+                        &format!("enable versioning so a bad write or delete of the state can be undone: `aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled`"),
                     ));
                 }
                 run.push(
@@ -365,7 +365,8 @@ pub fn probe_bucket(store: &S3Store, options: &ProbeOptions, run: &mut ProbeRun)
                         && c.restrict_public_buckets() == Some(true)
                 });
                 if !complete {
-                    run.findings.push(pab_finding(&bucket_url, "is incomplete"));
+                    run.findings
+                        .push(pab_finding(bucket, &bucket_url, "is incomplete"));
                 }
                 run.push(
                     "s3:GetBucketPublicAccessBlock",
@@ -376,7 +377,7 @@ pub fn probe_bucket(store: &S3Store, options: &ProbeOptions, run: &mut ProbeRun)
             }
             Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => {
                 run.findings
-                    .push(pab_finding(&bucket_url, "is not configured"));
+                    .push(pab_finding(bucket, &bucket_url, "is not configured"));
                 run.push(
                     "s3:GetBucketPublicAccessBlock",
                     &bucket_url,
@@ -404,12 +405,12 @@ pub fn probe_bucket(store: &S3Store, options: &ProbeOptions, run: &mut ProbeRun)
     facts_out
 }
 
-fn pab_finding(bucket_url: &str, state: &str) -> crate::findings::Finding {
+fn pab_finding(bucket: &str, bucket_url: &str, state: &str) -> crate::findings::Finding {
     diags::bucket_finding(
         &diags::PUBLIC_ACCESS_BLOCK,
         bucket_url,
         format!("the public-access block of `{bucket_url}` {state}, and the bucket holds cluster secrets"),
-        "turn on all four settings: `aws s3api put-public-access-block --bucket <bucket> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`",
+        &format!("turn on all four settings: `aws s3api put-public-access-block --bucket {bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`"),
     )
 }
 

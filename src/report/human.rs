@@ -9,7 +9,7 @@ use miette::{
 use owo_colors::OwoColorize;
 use std::io::{self, Write};
 
-use super::{ClusterStatus, HumanOptions, Reporter, RunReport};
+use super::{wrap, ClusterStatus, HumanOptions, Reporter, RunReport};
 use crate::findings::{Finding, Location, Severity};
 use crate::probes::Outcome;
 use crate::source::SourceDb;
@@ -28,9 +28,38 @@ impl HumanReporter {
         };
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_links(false)
-            .with_width(110)
+            .with_width(options.width())
+            .with_break_words(false)
+            .with_word_separator(wrap::separator())
+            .with_word_splitter(wrap::splitter())
             .with_context_lines(1);
         HumanReporter { options, handler }
+    }
+
+    /// `text` wrapped to the output's width (see [`wrap`]).
+    fn fill(&self, text: &str, initial_indent: &str, subsequent_indent: &str) -> String {
+        wrap::fill(
+            text,
+            self.options.width(),
+            initial_indent,
+            subsequent_indent,
+        )
+    }
+
+    /// A laid-out text with its prose lines wrapped: lines indented by four or more
+    /// (commands to copy, JSON) stay whole.
+    fn prose(&self, text: &str) -> String {
+        let mut out = String::new();
+        for line in text.lines() {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            if indent.len() >= 4 || line.trim().is_empty() {
+                out.push_str(line);
+                out.push('\n');
+            } else {
+                out.push_str(&self.fill(line.trim_start(), indent, &format!("{indent}  ")));
+            }
+        }
+        out
     }
 
     fn paint(&self, text: &str, severity: Severity) -> String {
@@ -74,14 +103,18 @@ impl HumanReporter {
                 None => {
                     let report = Report::new(diagnostic);
                     let r = self.handler.render_report(&mut text, report.as_ref());
-                    text.push_str(&format!("  at {url}:{}:{}\n", span.line, span.column));
+                    text.push_str(&self.fill(
+                        &format!("at {url}:{}:{}", span.line, span.column),
+                        "  ",
+                        "    ",
+                    ));
                     r
                 }
             },
             Location::Resource { uri } => {
                 let report = Report::new(diagnostic);
                 let r = self.handler.render_report(&mut text, report.as_ref());
-                text.push_str(&format!("  at {uri}\n"));
+                text.push_str(&self.fill(&format!("at {uri}"), "  ", "    "));
                 r
             }
         };
@@ -96,7 +129,7 @@ impl HumanReporter {
             );
         }
         if let Some(cluster) = &f.cluster {
-            text.push_str(&format!("  cluster: {cluster}\n"));
+            text.push_str(&self.fill(&format!("cluster: {cluster}"), "  ", "    "));
         }
         text
     }
@@ -176,18 +209,26 @@ impl HumanReporter {
             return String::new(); // `-q`: the findings and nothing else, like ruff
         }
         let mut text = String::from("summary\n");
-        if let Some(c) = &clusters {
-            text.push_str(&format!("  clusters  {c}\n"));
+        let rows = [
+            ("clusters", clusters),
+            ("findings", Some(findings)),
+            ("probes", probes),
+            ("result", Some(result)),
+        ];
+        for (name, value) in rows {
+            if let Some(value) = value {
+                text.push_str(&self.fill(&value, &format!("  {name:<10}"), &" ".repeat(12)));
+            }
         }
-        text.push_str(&format!("  findings  {findings}\n"));
-        if let Some(p) = probes {
-            text.push_str(&format!("  probes    {p}\n"));
-        }
-        text.push_str(&format!("  result    {result}\n"));
         if let Some(first) = report.findings.first() {
-            text.push_str(&format!(
-                "\nrun `statelint explain {}` (or any code above) for what a rule checks and how to fix it\n",
-                first.code
+            text.push('\n');
+            text.push_str(&self.fill(
+                &format!(
+                    "run `statelint explain {}` (or any code above) for what a rule checks and how to fix it",
+                    first.code
+                ),
+                "",
+                "",
             ));
         }
         text
@@ -211,7 +252,8 @@ impl Reporter for HumanReporter {
     ) -> io::Result<()> {
         if let Some(store) = &report.store {
             if !self.options.quiet {
-                writeln!(out, "store: {} (from {})", store.url, store.source)?;
+                let line = format!("store: {} (from {})", store.url, store.source);
+                write!(out, "{}", self.fill(&line, "", "  "))?;
                 writeln!(out)?;
             }
         }
@@ -239,23 +281,35 @@ impl Reporter for HumanReporter {
         if report.probes.iter().any(|r| show_probe(&r)) && !self.options.quiet {
             writeln!(out, "probes:")?;
             for r in report.probes.iter().filter(show_probe) {
-                let outcome = match r.outcome {
-                    Outcome::Pass => self.paint("pass", Severity::Note),
-                    Outcome::Fail => self.paint("FAIL", Severity::Error),
-                    Outcome::Inconclusive => self.paint("inconclusive", Severity::Warning),
-                    Outcome::Skipped => "skipped".to_string(),
+                let (word, tone) = match r.outcome {
+                    Outcome::Pass => ("pass", Some(Severity::Note)),
+                    Outcome::Fail => ("FAIL", Some(Severity::Error)),
+                    Outcome::Inconclusive => ("inconclusive", Some(Severity::Warning)),
+                    Outcome::Skipped => ("skipped", None),
                 };
+                let outcome = tone.map_or(word.to_string(), |t| self.paint(word, t));
                 let detail = if r.detail.is_empty() {
                     String::new()
                 } else {
                     format!("  ({})", r.detail)
                 };
-                writeln!(out, "  {outcome:<12} {:<30} {}{detail}", r.action, r.target)?;
+                // Padded by hand: the outcome may carry colour codes.
+                let pad = " ".repeat(12usize.saturating_sub(word.len()));
+                let line = format!("{:<30} {}{detail}", r.action, r.target);
+                write!(
+                    out,
+                    "{}",
+                    self.fill(&line, &format!("  {outcome}{pad} "), &" ".repeat(17))
+                )?;
             }
             writeln!(out)?;
         }
         if let Some(handoff) = report.handoff.as_ref().filter(|_| !self.options.quiet) {
-            write!(out, "{}", crate::probes::handoff::render(handoff))?;
+            write!(
+                out,
+                "{}",
+                self.prose(&crate::probes::handoff::render(handoff))
+            )?;
             writeln!(out)?;
         }
         if self.options.verbose {

@@ -16,6 +16,7 @@ pub mod listing;
 pub mod progress;
 mod sarif;
 pub mod statistics;
+pub mod wrap;
 
 pub use concise::ConciseReporter;
 pub use github::{escape_data, escape_property, github_path, GithubReporter};
@@ -180,8 +181,18 @@ pub struct HumanOptions {
     pub verbose: bool,
     /// Only findings at or above the fail level, and a one-line summary (human format only).
     pub quiet: bool,
+    /// Columns to wrap the human format to (`COLUMNS` or the terminal's); `None` is
+    /// [`wrap::DEFAULT_WIDTH`].
+    pub width: Option<usize>,
     /// Directory that `file://` paths are shown relative to (github format), usually the cwd.
     pub base_dir: Option<std::path::PathBuf>,
+}
+
+impl HumanOptions {
+    /// The columns to wrap to.
+    pub fn width(&self) -> usize {
+        self.width.unwrap_or(wrap::DEFAULT_WIDTH)
+    }
 }
 
 /// The renderer for `format`.

@@ -88,8 +88,9 @@ impl Rule for ConfigBaseMismatch {
                 ),
             )
             .with_help(format!(
-                "set `spec.configBase: {}` (or remove it), then `kops update cluster --yes`; until then nodes read keys, secrets and boot configuration from the old location",
-                real.redacted()
+                "set `spec.configBase: {}` (or remove it), then `kops update cluster --name {} --yes`; until then nodes read keys, secrets and boot configuration from the old location",
+                real.redacted(),
+                cx.name
             )),
         );
     }

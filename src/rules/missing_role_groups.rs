@@ -53,12 +53,18 @@ impl Rule for MissingRoleGroups {
             ),
         ];
         for (present, what, role) in missing {
+            // The group names kops itself gives (`kops create cluster`), for the example.
+            let group = if role == "Node" {
+                "nodes"
+            } else {
+                "control-plane"
+            };
             if present {
                 continue;
             }
             out.push(
                 at_key(&INFO, cx.cluster, "/metadata/name", format!("cluster `{}` has no {what} instance group", cx.name))
-                    .with_help(format!("create one with `kops create instancegroup --role {role}`, or set `role: {role}` on the group meant to be one")),
+                    .with_help(format!("create one with `kops create instancegroup {group} --role {role} --name {}`, or set `role: {role}` on the group meant to be one", cx.name)),
             );
         }
     }

@@ -346,9 +346,21 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<ObjectStoreBackend,
     debug_assert_eq!(url.scheme, Scheme::AzureBlob);
     let settings = resolve(url, env)?;
     let client = build(&settings, &url.redacted())?;
+    let endpoint = super::sentence::Endpoint {
+        url: settings
+            .endpoint
+            .clone()
+            .unwrap_or_else(|| format!("https://{}.blob.core.windows.net", settings.account)),
+        origin: match settings.endpoint {
+            Some(_) => ENDPOINT_VAR.to_string(),
+            None => format!("Azure's endpoint for account {}", settings.account),
+        },
+        timeout_secs: super::http::Timeouts::from_env(env).request.as_secs(),
+    };
     Ok(
         ObjectStoreBackend::new(url.clone(), settings.prefix.clone(), Arc::new(client))
-            .with_findings(settings.findings),
+            .with_findings(settings.findings)
+            .with_endpoint(endpoint),
     )
 }
 

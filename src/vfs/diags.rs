@@ -101,11 +101,20 @@ pub fn remote_finding(err: &VfsError) -> Option<Finding> {
         RemoteErrorKind::AccessDenied => (&ACCESS_DENIED, "run `statelint probe` to see which grant is missing for your identity"),
         RemoteErrorKind::BadCredentials => (&BAD_CREDENTIALS, "refresh the credentials and check which profile or variables are active"),
         RemoteErrorKind::WrongRegion => (&WRONG_REGION, "unset the region override or set it to the bucket's region"),
-        RemoteErrorKind::Connection => (&ENDPOINT_UNREACHABLE, "check the endpoint URL, DNS and proxy settings"),
-        RemoteErrorKind::Timeout => (&REQUEST_TIMEOUT, "check the network path to the endpoint"),
+        RemoteErrorKind::Connection => (&ENDPOINT_UNREACHABLE, "correct the endpoint in the setting named above, or start the server it names"),
+        RemoteErrorKind::Timeout => (&REQUEST_TIMEOUT, "check that the endpoint is the store's server and the network path to it; `STATELINT_REQUEST_TIMEOUT` (seconds) waits longer"),
         RemoteErrorKind::Unavailable => (&SERVICE_UNAVAILABLE, "retry later, or lower `--max-requests`"),
         RemoteErrorKind::NoCredentials => (&NO_CREDENTIALS, "provide credentials the backend's usual way"),
         RemoteErrorKind::Other => (&REMOTE_ERROR, "read the server's message; it is kept verbatim"),
     };
-    Some(Finding::new(info, err.to_string(), Location::resource(url.clone())).with_help(help))
+    // These say in one sentence what failed and where the endpoint came from (see
+    // `vfs::sentence`); the store is named after it.
+    let message = match (kind, err) {
+        (
+            RemoteErrorKind::Connection | RemoteErrorKind::Timeout | RemoteErrorKind::NoCredentials,
+            VfsError::Remote { detail, .. },
+        ) if !detail.starts_with("not tried") => format!("{detail} (reading `{url}`)"),
+        _ => err.to_string(),
+    };
+    Some(Finding::new(info, message, Location::resource(url.clone())).with_help(help))
 }

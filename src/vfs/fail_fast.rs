@@ -53,6 +53,21 @@ impl<B: Backend> FailFast<B> {
         })
     }
 
+    /// A connection, timeout or credentials error said in one sentence naming the
+    /// endpoint and the setting it came from (see [`super::sentence`]).
+    fn explain<T>(&self, result: Result<T, VfsError>) -> Result<T, VfsError> {
+        match result {
+            Err(VfsError::Remote { url, kind, detail }) => {
+                let endpoint = self.inner.endpoint();
+                let scheme = self.inner.root().scheme;
+                let detail = super::sentence::rewrite(kind, &detail, endpoint.as_ref(), scheme)
+                    .unwrap_or(detail);
+                Err(VfsError::Remote { url, kind, detail })
+            }
+            other => other,
+        }
+    }
+
     /// Runs `call` unless the store is already known to be down; records a new outage.
     fn guard<T>(
         &self,
@@ -62,7 +77,7 @@ impl<B: Backend> FailFast<B> {
         if let Some(e) = self.not_tried(key) {
             return Err(e);
         }
-        let result = call();
+        let result = self.explain(call());
         if let Err(e) = &result {
             if let (true, VfsError::Remote { kind, detail, .. }) = (is_unreachable(e), e) {
                 if let Ok(mut d) = self.down.lock() {
@@ -84,7 +99,7 @@ impl<B: Backend> FailFast<B> {
         if let Some(e) = self.not_tried(key) {
             return Err(e);
         }
-        let result = call.await;
+        let result = self.explain(call.await);
         if let Err(VfsError::Remote { kind, detail, .. }) = &result {
             if matches!(kind, RemoteErrorKind::Connection | RemoteErrorKind::Timeout) {
                 if let Ok(mut d) = self.down.lock() {
@@ -128,7 +143,7 @@ impl<B: Backend> Backend for FailFast<B> {
     /// Always tried: statelint deletes only its own probe object, and leaving it behind
     /// because an earlier request failed would be worse than one more wait.
     fn delete(&self, key: &str) -> Result<(), VfsError> {
-        self.inner.delete(key)
+        self.explain(self.inner.delete(key))
     }
     fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
         self.guard(key, || self.inner.stat(key))
@@ -144,6 +159,9 @@ impl<B: Backend> Backend for FailFast<B> {
     }
     fn unreachable(&self) -> Option<String> {
         self.down().map(|(_, detail)| detail)
+    }
+    fn endpoint(&self) -> Option<super::sentence::Endpoint> {
+        self.inner.endpoint()
     }
 }
 

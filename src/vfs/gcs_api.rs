@@ -44,6 +44,8 @@ pub struct GcsBackend {
     credentials: Option<GcpCredentialProvider>,
     client: reqwest::Client,
     findings: Vec<Finding>,
+    /// Where requests go and which setting chose it, for errors in one sentence.
+    endpoint: Option<super::sentence::Endpoint>,
 }
 
 impl GcsBackend {
@@ -63,13 +65,24 @@ impl GcsBackend {
                 kind: RemoteErrorKind::Other,
                 detail: format!("cannot build the HTTP client: {e}"),
             })?;
+        // A custom endpoint only ever comes from the emulator variable.
+        let origin = match endpoint {
+            Some(_) => super::gcs::EMULATOR_VAR,
+            None => "Google's endpoint",
+        };
+        let base = endpoint
+            .unwrap_or_else(|| GOOGLE_ENDPOINT.to_string())
+            .trim_end_matches('/')
+            .to_string();
         Ok(GcsBackend {
             bucket,
             prefix: prefix.trim_matches('/').to_string(),
-            base: endpoint
-                .unwrap_or_else(|| GOOGLE_ENDPOINT.to_string())
-                .trim_end_matches('/')
-                .to_string(),
+            endpoint: Some(super::sentence::Endpoint {
+                url: base.clone(),
+                origin: origin.to_string(),
+                timeout_secs: timeouts.request.as_secs(),
+            }),
+            base,
             root,
             credentials,
             client,
@@ -236,6 +249,10 @@ impl Backend for GcsBackend {
 
     fn open_findings(&self) -> Vec<Finding> {
         self.findings.clone()
+    }
+
+    fn endpoint(&self) -> Option<super::sentence::Endpoint> {
+        self.endpoint.clone()
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {

@@ -48,6 +48,8 @@ pub struct K8sBackend {
     snapshot: Mutex<Option<Arc<Documents>>>,
     /// Objects asked for per list request.
     page_size: usize,
+    /// How long a request may wait, for messages.
+    timeouts: Timeouts,
 }
 
 /// Opens a `k8s://` store: reads the kubeconfig now, the API on first use.
@@ -92,6 +94,7 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<K8sBackend, VfsErro
         client,
         snapshot: Mutex::new(None),
         page_size: PAGE_SIZE,
+        timeouts,
     })
 }
 
@@ -386,6 +389,20 @@ impl Backend for K8sBackend {
         &self.root
     }
 
+    fn endpoint(&self) -> Option<super::sentence::Endpoint> {
+        let files: Vec<String> = self
+            .target
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect();
+        Some(super::sentence::Endpoint {
+            url: self.target.server.clone(),
+            origin: format!("context `{}` of {}", self.target.context, files.join(", ")),
+            timeout_secs: self.timeouts.request.as_secs(),
+        })
+    }
+
     fn is_read_only(&self) -> bool {
         true
     }
@@ -456,6 +473,7 @@ pub fn config_base_findings(
         let Some(value) = value else {
             findings.push(with_cluster(k8s_diags::config_base_not_a_store(
                 location,
+                &entry.name,
                 None,
                 "kops needs it to know where node configuration and secrets go",
             )));
@@ -466,6 +484,7 @@ pub fn config_base_findings(
             Err(e) => {
                 findings.push(with_cluster(k8s_diags::config_base_not_a_store(
                     location,
+                    &entry.name,
                     Some(value),
                     &format!("which is not a store URL ({e})"),
                 )));
@@ -475,6 +494,7 @@ pub fn config_base_findings(
         if matches!(base.scheme, Scheme::K8s | Scheme::Memfs) {
             findings.push(with_cluster(k8s_diags::config_base_not_a_store(
                 location,
+                &entry.name,
                 Some(&base.redacted()),
                 &format!("but `{}://` holds no files", base.scheme),
             )));
@@ -486,7 +506,7 @@ pub fn config_base_findings(
         let listed = super::open(&base, env).and_then(|store| store.list(""));
         match listed {
             Ok(objects) if objects.is_empty() => findings.push(with_cluster(
-                k8s_diags::config_base_empty(location, &base.redacted()),
+                k8s_diags::config_base_empty(location, &entry.name, &base.redacted()),
             )),
             Ok(_) => {}
             Err(e) => findings.push(with_cluster(k8s_diags::config_base_unreachable(

@@ -103,13 +103,19 @@ pub fn read_only(url: &str) -> VfsError {
     }
 }
 
-pub fn config_base_not_a_store(location: Location, value: Option<&str>, why: &str) -> Finding {
+pub fn config_base_not_a_store(
+    location: Location,
+    cluster: &str,
+    value: Option<&str>,
+    why: &str,
+) -> Finding {
     let message = match value {
         Some(v) => format!("`spec.configBase` is `{v}`, {why}"),
         None => format!("`spec.configBase` is not set: {why}"),
     };
-    Finding::new(&CONFIG_BASE_NOT_A_STORE, message, location)
-        .with_help("set `spec.configBase` to the file store the cluster's files go to, e.g. `s3://<bucket>/<cluster>`")
+    Finding::new(&CONFIG_BASE_NOT_A_STORE, message, location).with_help(format!(
+        "set `spec.configBase` to the file store the cluster's files go to, e.g. `s3://<bucket>/{cluster}`"
+    ))
 }
 
 pub fn config_base_unreachable(location: Location, base: &str, error: &str) -> Finding {
@@ -121,11 +127,13 @@ pub fn config_base_unreachable(location: Location, base: &str, error: &str) -> F
     .with_help("create the store or grant list/get/put on it, or correct `spec.configBase`")
 }
 
-pub fn config_base_empty(location: Location, base: &str) -> Finding {
+pub fn config_base_empty(location: Location, cluster: &str, base: &str) -> Finding {
     Finding::new(
         &CONFIG_BASE_EMPTY,
         format!("`spec.configBase` `{base}` is reachable but empty: nothing was ever written there for this cluster"),
         location,
     )
-    .with_help("run `kops update cluster --yes` once configBase names the intended location")
+    .with_help(format!(
+        "run `kops update cluster --name {cluster} --yes` once configBase names the intended location"
+    ))
 }

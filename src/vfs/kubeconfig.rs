@@ -87,7 +87,12 @@ fn load_files(store: &str, files: &[PathBuf]) -> Result<Merged, VfsError> {
         let docs = yaml::load(&source, Limits::default()).map_err(|e| {
             k8s_diags::kubeconfig_invalid(
                 store,
-                &format!("`{}` is not valid YAML ({e:?})", file.display()),
+                &format!(
+                    "`{}` is not valid YAML (at {}:{})",
+                    file.display(),
+                    e.span().line,
+                    e.span().column
+                ),
             )
         })?;
         let Some(doc) = docs.into_iter().next() else {

@@ -25,6 +25,7 @@ pub mod s3_diags;
 pub mod schedule;
 pub mod schedule_diags;
 pub mod secret;
+pub mod sentence;
 pub mod swift;
 pub mod swift_auth;
 pub mod swift_diags;
@@ -288,6 +289,12 @@ pub trait Backend: Send + Sync {
     /// Why the store is known to be unreachable (see [`fail_fast`]): no further request
     /// should be tried on it.
     fn unreachable(&self) -> Option<String> {
+        None
+    }
+
+    /// Where requests go and which setting chose it, for errors people can act on (see
+    /// [`sentence`]); `None` when the backend has no single endpoint worth naming.
+    fn endpoint(&self) -> Option<sentence::Endpoint> {
         None
     }
 }

@@ -27,6 +27,8 @@ pub struct ObjectStoreBackend {
     store: Arc<dyn ObjectStore>,
     /// Findings about the configuration this client was built from.
     findings: Vec<Finding>,
+    /// Where the client sends requests, for errors in one sentence.
+    endpoint: Option<super::sentence::Endpoint>,
 }
 
 impl ObjectStoreBackend {
@@ -41,7 +43,14 @@ impl ObjectStoreBackend {
             prefix: prefix.into().trim_matches('/').to_string(),
             store,
             findings: Vec::new(),
+            endpoint: None,
         }
+    }
+
+    /// Names the endpoint and the setting it came from (see [`Backend::endpoint`]).
+    pub fn with_endpoint(mut self, endpoint: super::sentence::Endpoint) -> ObjectStoreBackend {
+        self.endpoint = Some(endpoint);
+        self
     }
 
     /// Attaches findings about how the client was configured (see
@@ -171,13 +180,21 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-/// Error texts from cloud APIs can carry whole XML bodies; keep them to one short line.
+/// Error texts from cloud APIs can carry whole XML bodies; keep them to one short line:
+/// its start (the request) and its end (the root cause, last in the chain).
 fn one_line(text: &str) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 400 {
-        flat.chars().take(400).collect::<String>() + "..."
+    let flat: Vec<char> = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
+    if flat.len() > 400 {
+        let head: String = flat[..200].iter().collect();
+        let tail: String = flat[flat.len() - 200..].iter().collect();
+        format!("{head} ... {tail}")
     } else {
-        flat
+        flat.into_iter().collect()
     }
 }
 
@@ -201,6 +218,10 @@ impl Backend for ObjectStoreBackend {
 
     fn open_findings(&self) -> Vec<Finding> {
         self.findings.clone()
+    }
+
+    fn endpoint(&self) -> Option<super::sentence::Endpoint> {
+        self.endpoint.clone()
     }
 
     fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {

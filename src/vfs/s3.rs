@@ -69,6 +69,9 @@ pub struct S3Settings {
     pub prefix: String,
     /// Custom endpoint (`https://...`), `None` for AWS itself.
     pub endpoint: Option<String>,
+    /// The variable the custom endpoint came from (`S3_ENDPOINT`, `AWS_ENDPOINT_URL_S3`,
+    /// `AWS_ENDPOINT_URL`); empty for AWS itself.
+    pub endpoint_origin: &'static str,
     pub region: String,
     /// Whether the region came from the environment (as opposed to a default).
     pub region_configured: bool,
@@ -93,6 +96,22 @@ pub struct S3Settings {
 }
 
 impl S3Settings {
+    /// The endpoint requests go to and the setting that chose it, for error sentences.
+    pub fn sentence_endpoint(&self) -> super::sentence::Endpoint {
+        let (url, origin) = match &self.endpoint {
+            Some(e) => (e.clone(), self.endpoint_origin.to_string()),
+            None => (
+                format!("https://s3.{}.amazonaws.com", self.region),
+                format!("AWS's endpoint for region {}", self.region),
+            ),
+        };
+        super::sentence::Endpoint {
+            url,
+            origin,
+            timeout_secs: self.timeouts.request.as_secs(),
+        }
+    }
+
     /// `s3://bucket` (or `do://bucket`...), for bucket-level findings.
     pub fn bucket_url(&self) -> String {
         format!("{}://{}", self.scheme, self.bucket)
@@ -132,6 +151,7 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
                 bucket: url.host.clone(),
                 prefix: url.path.trim_matches('/').to_string(),
                 endpoint,
+                endpoint_origin: "",
                 region,
                 region_configured,
                 discover_region,
@@ -175,13 +195,16 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
         );
         // Tried, never required: a provider without STS/IAM answers with an error that
         // the probe reports as "caller unknown".
+        compatible.endpoint_origin = "S3_ENDPOINT";
         compatible.sts_endpoint = Some(endpoint.clone());
         compatible.iam_endpoint = Some(endpoint);
         compatible
     } else {
-        let endpoint = var(env, "AWS_ENDPOINT_URL_S3")
-            .or_else(|| var(env, "AWS_ENDPOINT_URL"))
-            .map(|e| normalize_endpoint(&e));
+        let (endpoint, endpoint_origin) = match var(env, "AWS_ENDPOINT_URL_S3") {
+            Some(e) => (Some(e), "AWS_ENDPOINT_URL_S3"),
+            None => (var(env, "AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL"),
+        };
+        let endpoint = endpoint.map(|e| normalize_endpoint(&e));
         let region = var(env, "AWS_REGION").or_else(|| var(env, "AWS_DEFAULT_REGION"));
         let credentials = match (
             var(env, "AWS_ACCESS_KEY_ID"),
@@ -204,6 +227,9 @@ pub fn resolve(url: &StoreUrl, env: &dyn Environment) -> Result<S3Settings, VfsE
             credentials,
         );
         standard.is_aws = true;
+        if standard.endpoint.is_some() {
+            standard.endpoint_origin = endpoint_origin;
+        }
         standard.sts_endpoint = var(env, "AWS_ENDPOINT_URL_STS")
             .or_else(|| var(env, "AWS_ENDPOINT_URL"))
             .map(|e| normalize_endpoint(&e));
@@ -398,6 +424,22 @@ where
         {
             String::from("(no error details)")
         }
+        (None, None) if err.raw_response().is_none() => {
+            // No answer at all (no credentials, refused, silence): one sentence, no chain.
+            let full = aws_sdk_s3::error::DisplayErrorContext(err).to_string();
+            match super::RemoteErrorKind::classify(&full) {
+                // The store's own error (SL037) says how to fix it; here, only what it was.
+                super::RemoteErrorKind::NoCredentials => Some("no AWS credentials".to_string()),
+                kind => super::sentence::rewrite(kind, &full, None, Scheme::S3),
+            }
+            .unwrap_or_else(|| {
+                let mut short: String = full.chars().take(160).collect();
+                if short.len() < full.len() {
+                    short.push_str("...");
+                }
+                short
+            })
+        }
         (None, None) => {
             // Unparseable answers carry the whole response in their text; keep the gist.
             let full = aws_sdk_s3::error::DisplayErrorContext(err).to_string();
@@ -546,7 +588,8 @@ pub fn open_store(
         detail: e.to_string(),
     })?;
     let backend = ObjectStoreBackend::new(url.clone(), settings.prefix.clone(), Arc::new(client))
-        .with_findings(settings.findings.clone());
+        .with_findings(settings.findings.clone())
+        .with_endpoint(settings.sentence_endpoint());
     Ok((
         backend,
         S3Store {

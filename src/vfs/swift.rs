@@ -42,6 +42,8 @@ pub struct SwiftBackend {
     findings: Vec<Finding>,
     /// Objects asked for per listing request.
     page_size: usize,
+    /// How long a request may wait, for messages.
+    timeouts: Timeouts,
 }
 
 /// Opens a `swift://` store: resolves the credentials now, authenticates on first use.
@@ -87,6 +89,7 @@ pub fn open(url: &StoreUrl, env: &dyn Environment) -> Result<SwiftBackend, VfsEr
         session: Mutex::new(None),
         findings,
         page_size: PAGE_SIZE,
+        timeouts,
     })
 }
 
@@ -352,6 +355,21 @@ struct Listed {
 impl Backend for SwiftBackend {
     fn root(&self) -> &StoreUrl {
         &self.root
+    }
+
+    /// Keystone, the first server asked (the storage URL comes from its catalogue).
+    fn endpoint(&self) -> Option<super::sentence::Endpoint> {
+        let origin = match &self.settings.source {
+            swift_auth::CredentialSource::Environment => "OS_AUTH_URL".to_string(),
+            swift_auth::CredentialSource::File(path) => {
+                format!("`auth_url` in {}", path.display())
+            }
+        };
+        Some(super::sentence::Endpoint {
+            url: self.settings.auth_url.clone(),
+            origin,
+            timeout_secs: self.timeouts.request.as_secs(),
+        })
     }
 
     fn open_findings(&self) -> Vec<Finding> {

@@ -97,15 +97,21 @@ fn only_the_missing_actions_are_added_and_unrelated_statements_are_untouched() {
         existing.statements(),
         "existing statements kept, in order"
     );
-    let text = diff(&existing.to_json_pretty(), &plan.policy.to_json_pretty());
+    let text = diff(
+        &existing.to_json_pretty(),
+        &plan.policy.to_json_pretty(),
+        "current",
+        "fixed",
+    );
+    assert!(text.starts_with("--- current\n+++ fixed\n@@ -"), "{text}");
     assert!(
         text.lines()
-            .filter(|l| l.starts_with("- "))
-            .all(|l| l.trim() == "- }" || l.trim() == "- ]" || l.trim().starts_with("- }")),
-        "{text}"
+            .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+            .all(|l| l[1..].trim().starts_with(['}', ']'])),
+        "only closing braces are touched: {text}"
     );
     assert!(
-        text.contains("+       \"Sid\": \"KopsStateBucketRead"),
+        text.contains("+      \"Sid\": \"KopsStateBucketRead"),
         "{text}"
     );
 }
@@ -197,7 +203,7 @@ fn bad_principals_are_errors() {
 #[test]
 fn terraform_renders_every_statement() {
     let plan = plan(&input(None, Template::CiPreflight)).expect("plans");
-    let hcl = terraform(&plan.policy, "kops_state");
+    let hcl = terraform(&plan.policy, "kops_state", "kops-state");
     assert!(hcl.starts_with("data \"aws_iam_policy_document\" \"kops_state\" {"));
     assert_eq!(
         hcl.matches("  statement {").count(),
