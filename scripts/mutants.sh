@@ -6,7 +6,7 @@
 # per area (see MUTANTS.md for the last run and what each survivor means).
 #
 # Usage: bash scripts/mutants.sh [--in-diff] [--budget MINUTES] [--timeout SECONDS] [AREA...]
-#   AREA       one or more of: guard resolve config rules kops policy (default: all, in order)
+#   AREA       one or more of: guard url resolve config rules kops policy (default: all, in order)
 #   --in-diff  mutate only the lines changed against `main` (git diff)
 #   --budget   wall-clock cap for the whole run, in minutes (default 120); when it is reached
 #              the running area is interrupted and the summary says so
@@ -40,13 +40,14 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#areas[@]} -gt 0 ] || areas=(guard resolve config rules kops policy)
+[ ${#areas[@]} -gt 0 ] || areas=(guard url resolve config rules kops policy)
 
 # Each area: the files to mutate and the tests that guard them (none needs a server).
 area_files() {
   case "$1" in
     guard) echo "src/probes/guard.rs" ;;
-    resolve) echo "src/resolve/*.rs" ;;
+    url) echo "src/resolve/url.rs" ;;
+    resolve) echo "src/resolve/mod.rs src/resolve/near_miss.rs src/resolve/diags.rs" ;;
     config) echo "src/config.rs src/baseline.rs" ;;
     rules) echo "src/rules/*.rs src/rules/mod.rs" ;;
     kops) echo "src/rules/kops/*.rs src/rules/instancegroup/*.rs" ;;
@@ -57,7 +58,7 @@ area_files() {
 area_tests() {
   case "$1" in
     guard) echo "--lib" ;;
-    resolve) echo "--lib --test redaction --test hostile_store" ;;
+    url|resolve) echo "--lib --test redaction --test hostile_store --test fuzz_regressions" ;;
     config) echo "--lib --test cli" ;;
     rules|kops) echo "--lib --test rules --test rule_edges --test kops_validation --test kops_instancegroups" ;;
     policy) echo "--lib --test policy_lint --test policy_edges --test policy_templates --test policy_parity --test hostile_policy --test fix_policy" ;;
