@@ -1,6 +1,6 @@
 //! Bucket-policy rules: for every rule, `tests/fixtures/policies/<CODE>/fail.json` produces
-//! that code (findings snapshotted) and `pass.json` does not; plus the policy corpus runs
-//! without a crash and every finding has a position.
+//! that code (findings snapshotted) and `pass.json` does not; plus each policy of the corpus
+//! gets the codes `corpus/EXPECTED` lists for it, every finding with a position.
 
 use std::path::{Path, PathBuf};
 
@@ -125,8 +125,25 @@ fn the_passing_base_policy_is_clean_for_every_rule() {
     );
 }
 
+/// Which codes each corpus policy must get, one line per file: `<file>: <codes>` (`-` for a
+/// clean policy), in `corpus/EXPECTED`. A new rule that fires on the corpus, or a rule that
+/// stops firing, changes a line here on purpose.
+fn expected_corpus_codes(corpus: &Path) -> std::collections::BTreeMap<String, String> {
+    let path = corpus.join("EXPECTED");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (file, codes) = l
+                .split_once(':')
+                .unwrap_or_else(|| panic!("EXPECTED: `<file>: <codes>`, got {l:?}"));
+            (file.trim().to_string(), codes.trim().to_string())
+        })
+        .collect()
+}
+
 #[test]
-fn the_policy_corpus_lints_without_crashing_and_every_finding_is_positioned() {
+fn each_corpus_policy_gets_its_expected_codes_at_a_position() {
     let corpus = dir().join("corpus");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
         .expect("corpus folder")
@@ -139,22 +156,57 @@ fn the_policy_corpus_lints_without_crashing_and_every_finding_is_positioned() {
         "at least 50 policies, found {}",
         files.len()
     );
-    let mut per_code = std::collections::BTreeMap::new();
+    let expected = expected_corpus_codes(&corpus);
+    let mut wrong = Vec::new();
+    let mut actual = Vec::new();
     for path in &files {
+        let mut codes = Vec::new();
         for f in findings(path, None) {
             assert!(
-                matches!(f.location, Location::File { .. }),
+                matches!(f.location, Location::File { .. }) && f.pointer.is_some(),
                 "{}: {f:?}",
                 path.display()
             );
-            *per_code.entry(f.code).or_insert(0) += 1;
+            codes.push(f.code);
         }
+        codes.sort_unstable();
+        codes.dedup();
+        let file = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let got = if codes.is_empty() {
+            "-".to_string()
+        } else {
+            codes.join(" ")
+        };
+        let line = format!("{file}: {got}");
+        if expected.get(&file) != Some(&got) {
+            wrong.push(format!(
+                "{file}: expected {}, got {got}",
+                expected.get(&file).map_or("no line", String::as_str)
+            ));
+        }
+        actual.push(line);
     }
-    eprintln!("{} policies: {per_code:?}", files.len());
+    let stale: Vec<_> = expected
+        .keys()
+        .filter(|k| {
+            !files
+                .iter()
+                .any(|p| p.file_name().and_then(|n| n.to_str()) == Some(k))
+        })
+        .collect();
     assert!(
-        per_code.len() >= 8,
-        "the corpus exercises most rules: {per_code:?}"
+        wrong.is_empty() && stale.is_empty(),
+        "corpus/EXPECTED is out of date:\n{}\nlines for missing files: {stale:?}\n\nthe lines as they are now:\n{}",
+        wrong.join("\n"),
+        actual.join("\n")
     );
+    // Mistakes are caught, and the everyday templates are not all clean or all flagged.
+    let flagged = actual.iter().filter(|l| !l.ends_with(": -")).count();
+    assert!(flagged > 0 && flagged < actual.len(), "{actual:?}");
 }
 
 #[test]

@@ -74,6 +74,81 @@ fn fixtures_fail_and_pass_as_documented() {
     }
 }
 
+/// A pass fixture is a cluster kops accepts: the whole rule set, not only its own rule, finds
+/// nothing wrong in it (notes aside), so a rule's pass case is not a broken cluster that merely
+/// avoids one check.
+#[test]
+fn every_pass_fixture_is_accepted_by_every_rule() {
+    let mut problems = Vec::new();
+    for rule in rules::RULES {
+        let code = rule.info().code;
+        let sources = SourceDb::new();
+        let loaded = load_fixture(&fixtures_dir().join(code).join("pass.yaml"), &sources);
+        for f in rules::check_cluster(&loaded.context()) {
+            if f.severity >= statelint::findings::Severity::Warning {
+                problems.push(format!("{code}/pass.yaml: {}", describe(&f)));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} findings in pass fixtures:\n{}",
+        problems.len(),
+        problems.join("")
+    );
+}
+
+/// The warning- and error-level codes the whole rule set reports for a cluster text.
+fn codes_of(text: &str, store: &str, name: &str) -> Vec<String> {
+    let sources = SourceDb::new();
+    let loaded = load(text, store, name, &sources);
+    let mut codes: Vec<String> = rules::check_cluster(&loaded.context())
+        .into_iter()
+        .filter(|f| f.severity >= statelint::findings::Severity::Warning)
+        .map(|f| f.code.to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// Failing cases built from a real cluster: kops's own `ha` integration cluster
+/// (`corpus/ha.yaml`, which kops accepts and which gets no finding) with one field changed
+/// per line of `corpus/one-field.tsv`; each change must bring exactly the codes listed.
+#[test]
+fn a_real_cluster_with_one_field_changed_gets_exactly_its_codes() {
+    let dir = fixtures_dir().join("corpus");
+    let original = std::fs::read_to_string(dir.join("ha.yaml")).expect("ha.yaml");
+    let (store, name) = ("memfs://tests", "ha.example.com");
+    assert_eq!(codes_of(&original, store, name), Vec::<String>::new());
+    let table = std::fs::read_to_string(dir.join("one-field.tsv")).expect("one-field.tsv");
+    let mut cases = 0;
+    let mut wrong = Vec::new();
+    for line in table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [codes, from, to, why] = cols[..] else {
+            panic!("one-field.tsv: four tab-separated columns, got {line:?}");
+        };
+        let (from, to) = (from.replace("\\n", "\n"), to.replace("\\n", "\n"));
+        assert_eq!(
+            original.matches(&from).count(),
+            1,
+            "one-field.tsv ({why}): {from:?} must occur once in ha.yaml"
+        );
+        let expected: Vec<String> = codes.split(',').map(str::to_string).collect();
+        let got = codes_of(&original.replacen(&from, &to, 1), store, name);
+        if got != expected {
+            wrong.push(format!("{why}: expected {expected:?}, got {got:?}"));
+        }
+        cases += 1;
+    }
+    assert!(cases >= 10, "only {cases} one-field cases");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn the_example_store_shows_each_planted_problem() {
     use statelint::check::{check_store, CheckOptions};

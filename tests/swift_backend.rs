@@ -209,18 +209,105 @@ fn wrong_password_missing_container_reader_role_and_unknown_region_are_coded() {
     assert!(has(&found, "SL034"), "an unreachable Keystone: {found:?}");
 }
 
+/// A loopback relay in front of Keystone that counts the token requests passing through it
+/// (request lines `POST <...>/auth/tokens`), so a test can say how often the backend logged in.
+/// Swift itself is reached directly, at the endpoint Keystone's catalog names.
+struct CountingRelay {
+    /// Keystone's v3 URL through the relay.
+    url: String,
+    tokens: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CountingRelay {
+    fn start(keystone_v3: &str) -> CountingRelay {
+        use std::io::{Read, Write};
+        use std::net::{TcpListener, TcpStream};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+
+        let rest = keystone_v3
+            .strip_prefix("http://")
+            .expect("the test Keystone speaks plain HTTP on loopback");
+        let (upstream, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let upstream = upstream.to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the relay");
+        let port = listener.local_addr().expect("relay address").port();
+        let tokens = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&tokens);
+        std::thread::spawn(move || {
+            // One connection per accepted client, for the life of the test process.
+            for client in listener.incoming() {
+                let Ok(client) = client else { break };
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    break;
+                };
+                let (mut client_in, mut server_out) = match (client.try_clone(), server.try_clone())
+                {
+                    (Ok(c), Ok(s)) => (c, s),
+                    _ => break,
+                };
+                let (mut server_in, mut client_out) = (server, client);
+                let counter = Arc::clone(&counter);
+                std::thread::spawn(move || {
+                    let mut line = Vec::new();
+                    let mut buf = [0u8; 8192];
+                    while let Ok(n) = client_in.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        // Counted before it is forwarded, so before Keystone can answer.
+                        for &b in &buf[..n] {
+                            if b != b'\n' {
+                                // Request lines are short; a body line is not kept whole.
+                                if line.len() < 4096 {
+                                    line.push(b);
+                                }
+                                continue;
+                            }
+                            let text = String::from_utf8_lossy(&line);
+                            if text.starts_with("POST ") && text.contains("/auth/tokens ") {
+                                counter.fetch_add(1, Ordering::SeqCst);
+                            }
+                            line.clear();
+                        }
+                        if server_out.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = server_out.shutdown(std::net::Shutdown::Write);
+                });
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut server_in, &mut client_out);
+                    let _ = client_out.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        });
+        CountingRelay {
+            url: format!("http://127.0.0.1:{port}/{path}"),
+            tokens,
+        }
+    }
+
+    fn tokens(&self) -> usize {
+        self.tokens.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// Keystone in the test stack issues tokens that expire after 5 seconds. Waiting past that
 /// (a deadline, not a race) makes Swift refuse the backend's token with 401; the backend must
-/// ask Keystone for a new one and carry on, without the caller seeing an error.
+/// ask Keystone for a new one exactly once and carry on, without the caller seeing an error.
 #[test]
 fn an_expired_token_is_renewed_once_and_the_call_succeeds() {
     let Some(auth) = keystone() else { return };
     let name = container(&auth);
+    let relay = CountingRelay::start(&auth);
     let url = StoreUrl::parse(&format!("swift://{name}/kops")).expect("url");
-    let backend = vfs::open(&url, &env_of(&openrc(&auth, "admin", "admin-secret"))).expect("open");
+    let backend =
+        vfs::open(&url, &env_of(&openrc(&relay.url, "admin", "admin-secret"))).expect("open");
     backend
         .write("c.example.com/config", b"kind: Cluster\n")
         .expect("write with the first token");
+    assert_eq!(relay.tokens(), 1, "one token for the first call");
     std::thread::sleep(std::time::Duration::from_secs(6));
     assert_eq!(
         backend
@@ -229,8 +316,10 @@ fn an_expired_token_is_renewed_once_and_the_call_succeeds() {
             .len(),
         1
     );
+    assert_eq!(relay.tokens(), 2, "the expired token was renewed once");
     assert_eq!(
         backend.read("c.example.com/config", 1024).expect("read"),
         b"kind: Cluster\n"
     );
+    assert_eq!(relay.tokens(), 2, "the renewed token is reused");
 }

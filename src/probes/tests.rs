@@ -332,3 +332,62 @@ fn a_write_that_landed_but_reported_an_error_is_deleted() {
     // The cluster's own files are untouched.
     assert_eq!(mem.list("").expect("list").len(), 2);
 }
+
+/// Each probe object has its own key under the cluster (a hashed suffix, never a state file),
+/// the URL of that key, and reads back true only for its own bytes: someone else's bytes are
+/// `false`, and an object larger than any probe wrote is not read in full.
+#[test]
+fn probe_objects_have_unique_keys_their_own_urls_and_read_back_only_their_bytes() {
+    let _serial = serial();
+    let mem = seeded("probe-identity");
+    let backend: Arc<dyn Backend> = mem.clone();
+    let first = guard::ProbeObject::create(&backend, "c.example.com").expect("write");
+    let second = guard::ProbeObject::create(&backend, "c.example.com").expect("write");
+    assert_ne!(first.key(), second.key());
+    for probe in [&first, &second] {
+        let suffix = probe
+            .key()
+            .strip_prefix("c.example.com/.statelint-probe-")
+            .unwrap_or_else(|| panic!("{}", probe.key()));
+        assert!(
+            suffix.len() == 16 && suffix.chars().all(|c| c.is_ascii_hexdigit()),
+            "{}",
+            probe.key()
+        );
+        assert_eq!(probe.url(), backend.url_of(probe.key()));
+    }
+    assert_eq!(guard::outstanding(), 2);
+    assert_eq!(probe_objects(&mem).len(), 2);
+    assert!(first.read_back().expect("read"));
+    mem.write(first.key(), b"someone else's bytes")
+        .expect("overwrite");
+    assert!(!first.read_back().expect("read"));
+    mem.write(first.key(), &[b'x'; 4096]).expect("overwrite");
+    assert!(first.read_back().is_err(), "4 KiB is not a probe object");
+    first.remove().expect("remove");
+    second.remove().expect("remove");
+    assert_eq!(guard::outstanding(), 0);
+    assert!(probe_objects(&mem).is_empty());
+}
+
+/// `cleanup_all` (the interrupt handler's) says how many probe objects it could not delete.
+#[test]
+fn cleanup_all_counts_the_probe_objects_it_could_not_delete() {
+    let _serial = serial();
+    let mem = seeded("probe-cleanup-denied");
+    let refusing = Arc::new(Refusing {
+        inner: mem.clone(),
+        deny_write: false,
+        deny_probe_read: false,
+        deny_delete: AtomicBool::new(true),
+    });
+    let backend: Arc<dyn Backend> = refusing.clone();
+    let probe = guard::ProbeObject::create(&backend, "c.example.com").expect("write");
+    assert_eq!(guard::outstanding(), 1);
+    assert_eq!(guard::cleanup_all(), 1, "the denied delete is counted");
+    assert_eq!(guard::outstanding(), 0);
+    assert_eq!(probe_objects(&mem).len(), 1);
+    refusing.deny_delete.store(false, Ordering::SeqCst);
+    drop(probe);
+    assert!(probe_objects(&mem).is_empty());
+}

@@ -446,4 +446,117 @@ mod tests {
         let root = StoreUrl::parse("gs://b").expect("parse");
         assert_eq!(root.join("/x/").redacted(), "gs://b/x");
     }
+
+    /// Found by mutation testing: each case fails when one comparison or branch of the
+    /// parser or of redaction is flipped.
+    #[test]
+    fn redaction_shows_plain_query_keys_and_hides_everything_else() {
+        let long_key = "k".repeat(32);
+        for (input, shown) in [
+            ("s3://u:p@b", "s3://***@b"),
+            ("s3://b/p?sv=1&sig=2", "s3://b/p?sv=***&sig=***"),
+            ("s3://b?a_b-c=1", "s3://b?a_b-c=***"),
+            ("s3://b?a.b=1", "s3://b?***"),
+            ("s3://b?=x", "s3://b?***"),
+            ("s3://b?a&&b", "s3://b?a=***&b=***"),
+            (
+                &format!("s3://b?{long_key}=1"),
+                &format!("s3://b?{long_key}=***"),
+            ),
+            (&format!("s3://b?{long_key}k=1"), "s3://b?***"),
+            ("memfs://t/x", "memfs://t/x"),
+            ("k8s://", "k8s://"),
+        ] {
+            let url = StoreUrl::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(url.redacted(), shown, "{input}");
+            assert_eq!(url.to_string(), shown, "{input}");
+        }
+        for (input, shown) in [
+            ("s3://user:p@ss@bucket/x?sig=1", "s3://***@bucket/x?***"),
+            ("s3://user:pw@b", "s3://***@b"),
+            ("gcs://b/p?k=v", "gcs://b/p?***"),
+            ("no-scheme@host?x", "no-scheme@host?***"),
+            ("s3://b/\u{7}x", "s3://b/?***"),
+        ] {
+            assert_eq!(redact_raw(input), shown, "{input}");
+        }
+    }
+
+    #[test]
+    fn parse_errors_name_what_is_missing_and_never_the_credentials() {
+        let err = |input: &str| StoreUrl::parse(input).expect_err(input).to_string();
+        assert_eq!(err("s3://"), "`s3://` names no bucket");
+        assert_eq!(err("swift:///p"), "`swift:///p` names no container");
+        assert_eq!(err("memfs://"), "`memfs://` names no memfs name");
+        assert_eq!(
+            err("azureblob://"),
+            "`azureblob://` names no storage account"
+        );
+        assert_eq!(
+            err("azureblob://acct"),
+            "`azureblob://acct` names no container (expected azureblob://<account>/<container>/<key>)"
+        );
+        assert_eq!(
+            err("s3://b\u{7}"),
+            "`s3://b?***` contains a control character"
+        );
+        let text = err("s3://key:secret@b!x/p");
+        assert!(!text.contains("secret"), "{text}");
+        assert_eq!(err("gcs://b"), "unknown scheme `gcs` in `gcs://b`");
+        // A kube context may hold `:` and `/`; a bucket may not.
+        assert!(StoreUrl::parse("k8s://arn:aws:eks:ctx").is_ok());
+        assert!(StoreUrl::parse("s3://a:b").is_err());
+        assert!(StoreUrl::parse("file://").is_ok());
+    }
+
+    #[test]
+    fn scheme_families_local_paths_and_locations() {
+        for scheme in Scheme::ALL {
+            assert_eq!(Scheme::parse(scheme.as_str()), Some(scheme));
+            assert_eq!(scheme.to_string(), scheme.as_str());
+            assert_eq!(
+                scheme.is_s3_family(),
+                ["s3", "do", "scw", "linode", "hos", "oss"].contains(&scheme.as_str()),
+                "{scheme}"
+            );
+        }
+        assert_eq!(Scheme::parse("s4"), None);
+        // A trailing slash goes, a lone `/` stays.
+        assert_eq!(StoreUrl::parse("/").expect("parse").path, "/");
+        assert_eq!(StoreUrl::parse("a/").expect("parse").path, "a");
+        assert_eq!(StoreUrl::parse("ab").expect("parse").path, "ab");
+        let cwd = Path::new("/work/x");
+        let rel = StoreUrl::parse("../store").expect("parse");
+        assert_eq!(
+            rel.local_path(Some(cwd)),
+            Some(PathBuf::from("/work/store"))
+        );
+        assert_eq!(rel.local_path(None), Some(PathBuf::from("store")));
+        assert_eq!(
+            StoreUrl::parse("s3://b").expect("parse").local_path(None),
+            None
+        );
+        assert!(rel.same_location(&StoreUrl::parse("/work/store").expect("parse"), Some(cwd)));
+        assert!(!rel.same_location(&StoreUrl::parse("/work/other").expect("parse"), Some(cwd)));
+        let at = |u: &str| StoreUrl::parse(u).expect("parse");
+        assert!(at("s3://b/p").same_location(&at("S3://b/p/"), None));
+        assert!(!at("s3://b/p").same_location(&at("gs://b/p"), None));
+        assert!(!at("s3://b/p").same_location(&at("s3://c/p"), None));
+        assert!(!at("s3://b/p").same_location(&at("s3://b/q"), None));
+        assert_eq!(
+            at("azureblob://acct/cont/a/b").azure_parts(),
+            Some(("acct", "cont", "a/b"))
+        );
+        assert_eq!(
+            at("azureblob://acct/cont").azure_parts(),
+            Some(("acct", "cont", ""))
+        );
+        assert_eq!(at("s3://acct/cont").azure_parts(), None);
+        assert_eq!(at("/").join("k").path, "/k");
+        assert_eq!(at("s3://b").join("").redacted(), "s3://b");
+        assert_eq!(
+            StoreUrl::from_path(Path::new("/d/")).redacted(),
+            "file:///d"
+        );
+    }
 }

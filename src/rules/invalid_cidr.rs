@@ -52,7 +52,10 @@ impl Rule for InvalidCidr {
                         &pointer,
                         format!("`{field}` is `{text}`, which is not a CIDR"),
                     )
-                    .with_help("write an address and a prefix length, e.g. `172.20.32.0/19`"),
+                    .with_help(format!(
+                        "write an address and a prefix length, e.g. `{}`",
+                        example_for(cx, &pointer)
+                    )),
                 ),
                 Ok(net) if net.trunc() != net => out.push(
                     at(
@@ -66,5 +69,27 @@ impl Rule for InvalidCidr {
                 Ok(_) => {}
             }
         }
+    }
+}
+
+/// A well-formed value for the field at `pointer`, so the advice never proposes a range the
+/// cluster cannot use (a pod range inside its own network, say): kops's defaults for the
+/// cluster-wide ranges, and for a subnet the first /19 (or smaller) of the cluster's network.
+fn example_for(cx: &ClusterContext<'_>, pointer: &str) -> String {
+    match pointer {
+        "/spec/podCIDR" => "100.96.0.0/11".into(),
+        "/spec/serviceClusterIPRange" => "100.64.0.0/13".into(),
+        "/spec/nonMasqueradeCIDR" => "100.64.0.0/10".into(),
+        "/spec/networkCIDR" => "172.20.0.0/16".into(),
+        _ if pointer.starts_with("/spec/subnets/") => cx
+            .cluster
+            .str_at("/spec/networkCIDR")
+            .and_then(|n| n.parse::<IpNet>().ok())
+            .and_then(|net| {
+                let prefix = (net.prefix_len() + 3).max(19).min(net.max_prefix_len());
+                net.trunc().subnets(prefix).ok()?.next()
+            })
+            .map_or_else(|| "172.20.32.0/19".into(), |n| n.to_string()),
+        _ => "10.1.0.0/16".into(),
     }
 }

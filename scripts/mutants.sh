@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Mutation testing (never run by .ci/run, like fuzzing): cargo-mutants plants one small bug at
+# a time in the areas where a wrong answer is silent (rules, the policy model/evaluator/linter/
+# fix, URL parsing and redaction, the probe guard, the lint config and baseline) and runs the
+# fast tests of that area; a mutant the tests do not notice is a gap. Results are summarised
+# per area (see MUTANTS.md for the last run and what each survivor means).
+#
+# Usage: bash scripts/mutants.sh [--in-diff] [--budget MINUTES] [--timeout SECONDS] [AREA...]
+#   AREA       one or more of: guard url resolve config rules kops policy (default: all, in order)
+#   --in-diff  mutate only the lines changed against `main` (git diff)
+#   --budget   wall-clock cap for the whole run, in minutes (default 120); when it is reached
+#              the running area is interrupted and the summary says so
+#   --timeout  per-mutant test timeout in seconds (default 180)
+#   --list     only list the mutants of each area and count them
+#
+# Sized for a shared two-core machine: one mutant at a time (-j 1), under `nice -n 15`, with a
+# separate target directory (target/mutants) whose dependencies are seeded from target/debug
+# on the first run so only statelint itself is rebuilt for each mutant.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+version=27.1.0
+tool="$root/.tools/cargo-mutants/bin/cargo-mutants"
+
+in_diff=0
+list=0
+budget_min=120
+timeout_s=180
+areas=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --in-diff) in_diff=1 ;;
+    --list) list=1 ;;
+    --budget) budget_min=${2:?--budget needs minutes}; shift ;;
+    --timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
+    *) areas+=("$1") ;;
+  esac
+  shift
+done
+[ ${#areas[@]} -gt 0 ] || areas=(guard url resolve config rules kops policy)
+
+# Each area: the files to mutate and the tests that guard them (none needs a server).
+area_files() {
+  case "$1" in
+    guard) echo "src/probes/guard.rs" ;;
+    url) echo "src/resolve/url.rs" ;;
+    resolve) echo "src/resolve/mod.rs src/resolve/near_miss.rs src/resolve/diags.rs" ;;
+    config) echo "src/config.rs src/baseline.rs" ;;
+    rules) echo "src/rules/*.rs src/rules/mod.rs" ;;
+    kops) echo "src/rules/kops/*.rs src/rules/instancegroup/*.rs" ;;
+    policy) echo "src/policy/**/*.rs" ;;
+    *) return 1 ;;
+  esac
+}
+area_tests() {
+  case "$1" in
+    guard) echo "--lib" ;;
+    url|resolve) echo "--lib --test redaction --test hostile_store --test fuzz_regressions" ;;
+    config) echo "--lib --test cli" ;;
+    rules|kops) echo "--lib --test rules --test rule_edges --test kops_validation --test kops_instancegroups" ;;
+    policy) echo "--lib --test policy_lint --test policy_edges --test policy_templates --test policy_parity --test hostile_policy --test fix_policy" ;;
+    *) return 1 ;;
+  esac
+}
+for area in "${areas[@]}"; do
+  area_files "$area" >/dev/null || { echo "mutants.sh: unknown area $area" >&2; exit 2; }
+done
+
+if [ ! -x "$tool" ]; then
+  echo "mutants.sh: installing cargo-mutants $version into .tools/cargo-mutants" >&2
+  nice -n 15 cargo install --locked --root "$root/.tools/cargo-mutants" "cargo-mutants@$version" >&2
+fi
+
+# A target directory of our own, so mutants never disturb target/debug; its dependencies are
+# copied from target/debug once (statelint's own artifacts are rebuilt for each mutant anyway).
+export CARGO_TARGET_DIR="$root/target/mutants"
+if [ ! -d "$CARGO_TARGET_DIR/debug" ] && [ -d "$root/target/debug/deps" ]; then
+  echo "mutants.sh: seeding $CARGO_TARGET_DIR with the dependencies in target/debug" >&2
+  for sub in deps build .fingerprint; do
+    mkdir -p "$CARGO_TARGET_DIR/debug/$sub"
+    find "$root/target/debug/$sub" -mindepth 1 -maxdepth 1 ! -name 'statelint*' ! -name 'libstatelint*' \
+      $(for t in tests/*.rs; do printf "! -name %s-* " "$(basename "$t" .rs)"; done) \
+      -exec cp -r --preserve=timestamps {} "$CARGO_TARGET_DIR/debug/$sub/" \;
+  done
+fi
+
+diff_file=""
+if [ "$in_diff" = 1 ]; then
+  base=$(git merge-base main HEAD)
+  diff_file="$root/target/mutants-out/in-diff.patch"
+  mkdir -p "$(dirname "$diff_file")"
+  git diff "$base" -- src >"$diff_file"
+  if [ ! -s "$diff_file" ]; then
+    echo "mutants.sh: no change under src/ against main ($base): nothing to mutate"
+    exit 0
+  fi
+fi
+
+deadline=$(($(date +%s) + budget_min * 60))
+summary="$root/target/mutants-out/summary.tsv"
+mkdir -p "$root/target/mutants-out"
+printf 'area\tmutants\tcaught\tmissed\ttimeout\tunviable\tnot run\tkill rate\n' >"$summary"
+count() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
+status=0
+for area in "${areas[@]}"; do
+  out="$root/target/mutants-out/$area"
+  args=(--no-shuffle -j 1 --timeout "$timeout_s" --build-timeout 1200 --output "$out")
+  for f in $(area_files "$area"); do args+=(--file "$f"); done
+  for t in $(area_tests "$area"); do args+=(--cargo-arg="$t"); done
+  [ -z "$diff_file" ] || args+=(--in-diff "$diff_file")
+  if [ "$list" = 1 ]; then
+    echo "$area: $("$tool" mutants --list "${args[@]}" | grep -c .) mutants"
+    continue
+  fi
+  left=$((deadline - $(date +%s)))
+  if [ "$left" -le 60 ]; then
+    echo "mutants.sh: budget spent, $area not run" >&2
+    printf '%s\t-\t-\t-\t-\t-\tall (budget)\t-\n' "$area" >>"$summary"
+    continue
+  fi
+  total=$("$tool" mutants --list "${args[@]}" | grep -c . || true)
+  echo "mutants.sh: $area: $total mutants, $((left / 60)) min left" >&2
+  rc=0
+  timeout -s INT -k 120 "$left" nice -n 15 "$tool" mutants "${args[@]}" || rc=$?
+  # cargo-mutants: 0 all caught, 2 some missed, 3 some timed out; 124 is our wall-clock cap.
+  case "$rc" in 0|2|3|124|130) ;; *) status=$rc ;; esac
+  [ "$rc" = 0 ] || [ "$status" != 0 ] || status=1
+  m="$out/mutants.out"
+  caught=$(count "$m/caught.txt"); missed=$(count "$m/missed.txt")
+  timeouts=$(count "$m/timeout.txt"); unviable=$(count "$m/unviable.txt")
+  done_n=$((caught + missed + timeouts + unviable))
+  viable=$((caught + missed + timeouts))
+  rate=$([ "$viable" -gt 0 ] && echo "$((100 * (caught + timeouts) / viable))%" || echo "-")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$area" "$total" "$caught" "$missed" "$timeouts" \
+    "$unviable" "$((total - done_n))" "$rate" >>"$summary"
+done
+[ "$list" = 1 ] && exit 0
+echo
+column -t -s $'\t' "$summary" 2>/dev/null || cat "$summary"
+echo "mutants.sh: survivors are listed in target/mutants-out/<area>/mutants.out/missed.txt"
+exit "$status"
