@@ -199,7 +199,7 @@ fn check_loaded(
     kops_version_flag: Option<&KopsVersion>,
 ) -> (CheckedCluster, Vec<Finding>) {
     let mut findings = loaded.findings;
-    let written_by = written_by(backend, entry);
+    let written_by = written_by(backend, entry, loaded.kops_version_txt.as_deref());
     let (kops_version, source) =
         version::choose(kops_version_flag, written_by.as_ref().map(|w| &w.1));
     if let (Some((url, store)), Some(wanted)) = (&written_by, kops_version_flag) {
@@ -262,12 +262,16 @@ pub fn check_documents(
     findings
 }
 
-/// The release in the cluster's `kops-version.txt` and that file's URL, when it is there
-/// and readable (an unreadable or odd file leaves the choice to the other sources).
-fn written_by(backend: &dyn Backend, entry: &store::ClusterEntry) -> Option<(String, KopsVersion)> {
+/// The release in the cluster's `kops-version.txt` (read with the cluster's other objects)
+/// and that file's URL, when it was readable (an unreadable or odd file leaves the choice to
+/// the other sources).
+fn written_by(
+    backend: &dyn Backend,
+    entry: &store::ClusterEntry,
+    text: Option<&[u8]>,
+) -> Option<(String, KopsVersion)> {
     let key = entry.kops_version_key.as_ref()?;
-    let bytes = backend.read(key, 4096).ok()?;
-    let version = KopsVersion::parse(std::str::from_utf8(&bytes).ok()?)?;
+    let version = KopsVersion::parse(std::str::from_utf8(text?).ok()?)?;
     Some((backend.url_of(key), version))
 }
 

@@ -35,13 +35,14 @@ pub struct ClusterEntry {
 
 impl ClusterEntry {
     /// The objects loading this cluster reads, in order: its `config` (or, without one, the
-    /// legacy `cluster.spec`), then every instance group.
+    /// legacy `cluster.spec`), every instance group, then `kops-version.txt`.
     pub fn read_keys(&self) -> impl Iterator<Item = &str> {
         self.config_key
             .as_deref()
             .or(self.legacy_spec_key.as_deref())
             .into_iter()
             .chain(self.instance_groups.iter().map(|(_, key)| key.as_str()))
+            .chain(self.kops_version_key.as_deref())
     }
 }
 
@@ -181,7 +182,13 @@ pub struct LoadedCluster {
     pub cluster: Option<Document>,
     pub instance_groups: Vec<InstanceGroup>,
     pub findings: Vec<Finding>,
+    /// The bytes of `kops-version.txt` when the cluster has one and it could be read (an
+    /// unreadable file only leaves the kops release to the other sources).
+    pub kops_version_txt: Option<Vec<u8>>,
 }
+
+/// The largest `kops-version.txt` taken for a release number.
+pub const KOPS_VERSION_MAX_BYTES: usize = 4096;
 
 /// Reads and parses the documents of one cluster; problems become findings.
 pub fn load_cluster(
@@ -247,11 +254,17 @@ pub fn load_cluster_from(
             })
         })
         .collect();
+    let kops_version_txt = entry
+        .kops_version_key
+        .as_ref()
+        .and_then(|key| read(key).ok())
+        .filter(|bytes| bytes.len() <= KOPS_VERSION_MAX_BYTES);
     LoadedCluster {
         name: name.to_string(),
         cluster,
         instance_groups,
         findings,
+        kops_version_txt,
     }
 }
 
