@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::findings::{sort_findings, Finding, Severity};
+use crate::probes::observed::Observed;
 use crate::report::{ClusterStatus, ClusterSummary};
 use crate::rules::kops::store_version;
 use crate::rules::kops::version::{self, KopsVersion, VersionSource};
@@ -64,6 +65,8 @@ pub struct CheckOutcome {
     pub findings: Vec<Finding>,
     /// Objects listed in the store.
     pub objects: usize,
+    /// The store's answers the probes can reuse (its listing, each read of `config`).
+    pub observed: Observed,
 }
 
 /// One cluster as the check saw it.
@@ -94,7 +97,7 @@ pub fn check_store(
     if let Some(p) = &options.progress {
         p.waiting(&format!("listing {root}"));
     }
-    let layout = match store::discover(backend) {
+    let listing = match backend.list("") {
         Ok(l) => l,
         Err(e) => {
             if let Some(p) = &options.progress {
@@ -107,6 +110,7 @@ pub fn check_store(
             };
         }
     };
+    let layout = store::group(&listing);
     let mut outcome = CheckOutcome {
         objects: layout.objects,
         findings,
@@ -146,12 +150,13 @@ pub fn check_store(
         &options.load,
         sources,
         concurrency,
-        |entry, loaded| {
+        |entry, mut loaded| {
+            let config_read = loaded.config_read.take();
             let checked = check_loaded(backend, entry, loaded, cwd, options.kops_version.as_ref());
             if let Some(p) = &options.progress {
                 p.cluster_done(&entry.name);
             }
-            checked
+            (checked, config_read)
         },
     );
     if stats.throttled > 0 {
@@ -159,7 +164,13 @@ pub fn check_store(
             .findings
             .push(crate::vfs::schedule_diags::throttled(&root, &stats));
     }
-    let mut checked = checked.into_iter();
+    let mut config_reads = std::collections::HashMap::new();
+    let mut checked = checked.into_iter().map(|(checked, config_read)| {
+        if let Some(read) = config_read {
+            config_reads.insert(checked.0.name.clone(), read);
+        }
+        checked
+    });
     let mut results = Vec::with_capacity(layout.clusters.len());
     for entry in &layout.clusters {
         if selected(&entry.name) {
@@ -179,6 +190,11 @@ pub fn check_store(
             results.push((summary, Vec::new()));
         }
     }
+    drop(checked);
+    outcome.observed = Observed {
+        listing: Some(listing),
+        config_reads,
+    };
     if let Some(p) = &options.progress {
         p.finish();
     }

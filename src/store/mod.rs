@@ -15,6 +15,7 @@ use crate::rules::InstanceGroup;
 use crate::source::SourceDb;
 use crate::vfs::{Backend, ObjectMeta, VfsError};
 use crate::yaml::{self, Limits};
+use std::sync::Arc;
 
 /// The objects of one cluster folder, before anything is read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -185,6 +186,9 @@ pub struct LoadedCluster {
     /// The bytes of `kops-version.txt` when the cluster has one and it could be read (an
     /// unreadable file only leaves the kops release to the other sources).
     pub kops_version_txt: Option<Vec<u8>>,
+    /// How the store answered the read of `config` (the legacy `cluster.spec` is not
+    /// recorded): the read probe reuses it instead of asking again.
+    pub config_read: Option<Result<(), Arc<VfsError>>>,
 }
 
 /// The largest `kops-version.txt` taken for a release number.
@@ -221,10 +225,15 @@ pub fn load_cluster_from(
         findings.push(diags::unexpected_object(name, &backend.url_of(key)));
     }
     let config_key = entry.config_key.as_ref().or(entry.legacy_spec_key.as_ref());
+    let mut config_read = None;
     let cluster = config_key.and_then(|key| {
+        let got = read(key).map_err(Arc::new);
+        if entry.config_key.as_ref() == Some(key) {
+            config_read = Some(got.as_ref().map(|_| ()).map_err(Arc::clone));
+        }
         parse_document(
             &backend.url_of(key),
-            read(key),
+            got,
             ExpectedKind::Cluster,
             name,
             options,
@@ -241,7 +250,7 @@ pub fn load_cluster_from(
         .filter_map(|(file_name, key)| {
             parse_document(
                 &backend.url_of(key),
-                read(key),
+                read(key).map_err(Arc::new),
                 ExpectedKind::InstanceGroup,
                 name,
                 options,
@@ -265,6 +274,7 @@ pub fn load_cluster_from(
         instance_groups,
         findings,
         kops_version_txt,
+        config_read,
     }
 }
 
@@ -272,7 +282,7 @@ pub fn load_cluster_from(
 /// `expected` kind; a failed read becomes a finding.
 fn parse_document(
     url: &str,
-    read: Result<Vec<u8>, VfsError>,
+    read: Result<Vec<u8>, Arc<VfsError>>,
     expected: ExpectedKind,
     cluster: &str,
     options: &LoadOptions,
