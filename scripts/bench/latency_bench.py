@@ -30,6 +30,9 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 GCS_WRITES = os.environ.get("BENCH_GCS_MAX_REQUESTS", "8")
 ONE_WAY = float(os.environ.get("BENCH_ONE_WAY_MS", "15")) / 1000
 AWS = os.path.join(TOOLS, "bench-venv", "bin", "aws")
+# Run by the virtualenv's own interpreter: the script's #! line names the path the venv was
+# created at, which breaks when .tools/ is copied to another checkout.
+AWS_CMD = [os.path.join(TOOLS, "bench-venv", "bin", "python3"), AWS]
 # The binary measured: the release build unless BENCH_BIN names another (it is reported).
 BIN = os.environ.get("BENCH_BIN", BIN)
 REQUEST_LINE = re.compile(rb"(?:GET|PUT|POST|DELETE|HEAD|PATCH) [^ \r\n]+ HTTP/1\.[01]\r\n")
@@ -160,6 +163,7 @@ def gcs_bucket(endpoint, name):
 
 
 def main():
+    load_start = os.getloadavg()[0]
     store = os.path.join(TOOLS, "bench", f"store-{CLUSTERS}")
     if not os.path.isdir(store):
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench", "gen_store.py"), str(CLUSTERS), store], check=True)
@@ -175,8 +179,8 @@ def main():
                   AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
         gs = dict(base, STORAGE_EMULATOR_HOST=gcs_proxy.endpoint)
         # Seed both stores (not timed): S3 with aws s3 sync, GCS with export + import.
-        subprocess.run([AWS, "s3", "mb", "s3://lat"], env=s3, check=True, capture_output=True)
-        subprocess.run([AWS, "s3", "sync", "--quiet", store, "s3://lat/kops"], env=s3, check=True)
+        subprocess.run([*AWS_CMD, "s3", "mb", "s3://lat"], env=s3, check=True, capture_output=True)
+        subprocess.run([*AWS_CMD, "s3", "sync", "--quiet", store, "s3://lat/kops"], env=s3, check=True)
         exported = os.path.join(work, "exported")
         subprocess.run([BIN, "export", "--state", store, "--to", exported], env=base, check=True, capture_output=True)
         for name in ["lat"] + [f"mig-{i}" for i in range(RUNS)]:
@@ -191,13 +195,13 @@ def main():
         for i in range(RUNS):
             target = tempfile.mkdtemp(prefix="statelint-sync-")
             try:
-                sync.append(timed(s3_proxy, [AWS, "s3", "sync", "--quiet", "s3://lat/kops", target], s3, ok=(0,)))
+                sync.append(timed(s3_proxy, [*AWS_CMD, "s3", "sync", "--quiet", "s3://lat/kops", target], s3, ok=(0,)))
             finally:
                 shutil.rmtree(target, ignore_errors=True)
             for name in (f"mig-{i}", f"syn-{i}"):
-                subprocess.run([AWS, "s3", "mb", f"s3://{name}"], env=s3, check=True, capture_output=True)
+                subprocess.run([*AWS_CMD, "s3", "mb", f"s3://{name}"], env=s3, check=True, capture_output=True)
             mig.append(timed(s3_proxy, [BIN, "migrate", "--from", "s3://lat/kops", "--to", f"s3://mig-{i}/kops", "--yes"], s3, must=f"copied {files} object(s)"))
-            s3s.append(timed(s3_proxy, [AWS, "s3", "sync", "--quiet", "s3://lat/kops", f"s3://syn-{i}/kops"], s3, ok=(0,)))
+            s3s.append(timed(s3_proxy, [*AWS_CMD, "s3", "sync", "--quiet", "s3://lat/kops", f"s3://syn-{i}/kops"], s3, ok=(0,)))
         # The emulator serves one request at a time: 64 uploads in flight outwait the 30 s
         # request timeout there, so this row asks for fewer.
         gmig, gmig_error = [], None
@@ -209,7 +213,7 @@ def main():
         t_sync, r_sync = median(sync)
         t_mig, r_mig = median(mig)
         t_s3s, r_s3s = median(s3s)
-        aws_version = subprocess.run([AWS, "--version"], capture_output=True, text=True).stdout.strip() or "awscli"
+        aws_version = subprocess.run([*AWS_CMD, "--version"], capture_output=True, text=True).stdout.strip() or "awscli"
 
         def row(what, t, r, other=""):
             return f"| {what} | {t:.2f} s | {r:.0f} | {other} |"
@@ -223,7 +227,9 @@ def main():
             f"(`scripts/bench/latency_bench.py`). HTTP requests are counted by the proxy. `{aws_version}`",
             f"runs through the same proxy in the same run. Median of {RUNS}; statelint with its defaults",
             f"(`--max-requests 64`, one CPU worker per core on the 2-core machine), binary `{os.path.relpath(BIN, ROOT)}`;",
-            f"load average at the start: {os.getloadavg()[0]:.1f}.",
+            f"load average (1 min) at the start {load_start:.1f}, at the end {os.getloadavg()[0]:.1f}.",
+            "Both local servers answer `Connection: close`, so every request of either tool also pays",
+            "a new connection (one more round trip); a real S3 endpoint keeps connections open.",
             "",
             "| what | wall time | HTTP requests | compared |",
             "|---|---:|---:|---|",
