@@ -248,7 +248,17 @@ fn plan_copy(
     if from.root().same_location(to.root(), None) {
         return Err(MigrateError::SameStore);
     }
-    let objects = from.list("").map_err(|source| MigrateError::Source {
+    // Both listings at once: one round trip, not two. The destination's is wasted only
+    // when the source cannot be listed.
+    let (objects, destination) = std::thread::scope(|scope| {
+        let destination = scope.spawn(|| to.list(""));
+        let objects = from.list("");
+        let destination = destination
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (objects, destination)
+    });
+    let objects = objects.map_err(|source| MigrateError::Source {
         url: from_url.clone(),
         source,
     })?;
@@ -269,8 +279,7 @@ fn plan_copy(
     };
     // One listing of the destination instead of one request per object: only objects that
     // exist there are read to compare.
-    let existing: std::collections::HashMap<String, u64> = to
-        .list("")
+    let existing: std::collections::HashMap<String, u64> = destination
         .map(|objects| objects.into_iter().map(|o| (o.key, o.size)).collect())
         .unwrap_or_default();
     let keys: Vec<(String, String)> = objects
