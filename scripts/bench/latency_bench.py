@@ -228,8 +228,8 @@ def main():
             f"runs through the same proxy in the same run. Median of {RUNS}; statelint with its defaults",
             f"(`--max-requests 64`, one CPU worker per core on the 2-core machine), binary `{os.path.relpath(BIN, ROOT)}`;",
             f"load average (1 min) at the start {load_start:.1f}, at the end {os.getloadavg()[0]:.1f}.",
-            "Both local servers answer `Connection: close`, so every request of either tool also pays",
-            "a new connection (one more round trip); a real S3 endpoint keeps connections open.",
+            "moto answers `Connection: close`, so every S3 request of either tool also pays a new",
+            "connection (one more round trip); a real S3 endpoint keeps connections open.",
             "",
             "| what | wall time | HTTP requests | compared |",
             "|---|---:|---:|---|",
@@ -251,9 +251,12 @@ def main():
         else:
             lines.append(f"| GCS: `statelint migrate --max-requests {GCS_WRITES}` bucket to bucket | did not complete | - | {gmig_error} |")
         lines.append("")
-        lines.append(f"`migrate` issues more requests than the sync: it reads the {files} source objects, writes")
-        lines.append(f"{files} (each verified by its MD5 ETag), then checks the destination as `check` does (a listing,")
-        lines.append(f"{files} reads, the read-only probes); `aws s3 sync` copies server-side and verifies nothing.")
+        lines.append(f"`migrate` issues more requests than the sync: it reads the {files} source objects (hashes for the")
+        lines.append(f"plan), writes {files} (each verified by its MD5 ETag; a cluster's `config` once its other objects")
+        lines.append("are verified), then checks the destination as `check` does, reads of what it just wrote answered")
+        lines.append("from the verified bytes (a listing, one listing per cluster folder and the bucket-level probes);")
+        lines.append("`aws s3 sync` copies server-side and verifies nothing. `check` with its probes reuses its own")
+        lines.append("listing and reads of each `config` for the list and read probes.")
         lines.append("")
         section = "\n".join(lines) + "\n"
         write_section("latency", section)
