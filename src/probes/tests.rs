@@ -333,14 +333,30 @@ fn a_write_that_landed_but_reported_an_error_is_deleted() {
     assert_eq!(mem.list("").expect("list").len(), 2);
 }
 
-/// Counts the store-level listings and the reads of `config` that reach the store.
-struct Counting {
+/// A store that counts the store-level listings and the reads of `config` that reach it, and
+/// whose writes, when it has a gate, wait there: the test decides when a PUT in flight lands.
+struct Watched {
     inner: Arc<MemBackend>,
     root_lists: std::sync::atomic::AtomicUsize,
     config_reads: std::sync::atomic::AtomicUsize,
+    gate: Option<(
+        std::sync::mpsc::SyncSender<()>,
+        std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    )>,
 }
 
-impl Backend for Counting {
+impl Watched {
+    fn new(inner: Arc<MemBackend>) -> Watched {
+        Watched {
+            inner,
+            root_lists: Default::default(),
+            config_reads: Default::default(),
+            gate: None,
+        }
+    }
+}
+
+impl Backend for Watched {
     fn root(&self) -> &StoreUrl {
         self.inner.root()
     }
@@ -357,6 +373,11 @@ impl Backend for Counting {
         self.inner.read(key, max)
     }
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        if let Some((writing, gate)) = &self.gate {
+            let _ = writing.send(());
+            let gate = gate.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = gate.recv_timeout(std::time::Duration::from_secs(60));
+        }
         self.inner.write(key, data)
     }
     fn delete(&self, key: &str) -> Result<(), VfsError> {
@@ -370,11 +391,7 @@ impl Backend for Counting {
 #[test]
 fn answers_the_check_already_received_are_reported_not_asked_again() {
     let mem = seeded("probe-observed");
-    let counting = Arc::new(Counting {
-        inner: mem.clone(),
-        root_lists: Default::default(),
-        config_reads: Default::default(),
-    });
+    let counting = Arc::new(Watched::new(mem.clone()));
     let backend: Arc<dyn Backend> = counting.clone();
     // The check listed the store and was refused the cluster's config.
     let refused = VfsError::PermissionDenied {
@@ -424,47 +441,15 @@ fn answers_the_check_already_received_are_reported_not_asked_again() {
     assert_eq!(counting.config_reads.load(Ordering::SeqCst), 1);
 }
 
-/// A store whose writes wait at a gate: the test decides when a PUT in flight lands.
-struct Gated {
-    inner: Arc<MemBackend>,
-    writing: std::sync::mpsc::SyncSender<()>,
-    gate: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
-}
-
-impl Backend for Gated {
-    fn root(&self) -> &StoreUrl {
-        self.inner.root()
-    }
-    fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
-        self.inner.list(prefix)
-    }
-    fn read(&self, key: &str, max: u64) -> Result<Vec<u8>, VfsError> {
-        self.inner.read(key, max)
-    }
-    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
-        let _ = self.writing.send(());
-        let gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-        let _ = gate.recv_timeout(std::time::Duration::from_secs(60));
-        self.inner.write(key, data)
-    }
-    fn delete(&self, key: &str) -> Result<(), VfsError> {
-        self.inner.delete(key)
-    }
-    fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
-        self.inner.stat(key)
-    }
-}
-
 #[test]
 fn an_interrupt_while_probe_writes_are_in_flight_leaves_no_probe_object() {
     let _serial = serial();
     let mem = seeded("probe-interrupted");
     let (writing_tx, writing) = std::sync::mpsc::sync_channel(16);
     let (open_gate, gate) = std::sync::mpsc::channel();
-    let backend: Arc<dyn Backend> = Arc::new(Gated {
-        inner: mem.clone(),
-        writing: writing_tx,
-        gate: std::sync::Mutex::new(gate),
+    let backend: Arc<dyn Backend> = Arc::new(Watched {
+        gate: Some((writing_tx, std::sync::Mutex::new(gate))),
+        ..Watched::new(mem.clone())
     });
     // A probe write is in flight (its PUT has not landed yet) when the interrupt comes.
     let probing = {
