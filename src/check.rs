@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::findings::{sort_findings, Finding, Severity};
+use crate::probes::observed::Observed;
 use crate::report::{ClusterStatus, ClusterSummary};
 use crate::rules::kops::store_version;
 use crate::rules::kops::version::{self, KopsVersion, VersionSource};
@@ -64,6 +65,8 @@ pub struct CheckOutcome {
     pub findings: Vec<Finding>,
     /// Objects listed in the store.
     pub objects: usize,
+    /// The store's answers the probes can reuse (its listing, each read of `config`).
+    pub observed: Observed,
 }
 
 /// One cluster as the check saw it.
@@ -94,7 +97,7 @@ pub fn check_store(
     if let Some(p) = &options.progress {
         p.waiting(&format!("listing {root}"));
     }
-    let layout = match store::discover(backend) {
+    let listing = match backend.list("") {
         Ok(l) => l,
         Err(e) => {
             if let Some(p) = &options.progress {
@@ -107,6 +110,7 @@ pub fn check_store(
             };
         }
     };
+    let layout = store::group(&listing);
     let mut outcome = CheckOutcome {
         objects: layout.objects,
         findings,
@@ -146,7 +150,8 @@ pub fn check_store(
         &options.load,
         sources,
         concurrency,
-        |entry, loaded| {
+        |entry, mut loaded| {
+            let config_read = loaded.config_read.take();
             let mut checked =
                 check_loaded(backend, entry, loaded, cwd, options.kops_version.as_ref());
             checked
@@ -155,7 +160,7 @@ pub fn check_store(
             if let Some(p) = &options.progress {
                 p.cluster_done(&entry.name);
             }
-            checked
+            (checked, config_read)
         },
     );
     if stats.throttled > 0 {
@@ -163,7 +168,13 @@ pub fn check_store(
             .findings
             .push(crate::vfs::schedule_diags::throttled(&root, &stats));
     }
-    let mut checked = checked.into_iter();
+    let mut config_reads = std::collections::HashMap::new();
+    let mut checked = checked.into_iter().map(|(checked, config_read)| {
+        if let Some(read) = config_read {
+            config_reads.insert(checked.0.name.clone(), read);
+        }
+        checked
+    });
     let mut results = Vec::with_capacity(layout.clusters.len());
     for entry in &layout.clusters {
         if selected(&entry.name) {
@@ -183,6 +194,11 @@ pub fn check_store(
             results.push((summary, Vec::new()));
         }
     }
+    drop(checked);
+    outcome.observed = Observed {
+        listing: Some(listing),
+        config_reads,
+    };
     if let Some(p) = &options.progress {
         p.finish();
     }
@@ -203,7 +219,7 @@ fn check_loaded(
     kops_version_flag: Option<&KopsVersion>,
 ) -> (CheckedCluster, Vec<Finding>) {
     let mut findings = loaded.findings;
-    let written_by = written_by(backend, entry);
+    let written_by = written_by(backend, entry, loaded.kops_version_txt.as_deref());
     let (kops_version, source) =
         version::choose(kops_version_flag, written_by.as_ref().map(|w| &w.1));
     if let (Some((url, store)), Some(wanted)) = (&written_by, kops_version_flag) {
@@ -290,12 +306,16 @@ fn check_additional_objects(
     )
 }
 
-/// The release in the cluster's `kops-version.txt` and that file's URL, when it is there
-/// and readable (an unreadable or odd file leaves the choice to the other sources).
-fn written_by(backend: &dyn Backend, entry: &store::ClusterEntry) -> Option<(String, KopsVersion)> {
+/// The release in the cluster's `kops-version.txt` (read with the cluster's other objects)
+/// and that file's URL, when it was readable (an unreadable or odd file leaves the choice to
+/// the other sources).
+fn written_by(
+    backend: &dyn Backend,
+    entry: &store::ClusterEntry,
+    text: Option<&[u8]>,
+) -> Option<(String, KopsVersion)> {
     let key = entry.kops_version_key.as_ref()?;
-    let bytes = backend.read(key, 4096).ok()?;
-    let version = KopsVersion::parse(std::str::from_utf8(&bytes).ok()?)?;
+    let version = KopsVersion::parse(std::str::from_utf8(text?).ok()?)?;
     Some((backend.url_of(key), version))
 }
 

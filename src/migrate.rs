@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::check::Progress;
 use crate::resolve::url::StoreUrl;
 use crate::store;
-use crate::vfs::schedule::{read_each, write_each};
+use crate::vfs::schedule::{read_each, write_releasing};
 use crate::vfs::{Backend, VfsError};
 
 /// Objects larger than this are not kops state (the biggest are etcd backups, copied as-is
@@ -248,7 +248,17 @@ fn plan_copy(
     if from.root().same_location(to.root(), None) {
         return Err(MigrateError::SameStore);
     }
-    let objects = from.list("").map_err(|source| MigrateError::Source {
+    // Both listings at once: one round trip, not two. The destination's is wasted only
+    // when the source cannot be listed.
+    let (objects, destination) = std::thread::scope(|scope| {
+        let destination = scope.spawn(|| to.list(""));
+        let objects = from.list("");
+        let destination = destination
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (objects, destination)
+    });
+    let objects = objects.map_err(|source| MigrateError::Source {
         url: from_url.clone(),
         source,
     })?;
@@ -269,8 +279,7 @@ fn plan_copy(
     };
     // One listing of the destination instead of one request per object: only objects that
     // exist there are read to compare.
-    let existing: std::collections::HashMap<String, u64> = to
-        .list("")
+    let existing: std::collections::HashMap<String, u64> = destination
         .map(|objects| objects.into_iter().map(|o| (o.key, o.size)).collect())
         .unwrap_or_default();
     let keys: Vec<(String, String)> = objects
@@ -400,8 +409,8 @@ impl Outcome {
 }
 
 /// Copies what the plan says. Clusters with a conflict are held back entirely unless
-/// `force`; every non-config object is written (up to `max_requests` in flight), then the
-/// config of each cluster whose objects all arrived.
+/// `force`; every non-config object is written (up to `max_requests` in flight), and the
+/// config of each cluster as soon as all its other objects arrived.
 pub fn execute(
     plan: &Plan,
     to: &dyn Backend,
@@ -438,19 +447,36 @@ pub fn execute(
     if let Some(p) = progress {
         p.start(todo.len());
     }
+    let is_config = |i: &PlanItem| i.key.ends_with("/config") || i.key.ends_with("/cluster.spec");
+    // Per cluster: objects still to land before its config may be written, whether one
+    // failed, and its configs (held until then).
+    let mut waiting: HashMap<&str, (usize, bool, Vec<&PlanItem>)> = HashMap::new();
+    let mut first: Vec<(&str, &[u8])> = Vec::new();
+    for item in &todo {
+        let cluster = waiting.entry(item.cluster.as_str()).or_default();
+        if is_config(item) {
+            cluster.2.push(item);
+        } else {
+            cluster.0 += 1;
+            first.push((item.key.as_str(), item.content()));
+        }
+    }
+    for (remaining, _, configs) in waiting.values_mut() {
+        if *remaining == 0 {
+            first.extend(configs.drain(..).map(|i| (i.key.as_str(), i.content())));
+        }
+    }
     let cluster_of: HashMap<&str, &str> = todo
         .iter()
         .map(|i| (i.key.as_str(), i.cluster.as_str()))
         .collect();
-    // Writes with up to `max_requests` in flight; `write` verifies what it stored before it
-    // reports success. Returns the clusters with a failed object.
-    let copy = |items: &[&PlanItem], outcome: &mut Outcome| -> Vec<String> {
-        let objects: Vec<(&str, &[u8])> = items
-            .iter()
-            .map(|i| (i.key.as_str(), i.content()))
-            .collect();
-        let (mut copied, mut failed) = (Vec::new(), Vec::new());
-        write_each(to, &objects, max_requests, |key, result| match result {
+    let (mut copied, mut failed) = (Vec::new(), Vec::new());
+    // Every object in flight as soon as it may be (up to `max_requests`); `write` verifies
+    // what it stored before it reports success. A cluster's config goes out when all its
+    // other objects are verified, and never when one of them failed (the cluster stays
+    // invisible to kops).
+    write_releasing(to, first, max_requests, |key, result| {
+        match result {
             Ok(()) => {
                 if let Some(p) = progress {
                     p.cluster_done(key);
@@ -458,32 +484,37 @@ pub fn execute(
                 copied.push(key.to_string());
             }
             Err(e) => failed.push((key.to_string(), e.to_string())),
-        });
-        copied.sort();
-        failed.sort();
-        let clusters = failed
-            .iter()
-            .filter_map(|(key, _)| cluster_of.get(key.as_str()).map(|c| c.to_string()))
-            .collect();
-        outcome.copied.extend(copied);
-        outcome.failed.extend(failed);
-        clusters
-    };
-    let (configs, others): (Vec<&PlanItem>, Vec<&PlanItem>) = todo
-        .into_iter()
-        .partition(|i| i.key.ends_with("/config") || i.key.ends_with("/cluster.spec"));
-    let failed_clusters = copy(&others, &mut outcome);
-    // A cluster with a failed object stays invisible: its config is not written.
-    let (configs, blocked): (Vec<&PlanItem>, Vec<&PlanItem>) = configs
-        .into_iter()
-        .partition(|i| !failed_clusters.contains(&i.cluster));
-    for item in blocked {
-        outcome.failed.push((
-            item.key.clone(),
-            "not written: other objects of this cluster failed".into(),
-        ));
-    }
-    copy(&configs, &mut outcome);
+        }
+        let Some(cluster) = cluster_of.get(key).and_then(|c| waiting.get_mut(c)) else {
+            return Vec::new();
+        };
+        if key.ends_with("/config") || key.ends_with("/cluster.spec") || cluster.0 == 0 {
+            return Vec::new();
+        }
+        cluster.0 -= 1;
+        cluster.1 |= failed.last().is_some_and(|(k, _)| k == key);
+        if cluster.0 > 0 {
+            return Vec::new();
+        }
+        let configs = std::mem::take(&mut cluster.2);
+        if cluster.1 {
+            for item in configs {
+                failed.push((
+                    item.key.clone(),
+                    "not written: other objects of this cluster failed".into(),
+                ));
+            }
+            return Vec::new();
+        }
+        configs
+            .into_iter()
+            .map(|i| (i.key.as_str(), i.content()))
+            .collect()
+    });
+    copied.sort();
+    failed.sort();
+    outcome.copied = copied;
+    outcome.failed = failed;
     if let Some(p) = progress {
         p.finish();
     }

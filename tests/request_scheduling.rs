@@ -15,6 +15,7 @@ use std::time::Duration;
 use statelint::check::{check_store, CheckOptions};
 use statelint::env::MapEnv;
 use statelint::resolve::url::StoreUrl;
+use statelint::rules::kops::version::VersionSource;
 use statelint::source::SourceDb;
 use statelint::vfs;
 
@@ -57,7 +58,8 @@ fn ig_doc(name: &str) -> String {
     )
 }
 
-/// `clusters` clusters of one `config` and two instance groups each, under `kops/`.
+/// `clusters` clusters of one `config`, two instance groups and the `kops-version.txt` kops
+/// writes, under `kops/`.
 fn objects(clusters: usize) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for i in 0..clusters {
@@ -72,6 +74,7 @@ fn objects(clusters: usize) -> Vec<(String, Vec<u8>)> {
                 ig_doc(ig).into_bytes(),
             ));
         }
+        out.push((format!("kops/{name}/kops-version.txt"), b"1.30.4".to_vec()));
     }
     out.sort();
     out
@@ -389,6 +392,18 @@ fn check(
         .clusters
         .iter()
         .all(|c| c.loaded && c.instance_groups == 2));
+    // Each cluster judged by the release in its `kops-version.txt`, read with its documents
+    // (so under the same bound: with one request allowed, a read of its own on the CPU
+    // worker would be a second one in flight).
+    for c in &outcome.clusters {
+        let (version, source) = c.kops_version.as_ref().expect("judged");
+        assert_eq!(
+            (version.to_string().as_str(), *source),
+            ("1.30.4", VersionSource::StoreFile),
+            "{}",
+            c.name
+        );
+    }
     outcome.findings.iter().map(|f| f.code).collect()
 }
 

@@ -21,6 +21,9 @@ CLUSTERS = int(os.environ.get("BENCH_S3_CLUSTERS", "100"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 LOG = os.path.join(TOOLS, "logs", "moto.log")
 AWS = os.path.join(TOOLS, "bench-venv", "bin", "aws")
+# Run by the virtualenv's own interpreter: the script's #! line names the path the venv was
+# created at, which breaks when .tools/ is copied to another checkout.
+AWS_CMD = [os.path.join(TOOLS, "bench-venv", "bin", "python3"), AWS]
 
 
 def requests_in_log():
@@ -56,8 +59,8 @@ def main():
         if not os.path.isdir(store):
             subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench", "gen_store.py"), str(CLUSTERS), store], check=True)
         files = sum(len(fs) for _, _, fs in os.walk(store))
-        subprocess.run([AWS, "s3", "mb", "s3://bench"], env=env, check=True, capture_output=True)
-        subprocess.run([AWS, "s3", "sync", "--quiet", store, "s3://bench/kops"], env=env, check=True)
+        subprocess.run([*AWS_CMD, "s3", "mb", "s3://bench"], env=env, check=True, capture_output=True)
+        subprocess.run([*AWS_CMD, "s3", "sync", "--quiet", store, "s3://bench/kops"], env=env, check=True)
 
         ours = []
         for _ in range(RUNS):
@@ -70,7 +73,7 @@ def main():
         for _ in range(RUNS):
             target = tempfile.mkdtemp(prefix="statelint-sync-")
             try:
-                wall, reqs, proc = timed([AWS, "s3", "sync", "--quiet", "s3://bench/kops", target], env)
+                wall, reqs, proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", target], env)
             finally:
                 shutil.rmtree(target, ignore_errors=True)
             if proc.returncode != 0:
@@ -82,7 +85,7 @@ def main():
         t_sync = statistics.median(w for w, _ in theirs)
         r_ours = statistics.median(r for _, r in ours)
         r_sync = statistics.median(r for _, r in theirs)
-        aws_version = subprocess.run([AWS, "--version"], capture_output=True, text=True).stdout.strip() or "awscli"
+        aws_version = subprocess.run([*AWS_CMD, "--version"], capture_output=True, text=True).stdout.strip() or "awscli"
         section = f"""## check: {CLUSTERS} clusters in S3 (moto on 127.0.0.1)
 
 Store: {CLUSTERS} clusters x (config + 3 instance groups) = {files} objects in a local moto server.
@@ -127,13 +130,13 @@ that it is gone; the region lookup when the store is opened is included.
         mig, syn = [], []
         for i in range(RUNS):
             for name in (f"mig-{i}", f"syn-{i}"):
-                subprocess.run([AWS, "s3", "mb", f"s3://{name}"], env=env, check=True, capture_output=True)
+                subprocess.run([*AWS_CMD, "s3", "mb", f"s3://{name}"], env=env, check=True, capture_output=True)
             wall, reqs, proc = timed([BIN, "migrate", "--from", "s3://bench/kops", "--to", f"s3://mig-{i}/kops", "--yes"], env)
             if proc.returncode not in (0, 1) or f"copied {files} object(s)" not in proc.stdout:
                 print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
                 return 1
             mig.append((wall, reqs))
-            wall, reqs, proc = timed([AWS, "s3", "sync", "--quiet", "s3://bench/kops", f"s3://syn-{i}/kops"], env)
+            wall, reqs, proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", f"s3://syn-{i}/kops"], env)
             if proc.returncode != 0:
                 print(proc.stderr[-2000:], file=sys.stderr)
                 return 1

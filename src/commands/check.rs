@@ -100,6 +100,7 @@ pub fn check_url_through(
         check_options.load.max_object_bytes = max;
     }
     let outcome = check::check_store(backend.as_ref(), &check_options, sources, cwd.as_deref());
+    let observed = Arc::new(outcome.observed);
     result.findings.extend(outcome.findings);
     result.clusters = outcome.clusters;
     if backend.unreachable().is_some() {
@@ -123,6 +124,10 @@ pub fn check_url_through(
             clusters: options.clusters.clone(),
             read_only: !options.write_probes,
             verbose: options.verbose,
+            max_requests: options.max_requests,
+            // The check's listing and reads of each `config` are the list and read
+            // probes' answers: the store is not asked twice.
+            observed: Some(observed),
             ..Default::default()
         };
         let run = super::probe::run_probes(

@@ -80,6 +80,7 @@ pub fn run(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
         bucket_owner: args.bucket_owner.clone(),
         identity_policies,
         verbose: args.output.verbose,
+        ..Default::default()
     };
     if let Some(url) = &resolution.store {
         match vfs::open_with_control(url, env) {

@@ -5,7 +5,8 @@
 //! process exits with 130/143. Its key is unique per run and never names a real state file.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Condvar, Mutex, Once};
+use std::time::{Duration, Instant};
 
 use crate::vfs::{Backend, VfsError};
 
@@ -20,6 +21,28 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 fn pending() -> std::sync::MutexGuard<'static, Pending> {
     PENDING.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// Probe writes under way, and whether an interrupt stopped new ones. With many clusters
+/// probed at once, an interrupt can come while PUTs are in flight; a DELETE sent before
+/// such a PUT lands would leave the object behind, so the cleanup waits for them.
+struct Writes {
+    in_flight: usize,
+    stopped: bool,
+}
+
+static WRITES: Mutex<Writes> = Mutex::new(Writes {
+    in_flight: 0,
+    stopped: false,
+});
+static WRITE_ENDED: Condvar = Condvar::new();
+
+fn writes() -> std::sync::MutexGuard<'static, Writes> {
+    WRITES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The longest the interrupt cleanup waits for probe writes in flight (one request's
+/// timeout): after that it deletes what it knows of and exits.
+pub const INTERRUPT_WAIT: Duration = crate::vfs::runtime::REQUEST_TIMEOUT;
 
 /// A unique suffix: time, process and a counter, hashed.
 fn unique_suffix() -> String {
@@ -60,9 +83,25 @@ impl ProbeObject {
         let url = backend.url_of(&key);
         let content = format!("statelint permission probe; safe to delete ({key})\n").into_bytes();
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        // Registered before the write: an interrupt during the write still cleans up.
-        pending().push((id, Arc::clone(backend), key.clone()));
-        if let Err(e) = backend.write(&key, &content) {
+        {
+            let mut w = writes();
+            if w.stopped {
+                return Err((
+                    url.clone(),
+                    VfsError::Io {
+                        url,
+                        source: std::io::Error::other("not written: statelint was interrupted"),
+                    },
+                ));
+            }
+            w.in_flight += 1;
+            // Registered before the write: an interrupt during the write still cleans up.
+            pending().push((id, Arc::clone(backend), key.clone()));
+        }
+        let written = backend.write(&key, &content);
+        writes().in_flight -= 1;
+        WRITE_ENDED.notify_all();
+        if let Err(e) = written {
             // The write may have landed before failing (a timeout after the upload).
             let _ = backend.delete(&key);
             deregister(id);
@@ -138,6 +177,39 @@ pub fn cleanup_all() -> usize {
         .count()
 }
 
+/// After an interrupt: starts no further probe write, waits (up to `wait`) for the writes
+/// in flight to land or fail, then deletes every outstanding probe object; returns how many
+/// could not be removed.
+pub fn cleanup_after_interrupt(wait: Duration) -> usize {
+    let deadline = Instant::now() + wait;
+    let mut w = writes();
+    w.stopped = true;
+    while w.in_flight > 0 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        w = match WRITE_ENDED.wait_timeout(w, left) {
+            Ok((w, _)) => w,
+            Err(poisoned) => poisoned.into_inner().0,
+        };
+    }
+    drop(w);
+    cleanup_all()
+}
+
+/// Whether an interrupt stopped the probe writes (see [`cleanup_after_interrupt`]).
+pub fn interrupted() -> bool {
+    writes().stopped
+}
+
+/// Lets probe writes start again after [`cleanup_after_interrupt`] (tests only: a real
+/// interrupt ends the process).
+#[cfg(test)]
+pub fn resume_after_interrupt() {
+    writes().stopped = false;
+}
+
 /// Installs (once) a SIGINT/SIGTERM handler that removes outstanding probe objects, tells
 /// `on_exit` how many could not be removed, and exits with 128 + the signal number, the
 /// shell convention (130, 143).
@@ -150,7 +222,7 @@ pub fn install_interrupt_cleanup(on_exit: fn(usize)) {
             if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
                 std::thread::spawn(move || {
                     if let Some(signal) = signals.forever().next() {
-                        on_exit(cleanup_all());
+                        on_exit(cleanup_after_interrupt(INTERRUPT_WAIT));
                         std::process::exit(128 + signal);
                     }
                 });

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod handoff;
 pub mod identity;
 pub mod local;
+pub mod observed;
 pub mod owner;
 pub mod s3;
 
@@ -63,6 +64,20 @@ pub struct ProbeOptions {
     pub identity_policies: Option<identity::IdentityPolicies>,
     /// Keep the servers' raw answers in messages (`--verbose`).
     pub verbose: bool,
+    /// Requests in flight (clusters probed at once, plus the bucket-level calls); default
+    /// [`crate::vfs::schedule::DEFAULT_MAX_REQUESTS`].
+    pub max_requests: Option<usize>,
+    /// Answers the check of the same run already received (its listing, its reads of each
+    /// `config`): those probes take them instead of asking the store again.
+    pub observed: Option<Arc<observed::Observed>>,
+}
+
+impl ProbeOptions {
+    fn max_requests(&self) -> usize {
+        self.max_requests
+            .unwrap_or(crate::vfs::schedule::DEFAULT_MAX_REQUESTS)
+            .max(1)
+    }
 }
 
 /// Results and the findings explaining the failures.
@@ -206,37 +221,70 @@ fn action_names(backend: &dyn Backend) -> [&'static str; 4] {
     }
 }
 
-/// The generic probe matrix: list the store, then per cluster (up to
-/// [`CONCURRENT_CLUSTERS`] at once) list its folder, read its `config`, and (unless
-/// read-only) write, read back and delete a throw-away object.
+/// The generic probe matrix: list the store, then per cluster (up to `clusters_at_once`,
+/// each one's steps in order) list its folder, read its `config`, and (unless read-only)
+/// write, read back and delete a throw-away object.
 pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeRun {
-    let [list, ..] = action_names(backend.as_ref());
     let mut run = ProbeRun {
         verbose: options.verbose,
         ..ProbeRun::default()
     };
+    let Some(chosen) = list_store(backend, options, &mut run) else {
+        return run;
+    };
+    probe_clusters(backend, options, &chosen, options.max_requests(), &mut run);
+    run
+}
+
+/// The store-level `list` probe (the check's listing when it has one); the clusters to
+/// probe, or `None` when the store could not be listed.
+fn list_store(
+    backend: &Arc<dyn Backend>,
+    options: &ProbeOptions,
+    run: &mut ProbeRun,
+) -> Option<Vec<String>> {
+    let [list, ..] = action_names(backend.as_ref());
     let root = backend.root().redacted();
-    let objects = match backend.list("") {
+    let seen = options.observed.as_ref().and_then(|o| o.listing.as_ref());
+    let listed = match seen {
+        Some(objects) => Ok(std::borrow::Cow::Borrowed(objects)),
+        None => backend.list("").map(std::borrow::Cow::Owned),
+    };
+    let objects = match listed {
         Ok(objects) => {
             run.pass(list, &root);
             objects
         }
         Err(e) => {
             run.error(list, &root, &diags::LIST_DENIED, &e, None);
-            return run;
+            return None;
         }
     };
     let layout = store::group(&objects);
-    let chosen: Vec<&str> = layout
-        .clusters
-        .iter()
-        .map(|c| c.name.as_str())
-        .filter(|name| options.clusters.is_empty() || options.clusters.iter().any(|c| c == name))
-        .collect();
-    // Clusters are independent: several are probed at once, each one's steps in order.
-    let per_cluster = |name: &&str| probe_cluster(backend, name, options);
+    Some(
+        layout
+            .clusters
+            .into_iter()
+            .map(|c| c.name)
+            .filter(|name| {
+                options.clusters.is_empty() || options.clusters.iter().any(|c| c == name)
+            })
+            .collect(),
+    )
+}
+
+/// The per-cluster probes of `chosen`, `at_once` clusters at a time (each one's steps in
+/// order, so one request in flight per cluster), results in the order of `chosen`.
+fn probe_clusters(
+    backend: &Arc<dyn Backend>,
+    options: &ProbeOptions,
+    chosen: &[String],
+    at_once: usize,
+    run: &mut ProbeRun,
+) {
+    let per_cluster = |name: &String| probe_cluster(backend, name, options);
     let runs: Vec<ProbeRun> = match rayon::ThreadPoolBuilder::new()
-        .num_threads(CONCURRENT_CLUSTERS.min(chosen.len()).max(1))
+        .num_threads(at_once.min(chosen.len()).max(1))
         .build()
     {
         Ok(pool) => pool.install(|| chosen.par_iter().map(per_cluster).collect()),
@@ -246,11 +294,7 @@ pub fn probe_store(backend: &Arc<dyn Backend>, options: &ProbeOptions) -> ProbeR
         run.results.append(&mut cluster_run.results);
         run.findings.append(&mut cluster_run.findings);
     }
-    run
 }
-
-/// Clusters probed at the same time (each probe is a few requests one after another).
-pub const CONCURRENT_CLUSTERS: usize = 16;
 
 /// One cluster's probes: list its folder, read its `config`, and (unless read-only) write,
 /// read back and delete a throw-away object.
@@ -273,10 +317,19 @@ fn probe_cluster(backend: &Arc<dyn Backend>, name: &str, options: &ProbeOptions)
     }
     let config_key = format!("{name}/config");
     let config_url = backend.url_of(&config_key);
-    match backend.read(&config_key, crate::vfs::DEFAULT_MAX_OBJECT_BYTES) {
-        Ok(_) => run.pass(read, &config_url),
+    let seen = options.observed.as_ref().and_then(|o| o.config_read(name));
+    let fresh;
+    let answer = match seen {
+        Some(answer) => answer,
+        None => {
+            fresh = backend.read(&config_key, crate::vfs::DEFAULT_MAX_OBJECT_BYTES);
+            fresh.as_ref().map(|_| ())
+        }
+    };
+    match answer {
+        Ok(()) => run.pass(read, &config_url),
         Err(VfsError::TooLarge { .. }) => run.pass(read, &config_url),
-        Err(e) => run.error(read, &config_url, &diags::READ_DENIED, &e, Some(name)),
+        Err(e) => run.error(read, &config_url, &diags::READ_DENIED, e, Some(name)),
     }
     if options.read_only || backend.is_read_only() {
         let probe_url = backend.url_of(&format!("{prefix}.statelint-probe-*"));
@@ -303,25 +356,51 @@ pub fn probe(
     options: &ProbeOptions,
     cwd: Option<&std::path::Path>,
 ) -> ProbeRun {
-    // The generic matrix first: its listing tells whether the store answers at all, and
-    // the bucket-level probes are not tried on a store that does not.
-    let mut run = probe_store(backend, options);
-    let mut bucket_run = ProbeRun {
+    // The store listing first: it tells whether the store answers at all, and the
+    // bucket-level probes are not tried on a store that does not. After it, the bucket-level
+    // calls and the per-cluster probes are independent and run at the same time, sharing
+    // the bound on requests in flight.
+    let mut run = ProbeRun {
         verbose: options.verbose,
         ..ProbeRun::default()
     };
-    let facts = match (s3_store, backend.unreachable()) {
-        (Some(store), None) => Some(s3::probe_bucket(store, options, &mut bucket_run)),
-        (Some(store), Some(why)) => {
-            bucket_run.skip(
-                "s3:HeadBucket",
-                &store.settings.bucket_url(),
-                &format!("the store is unreachable: {why}"),
-            );
-            None
-        }
-        (None, _) => None,
+    let chosen = list_store(backend, options, &mut run);
+    let bucket_probes = || {
+        let mut bucket_run = ProbeRun {
+            verbose: options.verbose,
+            ..ProbeRun::default()
+        };
+        let facts = match (s3_store, backend.unreachable()) {
+            (Some(store), None) => Some(s3::probe_bucket(store, options, &mut bucket_run)),
+            (Some(store), Some(why)) => {
+                bucket_run.skip(
+                    "s3:HeadBucket",
+                    &store.settings.bucket_url(),
+                    &format!("the store is unreachable: {why}"),
+                );
+                None
+            }
+            (None, _) => None,
+        };
+        (facts, bucket_run)
     };
+    let at_once = match s3_store {
+        Some(_) => options
+            .max_requests()
+            .saturating_sub(s3::BUCKET_CALLS)
+            .max(1),
+        None => options.max_requests(),
+    };
+    let (facts, mut bucket_run) = std::thread::scope(|scope| {
+        let bucket = scope.spawn(bucket_probes);
+        if let Some(chosen) = &chosen {
+            probe_clusters(backend, options, chosen, at_once, &mut run);
+        }
+        match bucket.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     if let Some(facts) = &facts {
         bucket_run.bucket_policy = facts
             .policy_text

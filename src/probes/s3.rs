@@ -116,6 +116,10 @@ pub fn read_identity_policies(store: &S3Store, facts: &mut BucketFacts) {
     );
 }
 
+/// The most bucket-level requests [`probe_bucket`] has in flight at once (its calls issued
+/// together), counted against `--max-requests` while the clusters are probed alongside.
+pub const BUCKET_CALLS: usize = 8;
+
 /// Runs the bucket-level probes; results and findings are added to `run`.
 pub fn probe_bucket(store: &S3Store, options: &ProbeOptions, run: &mut ProbeRun) -> BucketFacts {
     let settings = &store.settings;

@@ -391,3 +391,159 @@ fn cleanup_all_counts_the_probe_objects_it_could_not_delete() {
     drop(probe);
     assert!(probe_objects(&mem).is_empty());
 }
+
+/// A store that counts the store-level listings and the reads of `config` that reach it, and
+/// whose writes, when it has a gate, wait there: the test decides when a PUT in flight lands.
+struct Watched {
+    inner: Arc<MemBackend>,
+    root_lists: std::sync::atomic::AtomicUsize,
+    config_reads: std::sync::atomic::AtomicUsize,
+    gate: Option<(
+        std::sync::mpsc::SyncSender<()>,
+        std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    )>,
+}
+
+impl Watched {
+    fn new(inner: Arc<MemBackend>) -> Watched {
+        Watched {
+            inner,
+            root_lists: Default::default(),
+            config_reads: Default::default(),
+            gate: None,
+        }
+    }
+}
+
+impl Backend for Watched {
+    fn root(&self) -> &StoreUrl {
+        self.inner.root()
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
+        if prefix.is_empty() {
+            self.root_lists.fetch_add(1, Ordering::SeqCst);
+        }
+        self.inner.list(prefix)
+    }
+    fn read(&self, key: &str, max: u64) -> Result<Vec<u8>, VfsError> {
+        if key.ends_with("/config") {
+            self.config_reads.fetch_add(1, Ordering::SeqCst);
+        }
+        self.inner.read(key, max)
+    }
+    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        if let Some((writing, gate)) = &self.gate {
+            let _ = writing.send(());
+            let gate = gate.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = gate.recv_timeout(std::time::Duration::from_secs(60));
+        }
+        self.inner.write(key, data)
+    }
+    fn delete(&self, key: &str) -> Result<(), VfsError> {
+        self.inner.delete(key)
+    }
+    fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
+        self.inner.stat(key)
+    }
+}
+
+#[test]
+fn answers_the_check_already_received_are_reported_not_asked_again() {
+    let mem = seeded("probe-observed");
+    let counting = Arc::new(Watched::new(mem.clone()));
+    let backend: Arc<dyn Backend> = counting.clone();
+    // The check listed the store and was refused the cluster's config.
+    let refused = VfsError::PermissionDenied {
+        url: mem.url_of("c.example.com/config"),
+    };
+    let observed = observed::Observed {
+        listing: Some(mem.list("").expect("list")),
+        config_reads: [("c.example.com".to_string(), Err(Arc::new(refused)))]
+            .into_iter()
+            .collect(),
+    };
+    let options = ProbeOptions {
+        read_only: true,
+        observed: Some(Arc::new(observed)),
+        ..ProbeOptions::default()
+    };
+    let run = probe_store(&backend, &options);
+    assert_eq!(
+        outcomes(&run),
+        [
+            ("list", Outcome::Pass),
+            ("list", Outcome::Pass),
+            ("read", Outcome::Fail),
+            ("write", Outcome::Skipped),
+            ("delete", Outcome::Skipped),
+        ]
+    );
+    assert!(
+        run.findings
+            .iter()
+            .any(|f| f.code == diags::READ_DENIED.code),
+        "{:#?}",
+        run.findings
+    );
+    assert_eq!(counting.root_lists.load(Ordering::SeqCst), 0);
+    assert_eq!(counting.config_reads.load(Ordering::SeqCst), 0);
+    // Without the check's answers, both are asked (once).
+    let run = probe_store(
+        &backend,
+        &ProbeOptions {
+            read_only: true,
+            ..ProbeOptions::default()
+        },
+    );
+    assert!(!run.failed(), "{:#?}", run.results);
+    assert_eq!(counting.root_lists.load(Ordering::SeqCst), 1);
+    assert_eq!(counting.config_reads.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn an_interrupt_while_probe_writes_are_in_flight_leaves_no_probe_object() {
+    let _serial = serial();
+    let mem = seeded("probe-interrupted");
+    let (writing_tx, writing) = std::sync::mpsc::sync_channel(16);
+    let (open_gate, gate) = std::sync::mpsc::channel();
+    let backend: Arc<dyn Backend> = Arc::new(Watched {
+        gate: Some((writing_tx, std::sync::Mutex::new(gate))),
+        ..Watched::new(mem.clone())
+    });
+    // A probe write is in flight (its PUT has not landed yet) when the interrupt comes.
+    let probing = {
+        let backend = backend.clone();
+        std::thread::spawn(move || {
+            // The process exits from the handler: nothing is dropped, nothing else deletes.
+            if let Ok(object) = ProbeObject::create(&backend, "c.example.com") {
+                std::mem::forget(object);
+            }
+        })
+    };
+    writing
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the probe write started");
+    let cleanup =
+        std::thread::spawn(|| guard::cleanup_after_interrupt(std::time::Duration::from_secs(30)));
+    // Once the interrupt is seen, no new probe write starts...
+    for _ in 0..100_000 {
+        if guard::interrupted() {
+            break;
+        }
+        std::thread::yield_now();
+    }
+    assert!(guard::interrupted(), "the cleanup never started");
+    let refused = ProbeObject::create(&backend, "c.example.com");
+    assert!(
+        refused.is_err(),
+        "a probe write started after the interrupt"
+    );
+    // ...and the one in flight lands only now, after the cleanup started: it is removed.
+    open_gate.send(()).expect("gate");
+    probing.join().expect("probe thread");
+    let left = cleanup.join().expect("cleanup thread");
+    guard::resume_after_interrupt();
+    assert_eq!(left, 0);
+    assert!(probe_objects(&mem).is_empty(), "{:?}", probe_objects(&mem));
+    assert_eq!(guard::outstanding(), 0);
+}

@@ -15,6 +15,7 @@ use crate::rules::InstanceGroup;
 use crate::source::SourceDb;
 use crate::vfs::{Backend, ObjectMeta, VfsError};
 use crate::yaml::{self, Limits};
+use std::sync::Arc;
 
 /// The objects of one cluster folder, before anything is read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,13 +38,14 @@ pub struct ClusterEntry {
 
 impl ClusterEntry {
     /// The objects loading this cluster reads, in order: its `config` (or, without one, the
-    /// legacy `cluster.spec`), then every instance group.
+    /// legacy `cluster.spec`), every instance group, then `kops-version.txt`.
     pub fn read_keys(&self) -> impl Iterator<Item = &str> {
         self.config_key
             .as_deref()
             .or(self.legacy_spec_key.as_deref())
             .into_iter()
             .chain(self.instance_groups.iter().map(|(_, key)| key.as_str()))
+            .chain(self.kops_version_key.as_deref())
     }
 }
 
@@ -186,7 +188,16 @@ pub struct LoadedCluster {
     pub cluster: Option<Document>,
     pub instance_groups: Vec<InstanceGroup>,
     pub findings: Vec<Finding>,
+    /// The bytes of `kops-version.txt` when the cluster has one and it could be read (an
+    /// unreadable file only leaves the kops release to the other sources).
+    pub kops_version_txt: Option<Vec<u8>>,
+    /// How the store answered the read of `config` (the legacy `cluster.spec` is not
+    /// recorded): the read probe reuses it instead of asking again.
+    pub config_read: Option<Result<(), Arc<VfsError>>>,
 }
+
+/// The largest `kops-version.txt` taken for a release number.
+pub const KOPS_VERSION_MAX_BYTES: usize = 4096;
 
 /// Reads and parses the documents of one cluster; problems become findings.
 pub fn load_cluster(
@@ -219,10 +230,15 @@ pub fn load_cluster_from(
         findings.push(diags::unexpected_object(name, &backend.url_of(key)));
     }
     let config_key = entry.config_key.as_ref().or(entry.legacy_spec_key.as_ref());
+    let mut config_read = None;
     let cluster = config_key.and_then(|key| {
+        let got = read(key).map_err(Arc::new);
+        if entry.config_key.as_ref() == Some(key) {
+            config_read = Some(got.as_ref().map(|_| ()).map_err(Arc::clone));
+        }
         parse_document(
             &backend.url_of(key),
-            read(key),
+            got,
             ExpectedKind::Cluster,
             name,
             options,
@@ -239,7 +255,7 @@ pub fn load_cluster_from(
         .filter_map(|(file_name, key)| {
             parse_document(
                 &backend.url_of(key),
-                read(key),
+                read(key).map_err(Arc::new),
                 ExpectedKind::InstanceGroup,
                 name,
                 options,
@@ -252,11 +268,18 @@ pub fn load_cluster_from(
             })
         })
         .collect();
+    let kops_version_txt = entry
+        .kops_version_key
+        .as_ref()
+        .and_then(|key| read(key).ok())
+        .filter(|bytes| bytes.len() <= KOPS_VERSION_MAX_BYTES);
     LoadedCluster {
         name: name.to_string(),
         cluster,
         instance_groups,
         findings,
+        kops_version_txt,
+        config_read,
     }
 }
 
@@ -264,7 +287,7 @@ pub fn load_cluster_from(
 /// `expected` kind; a failed read becomes a finding.
 pub fn parse_document(
     url: &str,
-    read: Result<Vec<u8>, VfsError>,
+    read: Result<Vec<u8>, Arc<VfsError>>,
     expected: ExpectedKind,
     cluster: &str,
     options: &LoadOptions,

@@ -3,7 +3,7 @@
 //!
 //! A remote store costs a round trip per object; with one request per worker thread, a
 //! 30 ms link and two cores read about 60 objects a second. [`read_each`] and
-//! [`write_each`] keep up to `max_requests` requests in flight instead and hand each result
+//! [`write_releasing`] keep up to `max_requests` requests in flight instead and hand each result
 //! over as it arrives. When the
 //! store throttles (503 SlowDown, 429 — errors of kind [`RemoteErrorKind::Unavailable`] once
 //! the backend's own retries are spent), the window of requests in flight is halved and the
@@ -270,22 +270,71 @@ pub fn read_each(
     )
 }
 
-/// Writes every `(key, content)` once, each verified by the backend (see [`run_each`]);
-/// `ready` gets each key's outcome as it is known.
-pub fn write_each(
-    backend: &dyn Backend,
-    objects: &[(&str, &[u8])],
+/// Writes objects once each, verified by the backend; each outcome may release further
+/// objects: `ready` gets every key's outcome as it is known and returns the objects that may be written now (a
+/// cluster's `config` once everything else of the cluster landed). Up to `max_requests`
+/// are in flight throughout: nothing waits for the slowest write of an unrelated object.
+pub fn write_releasing<'a>(
+    backend: &'a dyn Backend,
+    first: Vec<(&'a str, &'a [u8])>,
     max_requests: usize,
-    mut ready: impl FnMut(&str, Result<(), VfsError>),
+    mut ready: impl FnMut(&str, Result<(), VfsError>) -> Vec<(&'a str, &'a [u8])>,
 ) -> ReadStats {
-    run_each(
-        objects,
-        max_requests,
-        |(key, _)| backend.url_of(key),
-        |(key, data)| backend.write_async(key, data),
-        |(key, data)| backend.write(key, data),
-        |(key, _), result| ready(key, result),
-    )
+    let max_requests = max_requests.clamp(1, MAX_MAX_REQUESTS);
+    let mut queue: std::collections::VecDeque<(&'a str, &'a [u8])> = first.into();
+    // Building the future does no I/O; it only tells whether the backend has one.
+    let concurrent = backend.write_async("", b"").is_some();
+    if !concurrent {
+        while let Some((key, data)) = queue.pop_front() {
+            let result = backend.write(key, data);
+            queue.extend(ready(key, result));
+        }
+        return ReadStats {
+            max_requests: 1,
+            peak_in_flight: 1,
+            lowest_window: 1,
+            throttled: 0,
+        };
+    }
+    let window = Window::new(max_requests);
+    let run = block_on(async {
+        let mut running = futures::stream::FuturesUnordered::new();
+        loop {
+            while running.len() < max_requests {
+                let Some((key, data)) = queue.pop_front() else {
+                    break;
+                };
+                let window = &window;
+                running.push(async move {
+                    let result = throttled_retries(
+                        window,
+                        || backend.url_of(key),
+                        || backend.write_async(key, data),
+                    )
+                    .await;
+                    (key, result)
+                });
+            }
+            let Some((key, result)) = running.next().await else {
+                break;
+            };
+            queue.extend(ready(key, result));
+        }
+    });
+    if let Err(why) = run {
+        // The runtime could not start: each object says why, nothing is released.
+        for (key, _) in queue {
+            ready(
+                key,
+                Err(VfsError::Remote {
+                    url: backend.url_of(key),
+                    kind: RemoteErrorKind::Other,
+                    detail: why.clone(),
+                }),
+            );
+        }
+    }
+    window.stats()
 }
 
 #[cfg(test)]
