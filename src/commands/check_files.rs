@@ -184,7 +184,7 @@ fn compare_with_store(
     let mut findings = Vec::new();
     let Some(stored) = crate::store::parse_document(
         &url,
-        read,
+        read.map_err(std::sync::Arc::new),
         crate::store::ExpectedKind::Cluster,
         name,
         &options,
