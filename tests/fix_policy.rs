@@ -11,12 +11,24 @@ use tempfile::TempDir;
 const CI: &str = "arn:aws:iam::222222222222:role/ci";
 
 fn fix(dir: &TempDir, policy: &str, extra: &[&str]) -> (i32, String, String) {
+    fix_in_columns(dir, policy, extra, None)
+}
+
+/// As [`fix`], with `COLUMNS` set when given.
+fn fix_in_columns(
+    dir: &TempDir,
+    policy: &str,
+    extra: &[&str],
+    columns: Option<usize>,
+) -> (i32, String, String) {
     let path = dir.path().join("policy.json");
     std::fs::write(&path, policy).expect("write policy");
-    let out = Command::cargo_bin("statelint")
-        .expect("binary")
-        .env_clear()
-        .env("HOME", dir.path())
+    let mut cmd = Command::cargo_bin("statelint").expect("binary");
+    cmd.env_clear().env("HOME", dir.path());
+    if let Some(columns) = columns {
+        cmd.env("COLUMNS", columns.to_string());
+    }
+    let out = cmd
         .args(["--fix-policy", "--policy"])
         .arg(&path)
         .args([
@@ -485,4 +497,23 @@ fn terraform_output_is_laid_out_as_terraform_fmt_would() {
     };
     assert!(formatted.status.success());
     assert_eq!(String::from_utf8_lossy(&formatted.stdout), hcl);
+}
+
+/// The human output wraps its prose to `COLUMNS`, and the upload command stays whole on
+/// its own line.
+#[test]
+fn human_output_wraps_prose_but_never_the_command() {
+    let dir = TempDir::new().expect("tempdir");
+    let (code, stdout, stderr) = fix_in_columns(&dir, LOGS_ONLY, &[], Some(60));
+    assert_eq!(code, 0, "{stderr}");
+    let command =
+        "  aws s3api put-bucket-policy --bucket kops-state --policy file://kops-state-policy.fixed.json";
+    assert!(stdout.lines().any(|l| l == command), "{stdout}");
+    for line in stdout.lines().filter(|l| l.chars().count() > 60) {
+        let in_json_or_diff = line.starts_with([' ', '+', '-', '@', '{', '}']) && line != command;
+        assert!(
+            line == command || in_json_or_diff || !line.trim().contains(' '),
+            "prose line over 60 columns: {line}\n{stdout}"
+        );
+    }
 }

@@ -318,54 +318,70 @@ pub fn run(args: &FixPolicyArgs, env: &dyn Environment, out: &mut dyn Write) -> 
             fix::terraform(&plan.policy, "kops_state_bucket", &bucket)
         )?,
         FixFormat::Human => {
+            // Prose wraps to the terminal; the command and the JSON stay whole.
+            let width = super::terminal_width(env).unwrap_or(report::wrap::DEFAULT_WIDTH);
+            let say = |text: String| report::wrap::fill(&text, width, "", "  ");
             if plan.changed() {
-                writeln!(
+                write!(
                     out,
-                    "bucket policy of `{bucket}`: grants to add for `{principal}`\n"
+                    "{}\n{diff}",
+                    say(format!(
+                        "bucket policy of `{bucket}`: grants to add for `{principal}`"
+                    ))
                 )?;
-                write!(out, "{diff}")?;
                 match &saved {
-                    Some(path) => writeln!(
+                    Some(path) => write!(
                         out,
-                        "\nthe fixed policy is saved in `{path}`; upload it with:\n  {command}"
+                        "\n{}  {command}\n",
+                        say(format!("the fixed policy is saved in `{path}`; upload it with:"))
                     )?,
-                    None => writeln!(
+                    None => write!(
                         out,
-                        "\nthe complete policy:\n{new_json}\n\nto apply it, save it first (add `--output {upload_file}`), then upload that file:\n  {command}"
+                        "\nthe complete policy:\n{new_json}\n\n{}  {command}\n",
+                        say(format!("to apply it, save it first (add `--output {upload_file}`), then upload that file:"))
                     )?,
                 }
             } else if plan.conditional.is_empty() {
-                writeln!(out, "bucket policy of `{bucket}` already grants `{principal}` what the template needs; nothing to change")?;
+                write!(out, "{}", say(format!("bucket policy of `{bucket}` already grants `{principal}` what the template needs; nothing to change")))?;
             } else {
-                writeln!(out, "bucket policy of `{bucket}` already grants `{principal}` what the template needs, subject to the conditions below; nothing to change")?;
+                write!(out, "{}", say(format!("bucket policy of `{bucket}` already grants `{principal}` what the template needs, subject to the conditions below; nothing to change")))?;
             }
             if let (false, Some(path)) = (plan.changed(), &saved) {
-                writeln!(out, "the policy, unchanged, is saved in `{path}`")?;
-            }
-            for c in &plan.conditional {
-                writeln!(
+                write!(
                     out,
-                    "note: `{}` on `{}` depends on the request: {} still denies it unless the request satisfies its condition on `{}`",
-                    c.action, c.resource, c.by, c.keys.join("`, `")
+                    "{}",
+                    say(format!("the policy, unchanged, is saved in `{path}`"))
                 )?;
             }
+            for c in &plan.conditional {
+                write!(out, "{}", say(format!(
+                    "note: `{}` on `{}` depends on the request: {} still denies it unless the request satisfies its condition on `{}`",
+                    c.action, c.resource, c.by, c.keys.join("`, `")
+                )))?;
+            }
             for w in &warnings {
-                writeln!(out, "warning: {w}")?;
+                write!(out, "{}", say(format!("warning: {w}")))?;
             }
             for f in &lint {
-                writeln!(
+                write!(
                     out,
-                    "the resulting policy: {} {}: {}",
-                    f.severity.as_str(),
-                    f.code,
-                    f.message
+                    "{}",
+                    say(format!(
+                        "the resulting policy: {} {}: {}",
+                        f.severity.as_str(),
+                        f.code,
+                        f.message
+                    ))
                 )?;
             }
             for b in &plan.blocked {
-                writeln!(
+                write!(
                     out,
-                    "note: `{}` on `{}` stays denied by {}; remove that Deny if it is unintended",
-                    b.action, b.resource, b.by
+                    "{}",
+                    say(format!(
+                        "note: `{}` on `{}` stays denied by {}; remove that Deny if it is unintended",
+                        b.action, b.resource, b.by
+                    ))
                 )?;
             }
         }

@@ -29,8 +29,8 @@ pub fn rewrite(
     let lower = detail.to_ascii_lowercase();
     let target = || {
         let url = endpoint
-            .map(|e| e.url.clone())
-            .or_else(|| first_url(detail))
+            .map(|e| shown(&e.url))
+            .or_else(|| first_url(detail).map(|u| shown(&u)))
             .unwrap_or_else(|| "the endpoint".into());
         match endpoint {
             Some(e) => format!("{url} (from {})", e.origin),
@@ -78,6 +78,21 @@ pub fn no_credentials(scheme: Scheme) -> &'static str {
         Scheme::Swift => "no OpenStack credentials: source your openrc file (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD)",
         Scheme::K8s => "no Kubernetes credentials: give the context a token or client certificate in the kubeconfig",
         _ => "no AWS credentials: set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID",
+    }
+}
+
+/// An endpoint as it may be shown: no `user:password@`, no query (which may hold a token).
+fn shown(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            format!("{scheme}://{host}{path}")
+        }
+        None => url.to_string(),
     }
 }
 
@@ -130,6 +145,25 @@ mod tests {
         assert_eq!(
             text.as_deref(),
             Some("connection refused by http://127.0.0.1:9")
+        );
+    }
+
+    #[test]
+    fn credentials_in_an_endpoint_are_never_shown() {
+        let endpoint = Endpoint {
+            url: "http://admin:hunter2@127.0.0.1:9/path?sig=secret".into(),
+            ..s3_endpoint()
+        };
+        let text = rewrite(
+            RemoteErrorKind::Connection,
+            "Connection refused",
+            Some(&endpoint),
+            Scheme::S3,
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            text,
+            "connection refused by http://127.0.0.1:9/path (from S3_ENDPOINT)"
         );
     }
 
