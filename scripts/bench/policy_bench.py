@@ -19,6 +19,9 @@ from check_bench import BIN, ROOT, TOOLS, write_section  # noqa: E402
 CORPUS = os.path.join(ROOT, "tests", "fixtures", "policies", "corpus")
 VENV = os.environ.get("STATELINT_BENCH_VENV", os.path.join(TOOLS, "bench-venv"))
 PARLIAMENT = os.path.join(VENV, "bin", "parliament")
+# The release build unless told otherwise (then the section says which binary it was).
+STATELINT = os.environ.get("STATELINT_BENCH_BIN", BIN)
+BUILD = "release build" if STATELINT == BIN else f"binary `{os.path.relpath(STATELINT, ROOT)}` (not the release build)"
 
 # Check families: our codes -> parliament issue names making the same kind of check (empty:
 # parliament has no such check). The table counts policies flagged per family.
@@ -56,7 +59,7 @@ def is_identity(path):
 
 
 def ours(path, identity):
-    cmd = [BIN, "probe", "--identity-policy", path] if identity else [BIN, "check", "--policy", path]
+    cmd = [STATELINT, "probe", "--identity-policy", path] if identity else [STATELINT, "check", "--policy", path]
     out = subprocess.run(cmd + ["--format", "json"], capture_output=True, text=True, timeout=60,
                          env={"HOME": os.environ.get("HOME", "/tmp"), "PATH": os.environ.get("PATH", "")})
     return {f["code"] for f in json.loads(out.stdout)["findings"]} - NOT_POLICY
@@ -95,7 +98,7 @@ def main():
     their_results = {f: theirs(f) for f in files}
     t_theirs = time.perf_counter() - t0
     load_after = os.getloadavg()
-    version = subprocess.run([os.path.join(VENV, "bin", "pip"), "show", "parliament"], capture_output=True, text=True).stdout
+    version = subprocess.run([os.path.join(VENV, "bin", "python"), "-m", "pip", "show", "parliament"], capture_output=True, text=True).stdout
     version = next((l.split(":", 1)[1].strip() for l in version.splitlines() if l.startswith("Version")), "?")
     rows = []
     for family, codes, names in FAMILIES:
@@ -121,7 +124,7 @@ def main():
     verdict = "met" if ratio >= 50 else "NOT met"
     section = f"""## policy lint: {len(files)} policies vs parliament {version}
 
-Both tools run once per policy file, a process each: statelint's release build
+Both tools run once per policy file, a process each: statelint's {BUILD}
 (`statelint check --policy F --format json`; for the {identities} identity policies
 `statelint probe --identity-policy F --format json`, the command that reads them) and
 `parliament --string "$(cat F)" --json`, over `tests/fixtures/policies/` (the corpus and the
