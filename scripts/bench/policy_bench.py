@@ -19,6 +19,9 @@ from check_bench import BIN, ROOT, TOOLS, write_section  # noqa: E402
 CORPUS = os.path.join(ROOT, "tests", "fixtures", "policies", "corpus")
 VENV = os.environ.get("STATELINT_BENCH_VENV", os.path.join(TOOLS, "bench-venv"))
 PARLIAMENT = os.path.join(VENV, "bin", "parliament")
+# The release build unless told otherwise (then the section says which binary it was).
+STATELINT = os.environ.get("STATELINT_BENCH_BIN", BIN)
+BUILD = "release build" if STATELINT == BIN else f"binary `{os.path.relpath(STATELINT, ROOT)}` (not the release build)"
 
 # Check families: our codes -> parliament issue names making the same kind of check (empty:
 # parliament has no such check). The table counts policies flagged per family.
@@ -29,13 +32,13 @@ FAMILIES = [
     ("ARNs, principals, partitions", {"SL307", "SL319", "SL326"}, {"MALFORMED_ARN", "INVALID_ARN", "UNKNOWN_PRINCIPAL", "UNKNOWN_FEDERATION_SOURCE"}),
     ("Allow with NotPrincipal", {"SL305"}, {"NOTPRINCIPAL_WITH_ALLOW"}),
     ("broad grants", {"SL303"}, {"RESOURCE_STAR"}),
-    ("condition operators and value types", {"SL312", "SL322"}, {"UNKNOWN_OPERATOR", "MISMATCHED_TYPE", "MISMATCHED_TYPE_BUT_USABLE", "MISMATCHED_TYPE_OPERATION_TO_NULL", "BAD_PATTERN_FOR_MFA"}),
+    ("condition operators and value types", {"SL312", "SL322", "SL339"}, {"UNKNOWN_OPERATOR", "MISMATCHED_TYPE", "MISMATCHED_TYPE_BUT_USABLE", "MISMATCHED_TYPE_OPERATION_TO_NULL", "BAD_PATTERN_FOR_MFA"}),
     ("condition keys (existence, action support, tag keys, case)", {"SL314", "SL316", "SL317", "SL331"}, {"UNKNOWN_CONDITION_FOR_ACTION"}),
     ("set operators, qualifiers, empty and redundant conditions", {"SL315", "SL328", "SL329", "SL330"}, set()),
     ("network conditions (private IPs, IP ranges, VPC ids, pairs)", {"SL321", "SL323", "SL325", "SL332"}, set()),
     ("service principals without source", {"SL324"}, set()),
-    ("policy variables", {"SL327"}, set()),
-    ("duplicate statements and Sids", {"SL309", "SL310"}, {"DUPLICATE_SID"}),
+    ("policy variables (syntax, operators)", {"SL327", "SL340"}, set()),
+    ("duplicate statements, duplicate and empty Sids", {"SL309", "SL310", "SL338"}, {"DUPLICATE_SID"}),
     ("identity policies (principal, size, iam:PassRole, iam:CreateServiceLinkedRole)", {"SL334", "SL335", "SL336", "SL337"}, {"PRIVILEGE_ESCALATION"}),
     ("state-store checks (public, location, TLS, size)", {"SL301", "SL304", "SL308", "SL311"}, set()),
 ]
@@ -56,7 +59,7 @@ def is_identity(path):
 
 
 def ours(path, identity):
-    cmd = [BIN, "probe", "--identity-policy", path] if identity else [BIN, "check", "--policy", path]
+    cmd = [STATELINT, "probe", "--identity-policy", path] if identity else [STATELINT, "check", "--policy", path]
     out = subprocess.run(cmd + ["--format", "json"], capture_output=True, text=True, timeout=60,
                          env={"HOME": os.environ.get("HOME", "/tmp"), "PATH": os.environ.get("PATH", "")})
     return {f["code"] for f in json.loads(out.stdout)["findings"]} - NOT_POLICY
@@ -95,7 +98,7 @@ def main():
     their_results = {f: theirs(f) for f in files}
     t_theirs = time.perf_counter() - t0
     load_after = os.getloadavg()
-    version = subprocess.run([os.path.join(VENV, "bin", "pip"), "show", "parliament"], capture_output=True, text=True).stdout
+    version = subprocess.run([os.path.join(VENV, "bin", "python"), "-m", "pip", "show", "parliament"], capture_output=True, text=True).stdout
     version = next((l.split(":", 1)[1].strip() for l in version.splitlines() if l.startswith("Version")), "?")
     rows = []
     for family, codes, names in FAMILIES:
@@ -121,7 +124,7 @@ def main():
     verdict = "met" if ratio >= 50 else "NOT met"
     section = f"""## policy lint: {len(files)} policies vs parliament {version}
 
-Both tools run once per policy file, a process each: statelint's release build
+Both tools run once per policy file, a process each: statelint's {BUILD}
 (`statelint check --policy F --format json`; for the {identities} identity policies
 `statelint probe --identity-policy F --format json`, the command that reads them) and
 `parliament --string "$(cat F)" --json`, over `tests/fixtures/policies/` (the corpus and the
