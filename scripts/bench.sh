@@ -7,15 +7,22 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 mkdir -p .tools
 cargo build --release --locked
-if [ ! -x .tools/bench-venv/bin/check-jsonschema ]; then
-  python3 -m venv .tools/bench-venv
-  .tools/bench-venv/bin/pip install --quiet "check-jsonschema==0.39.0"
+# A venv copied or moved with its checkout keeps scripts whose first line names the old
+# path: such a venv cannot run its tools, so it is made again rather than half used.
+venv=.tools/bench-venv
+if [ -d "$venv" ] && ! "$venv/bin/pip" --version >/dev/null 2>&1; then
+  echo "bench.sh: $venv was made for another path; making it again" >&2
+  rm -rf "$venv"
 fi
-if [ ! -x .tools/bench-venv/bin/parliament ]; then
-  .tools/bench-venv/bin/pip install --quiet "parliament==1.6.4"
+[ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+if [ ! -x "$venv/bin/check-jsonschema" ]; then
+  "$venv/bin/python" -m pip install --quiet "check-jsonschema==0.39.0"
 fi
-if [ ! -x .tools/bench-venv/bin/aws ]; then
-  .tools/bench-venv/bin/pip install --quiet "awscli==1.*"
+if [ ! -x "$venv/bin/parliament" ]; then
+  "$venv/bin/python" -m pip install --quiet "parliament==1.6.4"
+fi
+if [ ! -x "$venv/bin/aws" ]; then
+  "$venv/bin/python" -m pip install --quiet "awscli==1.*"
 fi
 which=${1:-all}
 if [ "$which" = all ] || [ "$which" = check ]; then
