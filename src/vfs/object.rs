@@ -181,20 +181,44 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 }
 
 /// Error texts from cloud APIs can carry whole XML bodies; keep them to one short line:
-/// its start (the request) and its end (the root cause, last in the chain).
+/// its start (the request), the service's `<Code>` (what the probes report, e.g.
+/// `AccessDenied`) and its end (the root cause, last in the chain).
 fn one_line(text: &str) -> String {
-    let flat: Vec<char> = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect();
-    if flat.len() > 400 {
-        let head: String = flat[..200].iter().collect();
-        let tail: String = flat[flat.len() - 200..].iter().collect();
-        format!("{head} ... {tail}")
-    } else {
-        flat.into_iter().collect()
+    let flat_text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat: Vec<char> = flat_text.chars().collect();
+    if flat.len() <= 400 {
+        return flat_text;
+    }
+    let head: String = flat[..200].iter().collect();
+    let tail: String = flat[flat.len() - 200..].iter().collect();
+    let code = flat_text
+        .split_once("<Code>")
+        .and_then(|(_, rest)| rest.split_once("</Code>"))
+        .map(|(code, _)| format!("<Code>{code}</Code>"))
+        .filter(|c| c.len() < 80 && !head.contains(c.as_str()) && !tail.contains(c.as_str()));
+    match code {
+        Some(code) => format!("{head} ... {code} ... {tail}"),
+        None => format!("{head} ... {tail}"),
+    }
+}
+
+#[cfg(test)]
+mod one_line_tests {
+    use super::one_line;
+
+    /// A long XML answer keeps its `<Code>` even when it sits in the cut middle.
+    #[test]
+    fn the_service_code_survives_shortening() {
+        let long = format!(
+            "request {} <Error><Code>AccessDenied</Code><Message>{}</Message></Error> cause {}",
+            "a".repeat(300),
+            "m".repeat(300),
+            "z".repeat(300)
+        );
+        let short = one_line(&long);
+        assert!(short.contains("<Code>AccessDenied</Code>"), "{short}");
+        assert!(short.chars().count() < 460, "{short}");
+        assert_eq!(one_line("two\n  words"), "two words");
     }
 }
 
