@@ -328,6 +328,29 @@ fn the_access_map_agrees_with_ceph_rgw() {
     );
 }
 
+/// `statelint access --bucket-owner 111111111111 ARGS...` as `user`, in kops's
+/// `S3_ENDPOINT` mode.
+fn access_as(
+    endpoint: &str,
+    user: &Value,
+    home: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    let text = |k: &str| user[k].as_str().unwrap_or_default().to_string();
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("statelint"))
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("S3_ENDPOINT", endpoint)
+        .env("S3_ACCESS_KEY_ID", text("key"))
+        .env("S3_SECRET_ACCESS_KEY", text("secret"))
+        .current_dir(home)
+        .args(["access", "--bucket-owner", OWNER])
+        .args(args)
+        .output()
+        .expect("statelint runs")
+}
+
 /// `statelint access` on the live store: the owner maps its own bucket's policy through the
 /// CLI (kops's `S3_ENDPOINT` mode), and public read is SL280.
 #[test]
@@ -354,24 +377,20 @@ fn access_maps_the_live_bucket_policy() {
     .expect("runtime");
     let home = tempfile::TempDir::new().expect("tempdir");
     let text = |k: &str| keys["a"][k].as_str().unwrap_or_default().to_string();
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("statelint"))
-        .env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("S3_ENDPOINT", &endpoint)
-        .env("S3_ACCESS_KEY_ID", text("key"))
-        .env("S3_SECRET_ACCESS_KEY", text("secret"))
-        .current_dir(home.path())
-        .args([
-            "access",
+    let state = format!("s3://{b}/kops");
+    let out = access_as(
+        &endpoint,
+        &keys["a"],
+        home.path(),
+        &[
             "--state",
-            &format!("s3://{b}/kops"),
-            "--bucket-owner",
-            OWNER,
-        ])
-        .args(["--caller", &text("arn"), "--format", "json"])
-        .output()
-        .expect("statelint runs");
+            &state,
+            "--caller",
+            &text("arn"),
+            "--format",
+            "json",
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let report: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{e}: {stdout}{}", String::from_utf8_lossy(&out.stderr)));
@@ -391,6 +410,31 @@ fn access_maps_the_live_bucket_policy() {
         .map(|f| f.iter().filter_map(|f| f["code"].as_str()).collect())
         .unwrap_or_default();
     assert!(codes.contains(&"SL280"), "{codes:?}");
+    // Before applying a new policy: bob reaches the store now, so a policy without his
+    // grant locks him out (SL283), by default, naming no --keep.
+    let proposed = home.path().join("new.json");
+    let narrowed = json!({"Version": "2012-10-17", "Statement": [policy["Statement"][0].clone()]});
+    std::fs::write(&proposed, narrowed.to_string()).expect("write proposed policy");
+    let proposed = proposed.display().to_string();
+    let out = access_as(
+        &endpoint,
+        &keys["a"],
+        home.path(),
+        &[
+            "--state",
+            &state,
+            "--against",
+            &proposed,
+            "--format",
+            "concise",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("SL283") && stdout.contains(&bob) && stdout.contains("list the clusters"),
+        "{stdout}"
+    );
     statelint::vfs::runtime::block_on(async {
         let _ = owner.delete_bucket_policy().bucket(&b).send().await;
     })
