@@ -57,7 +57,7 @@ area_files() {
 }
 area_tests() {
   case "$1" in
-    guard) echo "--lib" ;;
+    guard) echo "--lib --test safe_defaults" ;;
     url|resolve) echo "--lib --test redaction --test hostile_store --test fuzz_regressions" ;;
     config) echo "--lib --test cli" ;;
     rules|kops) echo "--lib --test rules --test rule_edges --test kops_validation --test kops_instancegroups" ;;
