@@ -103,7 +103,7 @@ deadline=$(($(date +%s) + budget_min * 60))
 summary="$root/target/mutants-out/summary.tsv"
 mkdir -p "$root/target/mutants-out"
 printf 'area\tmutants\tcaught\tmissed\ttimeout\tunviable\tnot run\tkill rate\n' >"$summary"
-count() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
+count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 status=0
 for area in "${areas[@]}"; do
   out="$root/target/mutants-out/$area"
