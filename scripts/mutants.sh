@@ -107,7 +107,9 @@ count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 status=0
 for area in "${areas[@]}"; do
   out="$root/target/mutants-out/$area"
-  args=(--no-shuffle -j 1 --timeout "$timeout_s" --build-timeout 1200 --output "$out")
+  # --gitignore: the copy cargo-mutants builds in leaves out .tools/ (servers, virtualenvs)
+  # and target/, which would otherwise fill the disk.
+  args=(--gitignore=true --no-shuffle -j 1 --timeout "$timeout_s" --build-timeout 1200 --output "$out")
   for f in $(area_files "$area"); do args+=(--file "$f"); done
   for t in $(area_tests "$area"); do args+=(--cargo-arg="$t"); done
   [ -z "$diff_file" ] || args+=(--in-diff "$diff_file")
