@@ -57,7 +57,7 @@ area_files() {
 }
 area_tests() {
   case "$1" in
-    guard) echo "--lib" ;;
+    guard) echo "--lib --test safe_defaults" ;;
     url|resolve) echo "--lib --test redaction --test hostile_store --test fuzz_regressions" ;;
     config) echo "--lib --test cli" ;;
     rules|kops) echo "--lib --test rules --test rule_edges --test kops_validation --test kops_instancegroups" ;;
@@ -103,11 +103,13 @@ deadline=$(($(date +%s) + budget_min * 60))
 summary="$root/target/mutants-out/summary.tsv"
 mkdir -p "$root/target/mutants-out"
 printf 'area\tmutants\tcaught\tmissed\ttimeout\tunviable\tnot run\tkill rate\n' >"$summary"
-count() { [ -f "$1" ] && grep -c . "$1" || echo 0; }
+count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 status=0
 for area in "${areas[@]}"; do
   out="$root/target/mutants-out/$area"
-  args=(--no-shuffle -j 1 --timeout "$timeout_s" --build-timeout 1200 --output "$out")
+  # --gitignore: the copy cargo-mutants builds in leaves out .tools/ (servers, virtualenvs)
+  # and target/, which would otherwise fill the disk.
+  args=(--gitignore=true --no-shuffle -j 1 --timeout "$timeout_s" --build-timeout 1200 --output "$out")
   for f in $(area_files "$area"); do args+=(--file "$f"); done
   for t in $(area_tests "$area"); do args+=(--cargo-arg="$t"); done
   [ -z "$diff_file" ] || args+=(--in-diff "$diff_file")

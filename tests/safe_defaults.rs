@@ -603,3 +603,61 @@ fn the_pre_commit_hook_runs_offline_by_default() {
     assert_eq!(args, [" [--offline]"], "{text}");
     assert!(text.contains("entry: statelint check"));
 }
+
+/// An interrupted `probe` exits through statelint's own handler (which first removes any
+/// probe object) with the shell's 128 + signal: 143 for SIGTERM, 130 for SIGINT. Server-free:
+/// the store never answers, so the probe is still waiting when the signal comes.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_probe_exits_with_128_plus_the_signal() {
+    for (signal, expected) in [("TERM", 143), ("INT", 130)] {
+        let silent = Silent::start();
+        let home = TempDir::new().expect("home");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("statelint"))
+            .env_clear()
+            .env("HOME", home.path())
+            .env("S3_ENDPOINT", &silent.endpoint)
+            .env("S3_ACCESS_KEY_ID", "testing")
+            .env("S3_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("STATELINT_REQUEST_TIMEOUT", "60")
+            .args(["probe", "--state", "s3://kops-state/kops"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("statelint starts");
+        // The first request reaching the listener means the probe (and its handler) runs.
+        let reached = (0..2_000).any(|_| {
+            let seen = silent
+                .accepted
+                .lock()
+                .map(|v| !v.is_empty())
+                .unwrap_or(false);
+            if !seen {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            seen
+        });
+        if !reached {
+            let _ = child.kill();
+            panic!("SIG{signal}: the probe never reached the store");
+        }
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let status = (0..2_000).find_map(|_| match child.try_wait() {
+            Ok(Some(status)) => Some(status),
+            _ => {
+                std::thread::sleep(Duration::from_millis(10));
+                None
+            }
+        });
+        let Some(status) = status else {
+            let _ = child.kill();
+            panic!("SIG{signal}: statelint did not exit within 20 s");
+        };
+        assert_eq!(status.code(), Some(expected), "SIG{signal}: {status:?}");
+    }
+}
