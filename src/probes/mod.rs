@@ -181,10 +181,8 @@ pub fn brief(err: &VfsError) -> String {
         return err.to_string();
     };
     let status = http_status(detail);
-    let code = detail
-        .split_once("<Code>")
-        .and_then(|(_, rest)| rest.split_once("</Code>"))
-        .map(|(code, _)| code.trim().to_string())
+    let code = crate::vfs::service_code(detail)
+        .map(|code| code.trim().to_string())
         .filter(|c| !c.is_empty() && c.len() < 64);
     match (status, code) {
         (Some(s), Some(c)) => format!("HTTP {s} {c}"),

@@ -143,6 +143,14 @@ impl fmt::Display for RemoteErrorKind {
     }
 }
 
+/// The service's error code in an XML error answer (`<Code>AccessDenied</Code>`), as
+/// written; the probes report it and shortened error texts keep it.
+pub fn service_code(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once("<Code>")?;
+    let (code, _) = rest.split_once("</Code>")?;
+    Some(code)
+}
+
 impl RemoteErrorKind {
     /// Classifies an error text from an HTTP client or a cloud API.
     pub fn classify(text: &str) -> RemoteErrorKind {

@@ -191,10 +191,8 @@ fn one_line(text: &str) -> String {
     }
     let head: String = flat[..200].iter().collect();
     let tail: String = flat[flat.len() - 200..].iter().collect();
-    let code = flat_text
-        .split_once("<Code>")
-        .and_then(|(_, rest)| rest.split_once("</Code>"))
-        .map(|(code, _)| format!("<Code>{code}</Code>"))
+    let code = super::service_code(&flat_text)
+        .map(|code| format!("<Code>{code}</Code>"))
         .filter(|c| c.len() < 80 && !head.contains(c.as_str()) && !tail.contains(c.as_str()));
     match code {
         Some(code) => format!("{head} ... {code} ... {tail}"),
