@@ -152,11 +152,15 @@ pub fn check_store(
         concurrency,
         |entry, mut loaded| {
             let config_read = loaded.config_read.take();
+            let additional_objects = loaded.additional_objects.take();
             let mut checked =
                 check_loaded(backend, entry, loaded, cwd, options.kops_version.as_ref());
-            checked
-                .1
-                .extend(check_additional_objects(backend, entry, sources));
+            checked.1.extend(check_additional_objects(
+                backend,
+                entry,
+                additional_objects,
+                sources,
+            ));
             if let Some(p) = &options.progress {
                 p.cluster_done(&entry.name);
             }
@@ -282,20 +286,16 @@ pub fn check_documents(
     findings
 }
 
-/// SL152 over the cluster's `clusteraddons/default`, when there is one. An object that
-/// cannot be read is left alone: the permission probes report unreadable keys.
+/// SL152 over the cluster's `clusteraddons/default` (read with the cluster's other objects),
+/// when there is one. An object that could not be read is left alone: the permission probes
+/// report unreadable keys.
 fn check_additional_objects(
     backend: &dyn Backend,
     entry: &store::ClusterEntry,
+    text: Option<String>,
     sources: &crate::source::SourceDb,
 ) -> Vec<Finding> {
-    let Some(key) = entry.additional_objects_key.as_ref() else {
-        return Vec::new();
-    };
-    let Ok(bytes) = backend.read(key, crate::vfs::DEFAULT_MAX_OBJECT_BYTES) else {
-        return Vec::new();
-    };
-    let Ok(text) = String::from_utf8(bytes) else {
+    let (Some(key), Some(text)) = (entry.additional_objects_key.as_ref(), text) else {
         return Vec::new();
     };
     crate::rules::kops::additional_objects::check_stored(

@@ -5,6 +5,8 @@
 //! inflated by the client's next request), the GETs of every object, and can answer
 //! `503 SlowDown` (S3) or `429` (GCS) whenever more requests are in flight than it serves.
 
+mod common;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -75,6 +77,14 @@ fn objects(clusters: usize) -> Vec<(String, Vec<u8>)> {
             ));
         }
         out.push((format!("kops/{name}/kops-version.txt"), b"1.30.4".to_vec()));
+        // Some clusters keep additional objects (`kops create -f`); they are read with the
+        // cluster's documents, under the same bound.
+        if i % 4 == 0 {
+            out.push((
+                format!("kops/{name}/clusteraddons/default"),
+                b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n".to_vec(),
+            ));
+        }
     }
     out.sort();
     out
@@ -507,4 +517,41 @@ fn migrate_keeps_the_bound_writes_configs_last_and_resumes() {
         server.counters.puts.lock().expect("puts").len(),
         store.len()
     );
+}
+
+/// `statelint probe --max-requests N`: the read-only probes of 40 clusters (a listing and a
+/// read of each `config`, clusters probed side by side) never have more than N requests in
+/// flight, and without the flag they use more.
+#[test]
+fn the_probe_command_honours_max_requests() {
+    let store = objects(40);
+    let probe = |bound: Option<&str>| {
+        let server = ObjectServer::start(store.clone(), Duration::from_millis(15), None);
+        let home = tempfile::TempDir::new().expect("tempdir");
+        let mut cmd = common::statelint(home.path());
+        cmd.env("STORAGE_EMULATOR_HOST", &server.endpoint).args([
+            "probe",
+            "--state",
+            &format!("gs://{BUCKET}/kops"),
+            "--read-only",
+            "--format",
+            "json",
+        ]);
+        if let Some(n) = bound {
+            cmd.args(["--max-requests", n]);
+        }
+        let (code, stdout, stderr) = common::run(&mut cmd);
+        assert_eq!(code, 0, "{stdout}\n{stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        let probes = report["probes"].as_array().expect("probes");
+        let reads = probes.iter().filter(|p| p["action"] == "read").count();
+        assert_eq!(reads, 40, "{stdout}");
+        assert!(probes.iter().all(|p| p["outcome"] != "fail"), "{stdout}");
+        server.peak()
+    };
+    let bounded = probe(Some("3"));
+    assert!(bounded <= 3, "{bounded} in flight, bound 3");
+    assert!(bounded > 1, "the probes went one at a time");
+    let default = probe(None);
+    assert!(default > 3, "{default} in flight by default");
 }

@@ -253,6 +253,8 @@ pub struct ProbeArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     #[command(flatten)]
+    pub requests: RequestArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 

@@ -80,6 +80,7 @@ pub fn run(args: &ProbeArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
         bucket_owner: args.bucket_owner.clone(),
         identity_policies,
         verbose: args.output.verbose,
+        max_requests: args.requests.given(),
         ..Default::default()
     };
     if let Some(url) = &resolution.store {

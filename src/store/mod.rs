@@ -38,7 +38,8 @@ pub struct ClusterEntry {
 
 impl ClusterEntry {
     /// The objects loading this cluster reads, in order: its `config` (or, without one, the
-    /// legacy `cluster.spec`), every instance group, then `kops-version.txt`.
+    /// legacy `cluster.spec`), every instance group, `kops-version.txt`, then
+    /// `clusteraddons/default`. All of them go through the request scheduler together.
     pub fn read_keys(&self) -> impl Iterator<Item = &str> {
         self.config_key
             .as_deref()
@@ -46,6 +47,7 @@ impl ClusterEntry {
             .into_iter()
             .chain(self.instance_groups.iter().map(|(_, key)| key.as_str()))
             .chain(self.kops_version_key.as_deref())
+            .chain(self.additional_objects_key.as_deref())
     }
 }
 
@@ -191,6 +193,9 @@ pub struct LoadedCluster {
     /// The bytes of `kops-version.txt` when the cluster has one and it could be read (an
     /// unreadable file only leaves the kops release to the other sources).
     pub kops_version_txt: Option<Vec<u8>>,
+    /// The text of `clusteraddons/default` when the cluster has one and it could be read as
+    /// UTF-8 (an unreadable object is left to the permission probes).
+    pub additional_objects: Option<String>,
     /// How the store answered the read of `config` (the legacy `cluster.spec` is not
     /// recorded): the read probe reuses it instead of asking again.
     pub config_read: Option<Result<(), Arc<VfsError>>>,
@@ -273,12 +278,18 @@ pub fn load_cluster_from(
         .as_ref()
         .and_then(|key| read(key).ok())
         .filter(|bytes| bytes.len() <= KOPS_VERSION_MAX_BYTES);
+    let additional_objects = entry
+        .additional_objects_key
+        .as_ref()
+        .and_then(|key| read(key).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok());
     LoadedCluster {
         name: name.to_string(),
         cluster,
         instance_groups,
         findings,
         kops_version_txt,
+        additional_objects,
         config_read,
     }
 }
