@@ -5,13 +5,16 @@
 # fast tests of that area; a mutant the tests do not notice is a gap. Results are summarised
 # per area (see MUTANTS.md for the last run and what each survivor means).
 #
-# Usage: bash scripts/mutants.sh [--in-diff] [--budget MINUTES] [--timeout SECONDS] [AREA...]
+# Usage: bash scripts/mutants.sh [--in-diff] [--budget MINUTES] [--timeout SECONDS] [--sample K/N] [AREA...]
 #   AREA       one or more of: guard url resolve config rules kops policy (default: all, in order)
 #   --in-diff  mutate only the lines changed against `main` (git diff)
 #   --budget   wall-clock cap for the whole run, in minutes (default 120); when it is reached
 #              the running area is interrupted and the summary says so
 #   --timeout  per-mutant test timeout in seconds (default 180)
 #   --list     only list the mutants of each area and count them
+#   --sample K/N  run only every N-th mutant of each area, starting at the K-th (K from 0):
+#              a spread sample for the large areas when the whole run does not fit the time
+#              (cargo-mutants --shard K/N --sharding round-robin); the summary says so
 #
 # Sized for a shared two-core machine: one mutant at a time (-j 1), under `nice -n 15`, with a
 # separate target directory (target/mutants) whose dependencies are seeded from target/debug
@@ -27,6 +30,7 @@ in_diff=0
 list=0
 budget_min=120
 timeout_s=180
+sample=""
 areas=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,6 +38,8 @@ while [ $# -gt 0 ]; do
     --list) list=1 ;;
     --budget) budget_min=${2:?--budget needs minutes}; shift ;;
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
+    --sample) sample=${2:?--sample needs K/N}; shift
+      [[ "$sample" =~ ^[0-9]+/[1-9][0-9]*$ ]] || { echo "mutants.sh: --sample wants K/N, e.g. 0/8" >&2; exit 2; } ;;
     -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) areas+=("$1") ;;
@@ -102,7 +108,7 @@ fi
 deadline=$(($(date +%s) + budget_min * 60))
 summary="$root/target/mutants-out/summary.tsv"
 mkdir -p "$root/target/mutants-out"
-printf 'area\tmutants\tcaught\tmissed\ttimeout\tunviable\tnot run\tkill rate\n' >"$summary"
+printf 'area%s\tmutants\tcaught\tmissed\ttimeout\tunviable\tnot run\tkill rate\n' "${sample:+ (sample $sample)}" >"$summary"
 count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 status=0
 for area in "${areas[@]}"; do
@@ -113,6 +119,7 @@ for area in "${areas[@]}"; do
   for f in $(area_files "$area"); do args+=(--file "$f"); done
   for t in $(area_tests "$area"); do args+=(--cargo-arg="$t"); done
   [ -z "$diff_file" ] || args+=(--in-diff "$diff_file")
+  [ -z "$sample" ] || args+=(--shard "$sample" --sharding round-robin)
   if [ "$list" = 1 ]; then
     echo "$area: $("$tool" mutants --list "${args[@]}" | grep -c .) mutants"
     continue
