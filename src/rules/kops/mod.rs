@@ -36,7 +36,6 @@ mod iam;
 mod instancegroup;
 mod naming;
 mod network;
-mod rolling_update;
 mod runtime;
 mod stores;
 
@@ -65,8 +64,6 @@ pub static TABLES: &[&[Check]] = &[
     iam::CHECKS,
     stores::CHECKS,
     aws_settings::CHECKS,
-    rolling_update::CHECKS,
-    rolling_update::GROUP_CHECKS,
 ];
 
 /// The codes the tables report, in code order.
@@ -88,7 +85,6 @@ pub fn codes() -> Vec<&'static CodeInfo> {
         iam::CODES,
         stores::CODES,
         aws_settings::CODES,
-        rolling_update::CODES,
     ] {
         all.extend_from_slice(table);
     }

@@ -149,7 +149,7 @@ pub static LEDGER: &[Entry] = &[
     e("validation.go", "validateNriConfig", Covered(&["SL633"])),
     e("validation.go", "validateNvidiaConfig", Covered(&["SL632"])),
     e("validation.go", "validateGVisorConfig", Covered(&["SL632"])),
-    e("validation.go", "validateRollingUpdate", Covered(&["SL177", "SL638"])),
+    e("validation.go", "validateRollingUpdate", Covered(&["SL177"])),
     e("validation.go", "validateNodeLocalDNS", Covered(&["SL620", "SL621"])),
     e("validation.go", "validateClusterAutoscaler", Covered(&["SL625"])),
     e("validation.go", "validateExternalDNS", Covered(&["SL623"])),
