@@ -1,6 +1,6 @@
-//! What kops puts on every node: hooks and file assets, the container runtime and
-//! containerd, asset mirrors, and cluster-wide node settings (`validateHookSpec`,
-//! `validateFileAssetSpec`, `validateContainerRuntime`, `validateContainerdConfig`,
+//! What kops puts on every node: hooks, the container runtime and containerd, asset
+//! mirrors, and cluster-wide node settings (`validateHookSpec`, `validateContainerRuntime`,
+//! `validateContainerdConfig`,
 //! `validateFileRepository` and `validateClusterSpec` in `validation.go`).
 
 use super::cloud::Cloud;
@@ -15,13 +15,6 @@ code!(
     "hook-setting",
     Error,
     "a hook without a manifest or exec container, an exec container without an image, or a raw manifest with an exec container or ordering"
-);
-code!(
-    FILE_ASSET,
-    "SL631",
-    "file-asset-incomplete",
-    Error,
-    "a file asset without `name` or `content`"
 );
 code!(
     RUNTIME,
@@ -52,14 +45,7 @@ code!(
     "a cluster-wide node setting kops refuses (`sysctlParameters`, `updatePolicy`)"
 );
 
-pub static CODES: &[&CodeInfo] = &[
-    &HOOK,
-    &FILE_ASSET,
-    &RUNTIME,
-    &CONTAINERD,
-    &ASSETS,
-    &NODE_SETTING,
-];
+pub static CODES: &[&CodeInfo] = &[&HOOK, &RUNTIME, &CONTAINERD, &ASSETS, &NODE_SETTING];
 
 /// The hook (`/spec/hooks/N`) that `pointer` lies in.
 fn hook_of(pointer: &str) -> &str {
@@ -271,24 +257,6 @@ pub static CHECKS: &[Check] = &[
         "validateExecContainerAction",
         "an exec container runs an image",
         "set `execContainer.image`",
-    ),
-    Check::validation(
-        &FILE_ASSET,
-        "/spec/fileAssets/*/name",
-        Shape::Required,
-        When::Always,
-        "validateFileAssetSpec",
-        "kops names the file asset's unit after it",
-        "give the file asset a `name`",
-    ),
-    Check::validation(
-        &FILE_ASSET,
-        "/spec/fileAssets/*/content",
-        Shape::Required,
-        When::Always,
-        "validateFileAssetSpec",
-        "kops writes `content` to the node",
-        "give the file asset its `content`",
     ),
     Check::validation(
         &RUNTIME,

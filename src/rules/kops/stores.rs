@@ -1,6 +1,6 @@
-//! Cluster-wide settings kops checks across the spec: the Azure storage account shared by
-//! every `azureblob://` store (`validateAzureBlobAccountUniformity`) and the cluster's
-//! reserved `cloudLabels` (`validateClusterCloudLabels`).
+//! The Azure storage account shared by every `azureblob://` store of a cluster
+//! (`validateAzureBlobAccountUniformity`). The cluster's reserved `cloudLabels`
+//! (`validateClusterCloudLabels`) are SL176's, with the instance groups' labels.
 
 use super::engine::{Check, KopsRef, Shape, When};
 use crate::document::Document;
@@ -13,15 +13,8 @@ code!(
     Error,
     "a key, secret or etcd-backup store on `azureblob://` while `configBase` is elsewhere, or in another storage account"
 );
-code!(
-    CLOUD_LABEL,
-    "SL637",
-    "cloud-label-reserved",
-    Error,
-    "a cluster `cloudLabels` key kops reserves (`Name`, `KubernetesCluster`, `kubernetes.io/cluster/`, `k8s.io/role/`, `kops.k8s.io/`)"
-);
 
-pub static CODES: &[&CodeInfo] = &[&STORE_ACCOUNT, &CLOUD_LABEL];
+pub static CODES: &[&CodeInfo] = &[&STORE_ACCOUNT];
 
 /// The storage account of an `azureblob://<account>/<container>/...` URL.
 fn azure_account(url: &str) -> Option<&str> {
@@ -38,19 +31,6 @@ fn other_account(cluster: &Document, pointer: &str) -> bool {
         .str_at("/spec/configBase")
         .and_then(azure_account)
         .is_none_or(|base| base != account)
-}
-
-fn reserved_label(_: &Document, pointer: &str) -> bool {
-    let key = pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .replace("~1", "/")
-        .replace("~0", "~");
-    ["Name", "KubernetesCluster"].contains(&key.as_str())
-        || ["kubernetes.io/cluster/", "k8s.io/role/", "kops.k8s.io/"]
-            .iter()
-            .any(|p| key.starts_with(p))
 }
 
 const fn store(pointer: &'static str) -> Check {
@@ -72,16 +52,4 @@ pub static CHECKS: &[Check] = &[
     store("/spec/keyStore"),
     store("/spec/secretStore"),
     store("/spec/etcdClusters/*/backups/backupStore"),
-    Check::cluster(
-        &CLOUD_LABEL,
-        "/spec/cloudLabels/*",
-        Shape::Forbidden,
-        When::Test(reserved_label),
-        KopsRef {
-            file: "pkg/apis/kops/validation/cluster.go",
-            function: "validateClusterCloudLabels",
-        },
-        "kops sets this tag itself",
-        "rename the label (any key outside the reserved names and prefixes works)",
-    ),
 ];
