@@ -277,6 +277,7 @@ pub fn check_documents(
             kops_version,
         };
         findings.extend(rules::check_cluster(&cx));
+        schema::yield_to_rules(&mut findings);
     }
     let documents: Vec<&crate::document::Document> = cluster
         .into_iter()

@@ -176,9 +176,9 @@ const CASES: &[Case] = &[
     ("SL182", FOUND, "aws", "", "Node", "volumeMounts:\n- device: /dev/xvdd\n  filesystem: btrfs\n  path: /data"),
     ("SL182", CLEAN, "aws", "", "Node", "volumeMounts:\n- device: /dev/xvdd\n  filesystem: btfs\n  path: /data"),
     // validateExternalLoadBalancer
-    ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupARN: not-an-arn"),
-    ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupARN: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a-target-group-name-longer-than-32/0123"),
-    ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupARN: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123"),
+    ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: not-an-arn"),
+    ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a-target-group-name-longer-than-32/0123"),
+    ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123"),
     // sysctlParameters
     ("SL184", FOUND, "aws", "", "Node", "sysctlParameters:\n- kernel.panic"),
     ("SL184", CLEAN, "aws", "", "Node", "sysctlParameters:\n- kernel.panic=10"),

@@ -355,7 +355,7 @@ const DIFFERENT_PROBLEMS: &[(&str, &str, &str)] = &[
 ];
 
 /// No problem is reported twice under two codes: over every kops case and every rule
-/// fixture, all rules run, and no two codes name the same field of the same document
+/// fixture, the schemas and all rules run, and no two codes name the same field of the same document
 /// (unless listed in [`DIFFERENT_PROBLEMS`]). Two ports of one kops function did exactly
 /// that three times: SL177 and SL638 (rollingUpdate), SL194 and SL631 (file assets), SL176
 /// and SL637 (reserved cloud labels).
@@ -381,7 +381,16 @@ fn no_field_is_reported_by_two_codes() {
         let sources = SourceDb::new();
         let loaded = load_fixture(path, &sources);
         let mut by_field: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
-        for f in statelint::rules::check_cluster(&loaded.context()) {
+        // What a user sees: the schemas, the rules and the typo fold together.
+        let findings = statelint::check::check_documents(
+            &loaded.name,
+            &loaded.store,
+            None,
+            Some(&loaded.cluster),
+            &loaded.groups,
+            &loaded.kops_version,
+        );
+        for f in findings {
             let (Location::File { url, .. }, Some(pointer)) = (&f.location, &f.pointer) else {
                 continue;
             };

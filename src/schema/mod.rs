@@ -78,6 +78,33 @@ pub fn validate(kind: Kind, doc: &Document, cluster: Option<&str>) -> Vec<Findin
     out
 }
 
+/// Removes the schema's generic findings (wrong shape SL100, missing field SL120, value
+/// outside its set SL122) on a field a rule also reports: the rule says the same problem
+/// with kops's reason, and one problem gets one finding. An unknown key (SL121) always
+/// stays: a rule reading a key the schema does not know is itself the bug.
+pub fn yield_to_rules(findings: &mut Vec<Finding>) {
+    use crate::findings::Location;
+    let generic = |f: &Finding| {
+        [
+            &diags::SCHEMA_VIOLATION,
+            &diags::MISSING_REQUIRED_FIELD,
+            &diags::INVALID_ENUM_VALUE,
+        ]
+        .iter()
+        .any(|info| info.code == f.code)
+    };
+    let field = |f: &Finding| match (&f.location, &f.pointer) {
+        (Location::File { url, .. }, Some(pointer)) => Some((url.clone(), pointer.clone())),
+        _ => None,
+    };
+    let from_rules: std::collections::HashSet<(String, String)> = findings
+        .iter()
+        .filter(|f| !diags::CODES.iter().any(|info| info.code == f.code))
+        .filter_map(field)
+        .collect();
+    findings.retain(|f| !generic(f) || field(f).is_none_or(|k| !from_rules.contains(&k)));
+}
+
 /// Whether a value is valid, without building findings (used by tests and benchmarks).
 pub fn is_valid(kind: Kind, value: &Value) -> bool {
     kind.compiled().validator.is_valid(value)

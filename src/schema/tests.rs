@@ -160,3 +160,37 @@ fn display_path_reads_like_kops_field_paths() {
     assert_eq!(display_path("/spec/subnets/0/cidr"), "spec.subnets[0].cidr");
     assert_eq!(display_path("/metadata/labels/a~1b"), "metadata.labels.a/b");
 }
+
+#[test]
+fn generic_schema_findings_yield_to_a_rule_on_the_same_field_and_unknown_keys_stay() {
+    // `topology.dns.type: Bogus` (SL122) and an unknown key `spec.networkCidr` (SL121).
+    let text = CLUSTER.replace(
+        "  networkCIDR: 172.20.0.0/16\n",
+        "  networkCIDR: 172.20.0.0/16\n  networkCidr: x\n  topology:\n    dns:\n      type: Bogus\n",
+    );
+    let mut findings = validate(Kind::Cluster, &doc(&text), None);
+    let codes = |fs: &[Finding]| {
+        let mut c: Vec<&str> = fs.iter().map(|f| f.code).collect();
+        c.sort();
+        c
+    };
+    assert_eq!(codes(&findings), ["SL121", "SL122"], "{findings:#?}");
+    // A rule reporting on both fields (as a port of a kops check would).
+    let mut from_rule = Vec::new();
+    for f in &findings {
+        let mut rule = f.clone();
+        rule.code = "SL999";
+        from_rule.push(rule);
+    }
+    findings.extend(from_rule.clone());
+    yield_to_rules(&mut findings);
+    assert_eq!(
+        codes(&findings),
+        ["SL121", "SL999", "SL999"],
+        "{findings:#?}"
+    );
+    // Without a rule on the field, the schema's finding stays.
+    let mut alone = validate(Kind::Cluster, &doc(&text), None);
+    yield_to_rules(&mut alone);
+    assert_eq!(codes(&alone), ["SL121", "SL122"]);
+}

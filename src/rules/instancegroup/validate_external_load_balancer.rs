@@ -34,14 +34,14 @@ fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
     for (i, lb) in lbs.iter().enumerate() {
         let pointer = format!("{base}/{i}");
         let name = lb.get("loadBalancerName").and_then(Value::as_str);
-        let arn = lb.get("targetGroupARN").and_then(Value::as_str);
+        let arn = lb.get("targetGroupArn").and_then(Value::as_str);
         if name.is_some() && arn.is_some() {
             out.push(finding_at_key(
                 &INFO,
                 ig,
-                &format!("{pointer}/targetGroupARN"),
+                &format!("{pointer}/targetGroupArn"),
                 format_args!(
-                    "gives external load balancer {i} both `loadBalancerName` and `targetGroupARN`"
+                    "gives external load balancer {i} both `loadBalancerName` and `targetGroupArn`"
                 ),
                 "keep one per entry: a Classic load balancer's name or a target group's ARN",
             ));
@@ -59,7 +59,7 @@ fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
             if let Some(problem) = target_group_problem(arn) {
                 out.push(bad_arn(
                     ig,
-                    &format!("{pointer}/targetGroupARN"),
+                    &format!("{pointer}/targetGroupArn"),
                     arn,
                     &problem,
                 ));

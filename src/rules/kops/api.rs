@@ -138,12 +138,12 @@ pub static CHECKS: &[Check] = &[
     ),
     Check::cluster(
         &LB_CLASS,
-        "/spec/api/loadBalancer/useForInternalAPI",
+        "/spec/api/loadBalancer/useForInternalApi",
         Shape::NoneOf(&["true"]),
         When::All(&[AWS, NLB, INTERNAL]),
         AWS_CLUSTER,
         "an internal Network Load Balancer cannot carry internal API traffic (no hairpinning)",
-        "remove `useForInternalAPI`, or make the load balancer public",
+        "remove `useForInternalApi`, or make the load balancer public",
     ),
     Check::cluster(
         &LB_INTERNAL,
