@@ -317,9 +317,9 @@ pub static CHECKS: &[Check] = &[
         "list the stub domain's nameservers, or remove the domain",
     ),
     cluster_dns("/spec/kubelet/clusterDNS"),
-    cluster_dns("/spec/controlPlaneKubelet/clusterDNS"),
+    cluster_dns("/spec/masterKubelet/clusterDNS"),
     cluster_dns_local("/spec/kubelet/clusterDNS"),
-    cluster_dns_local("/spec/controlPlaneKubelet/clusterDNS"),
+    cluster_dns_local("/spec/masterKubelet/clusterDNS"),
     Check::cluster(
         &NODE_LOCAL_PROVIDER,
         "/spec/kubeDNS/provider",

@@ -228,12 +228,12 @@ pub static CHECKS: &[Check] = &[
     ),
     Check::cluster(
         &LB_SUBNETS,
-        "/spec/api/loadBalancer/subnets/*/allocationID",
+        "/spec/api/loadBalancer/subnets/*/allocationId",
         Shape::Forbidden,
         When::All(&[AWS, When::Not(&When::All(&[NLB, When::Not(&INTERNAL)]))]),
         LB_SUBNETS_FN,
         "an elastic IP allocation is possible only on a public Network Load Balancer",
-        "remove `allocationID`, or use `class: Network` with `type: Public`",
+        "remove `allocationId`, or use `class: Network` with `type: Public`",
     ),
     Check::cluster(
         &SECURITY_GROUP,

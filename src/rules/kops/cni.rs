@@ -156,11 +156,6 @@ fn lb_sock_off_with_host_ns_only(cluster: &Document, pointer: &str) -> bool {
     is_true(cluster, pointer) && sibling(cluster, pointer, "bpfLBSock") != Some(&Value::Bool(true))
 }
 
-fn l7_proxy_without_iptables_rules(cluster: &Document, pointer: &str) -> bool {
-    is_true(cluster, pointer)
-        && sibling(cluster, pointer, "installIptablesRules") == Some(&Value::Bool(false))
-}
-
 fn ingress_enabled(cluster: &Document, _: &str) -> bool {
     is_true(cluster, "/spec/networking/cilium/ingress/enabled")
 }
@@ -583,15 +578,6 @@ pub static CHECKS: &[Check] = &[
         CILIUM_FN,
         "it requires `bpfLBSock: true`",
         "set `bpfLBSock: true`, or remove `bpfLBSockHostNSOnly`",
-    ),
-    Check::validation(
-        &CILIUM,
-        "/spec/networking/cilium/enableL7Proxy",
-        Shape::Forbidden,
-        When::Test(l7_proxy_without_iptables_rules),
-        CILIUM_FN,
-        "the L7 proxy requires `installIptablesRules`",
-        "remove `installIptablesRules: false`, or disable the L7 proxy",
     ),
     Check::validation(
         &CILIUM,

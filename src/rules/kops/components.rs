@@ -1,5 +1,5 @@
 //! Control-plane components and the kubelet: kube-apiserver, kube-controller-manager,
-//! kube-scheduler, kube-proxy, `kubelet` and `controlPlaneKubelet` (`validateKube*` in
+//! kube-scheduler, kube-proxy, `kubelet` and `masterKubelet` (`validateKube*` in
 //! `pkg/apis/kops/validation/validation.go`, and the `cloudProvider` agreement of
 //! `ValidateCluster` in `legacy.go`).
 
@@ -133,20 +133,23 @@ fn audit_webhook_elsewhere(cluster: &Document, pointer: &str) -> bool {
     }
 }
 
+/// Any OIDC option set. v1alpha2 keeps them on `kubeAPIServer` (`oidcClientID`, ...); kops's
+/// conversion (`v1alpha2/conversion.go`) moves them to the `authentication.oidc` that
+/// `validateKubeAPIServer` reads, which v1alpha2 itself cannot hold.
 fn oidc_options_set(cluster: &Document, _: &str) -> bool {
     [
-        "usernameClaim",
-        "usernamePrefix",
-        "groupsClaims",
-        "groupsPrefix",
-        "issuerURL",
-        "clientID",
-        "requiredClaims",
+        "oidcClientID",
+        "oidcGroupsClaim",
+        "oidcGroupsPrefix",
+        "oidcIssuerURL",
+        "oidcRequiredClaim",
+        "oidcUsernameClaim",
+        "oidcUsernamePrefix",
     ]
     .iter()
     .any(|k| {
         !matches!(
-            cluster.get(&format!("/spec/authentication/oidc/{k}")),
+            cluster.get(&format!("/spec/kubeAPIServer/{k}")),
             None | Some(Value::Null)
         )
     })
@@ -357,18 +360,18 @@ macro_rules! component_cloud {
 /// The `cloudProvider` agreement rows.
 pub static CLOUD_CHECKS: &[Check] = cloud_table!(
     component_cloud("/spec/kubelet/cloudProvider"),
-    component_cloud("/spec/controlPlaneKubelet/cloudProvider"),
+    component_cloud("/spec/masterKubelet/cloudProvider"),
     component_cloud("/spec/kubeControllerManager/cloudProvider"),
     api_cloud,
 );
 
 /// Rows checking both kubelet configurations the same way: `make(pointer, args...)` for
-/// `kubelet` and for `controlPlaneKubelet`.
+/// `kubelet` and for `masterKubelet`.
 macro_rules! kubelet_table {
     ($($make:ident($field:literal $(, $arg:expr)*);)*) => {
         &[$(
             $make(concat!("/spec/kubelet/", $field) $(, $arg)*),
-            $make(concat!("/spec/controlPlaneKubelet/", $field) $(, $arg)*),
+            $make(concat!("/spec/masterKubelet/", $field) $(, $arg)*),
         )*]
     };
 }
@@ -413,7 +416,7 @@ const fn restart_period(pointer: &'static str) -> Check {
     )
 }
 
-/// The rows for `kubelet` and `controlPlaneKubelet` alike.
+/// The rows for `kubelet` and `masterKubelet` alike.
 pub static KUBELET_CHECKS: &[Check] = kubelet_table!(
     kubelet_removed("configureCbr0", "the configure-cbr0 flag was removed in Kubernetes 1.5");
     kubelet_removed("apiServers", "the api-servers flag was removed in Kubernetes 1.6");
@@ -491,8 +494,8 @@ pub static CHECKS: &[Check] = &[
         Shape::Forbidden,
         When::Test(oidc_options_set),
         APISERVER,
-        "it excludes the OIDC options under `spec.authentication.oidc`",
-        "move the OIDC settings into the authentication config file and remove `spec.authentication.oidc`",
+        "it excludes the `oidc*` options of `kubeAPIServer`",
+        "move the OIDC settings into the authentication config file and remove the `oidc*` options",
     ),
     Check::validation(
         &APISERVER_AUTHZ,
@@ -545,8 +548,8 @@ pub static CHECKS: &[Check] = &[
         Shape::Forbidden,
         When::Always,
         "validateKubeControllerManager",
-        "it was replaced by `clusterSigningDuration` in Kubernetes 1.25",
-        "rename the field to `clusterSigningDuration`",
+        "it was replaced by `ClusterSigningDuration` in Kubernetes 1.25",
+        "rename the field to `ClusterSigningDuration` (kops spells it with a capital C)",
     ),
     Check::validation(
         &REMOVED_FLAG,

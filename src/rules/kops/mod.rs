@@ -133,4 +133,49 @@ mod tests {
             .collect();
         assert_eq!(used, listed, "a listed code has no row");
     }
+
+    /// The schema node `pointer` names, `*` standing for every item or mapping key.
+    fn schema_at<'a>(
+        schema: &'a serde_json::Value,
+        pointer: &str,
+    ) -> Option<&'a serde_json::Value> {
+        let mut node = schema;
+        for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            node = match (node.get("properties"), node.get("items")) {
+                (Some(props), _) if props.get(&segment).is_some() => &props[&segment],
+                (_, Some(items)) if segment == "*" || segment.parse::<usize>().is_ok() => items,
+                _ => node.get("additionalProperties").filter(|v| v.is_object())?,
+            };
+        }
+        Some(node)
+    }
+
+    /// Every field a row reads exists in the v1alpha2 schema kops stores: a row on a key no
+    /// stored cluster has (an internal or v1alpha3 name) could never fire.
+    #[test]
+    fn every_row_reads_a_field_of_the_stored_schema() {
+        use crate::schema::Kind;
+        let parse = |kind: Kind| -> serde_json::Value {
+            serde_json::from_str(kind.schema_text()).unwrap_or_default()
+        };
+        let (cluster, group) = (parse(Kind::Cluster), parse(Kind::InstanceGroup));
+        let missing: Vec<String> = TABLES
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(|check| {
+                let schema = match check.target {
+                    engine::Target::Cluster => &cluster,
+                    engine::Target::InstanceGroup => &group,
+                };
+                schema_at(schema, check.pointer).is_none()
+            })
+            .map(|check| format!("{} {}", check.info.code, check.pointer))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "not in the schema:\n{}",
+            missing.join("\n")
+        );
+    }
 }
