@@ -28,16 +28,18 @@ pub fn run(args: &ExportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    let plan = match migrate::plan_verbatim(
+    // Nothing is confirmed: the files are written while the rest is still read.
+    let (plan, outcome) = match migrate::plan_and_copy_verbatim(
         from.as_ref(),
         to.as_ref(),
         &args.clusters,
+        args.force,
         args.requests.get(),
+        None,
     ) {
-        Ok(p) => p,
+        Ok(done) => done,
         Err(e) => return fail(e),
     };
-    let outcome = migrate::execute(&plan, to.as_ref(), args.force, args.requests.get(), None);
     if !outcome.complete() {
         print_plan(&plan, args.force, out)?;
         return fail("the export is incomplete (conflicting or failed files above)");
