@@ -8,6 +8,12 @@
 //! write is read back and compared by the backend before it reports success (the
 //! [`Backend::write`] contract), and the plan records each object's SHA-256 for the
 //! export manifest.
+//!
+//! Reads and writes go through one engine (`engine.rs`) under one `--max-requests` bound:
+//! each source object and each destination object to compare are read once, in one phase.
+//! A plan to show or confirm ([`plan`]) is complete before [`execute`] writes anything;
+//! with nothing to confirm ([`plan_and_copy`]) a cluster is written as soon as all of its
+//! objects are planned, while later clusters are still read.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
