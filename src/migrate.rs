@@ -312,6 +312,19 @@ pub fn execute(
     writer.finish(plan)
 }
 
+/// What [`plan_and_copy`] copies, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct CopyOptions<'c> {
+    /// The clusters to copy (all when empty).
+    pub clusters: &'c [String],
+    /// Point each copied config at its new location (`migrate`); byte for byte otherwise
+    /// (`export`, `import`).
+    pub rewrite_configs: bool,
+    /// Overwrite objects that differ at the destination.
+    pub force: bool,
+    pub max_requests: usize,
+}
+
 /// Plans and copies at once, for runs that ask no confirmation (`--yes`, `export`): the
 /// reads of every cluster and the writes of the clusters already planned are in flight
 /// together, under one bound. A cluster is written as soon as all of its objects are
@@ -321,42 +334,17 @@ pub fn execute(
 pub fn plan_and_copy(
     from: &dyn Backend,
     to: &dyn Backend,
-    clusters: &[String],
-    force: bool,
-    max_requests: usize,
+    options: CopyOptions,
     progress: Option<&dyn Progress>,
 ) -> Result<(Plan, Outcome), MigrateError> {
-    pipelined(from, to, clusters, true, force, max_requests, progress)
-}
-
-/// As [`plan_and_copy`] but byte for byte, configs included (`export`, `import --yes`).
-pub fn plan_and_copy_verbatim(
-    from: &dyn Backend,
-    to: &dyn Backend,
-    clusters: &[String],
-    force: bool,
-    max_requests: usize,
-    progress: Option<&dyn Progress>,
-) -> Result<(Plan, Outcome), MigrateError> {
-    pipelined(from, to, clusters, false, force, max_requests, progress)
-}
-
-fn pipelined(
-    from: &dyn Backend,
-    to: &dyn Backend,
-    clusters: &[String],
-    rewrite: bool,
-    force: bool,
-    max_requests: usize,
-    progress: Option<&dyn Progress>,
-) -> Result<(Plan, Outcome), MigrateError> {
-    let mut planner = Planner::list(from, to, clusters, rewrite)?;
-    let mut writer = Writer::new(to, force, progress);
+    let mut planner = Planner::list(from, to, options.clusters, options.rewrite_configs)?;
+    let mut writer = Writer::new(to, options.force, progress);
     if let Some(p) = progress {
-        // What may have to be copied; identical objects never count.
+        // The most that can be copied: the plan is not complete yet (identical objects
+        // are planned, never counted as copied).
         p.start(planner.len());
     }
-    run_releasing(planner.reads(), max_requests, |request, answer| {
+    run_releasing(planner.reads(), options.max_requests, |request, answer| {
         if let Op::Write(_) = request.op {
             return writer.written(&request.key, answer.map(drop));
         }

@@ -556,9 +556,14 @@ fn a_copy_without_confirmation_writes_while_it_reads_within_the_bound() {
     let server = ObjectServer::start(seeded, Duration::from_millis(5), None);
     let from = open(Api::S3, &server.endpoint);
     let to = open_at(Api::S3, &server.endpoint, "moved");
+    let copy = statelint::migrate::CopyOptions {
+        clusters: &[],
+        rewrite_configs: true,
+        force: false,
+        max_requests: 6,
+    };
     let (plan, outcome) =
-        statelint::migrate::plan_and_copy(from.as_ref(), to.as_ref(), &[], false, 6, None)
-            .expect("copy");
+        statelint::migrate::plan_and_copy(from.as_ref(), to.as_ref(), copy, None).expect("copy");
     assert_eq!(outcome.held_back, ["c005.example.com"]);
     assert_eq!(
         outcome.conflicts,
@@ -604,8 +609,7 @@ fn a_copy_without_confirmation_writes_while_it_reads_within_the_bound() {
 
     // A second run copies nothing (the conflict is still held back).
     let (_, again) =
-        statelint::migrate::plan_and_copy(from.as_ref(), to.as_ref(), &[], false, 6, None)
-            .expect("copy");
+        statelint::migrate::plan_and_copy(from.as_ref(), to.as_ref(), copy, None).expect("copy");
     assert!(again.copied.is_empty(), "{:?}", again.copied);
     assert_eq!(again.skipped_identical, store.len() - held.len());
     assert_eq!(server.puts().len(), puts.len(), "the second run wrote");

@@ -29,14 +29,13 @@ pub fn run(args: &ExportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
         Err(e) => return fail(e),
     };
     // Nothing is confirmed: the files are written while the rest is still read.
-    let (plan, outcome) = match migrate::plan_and_copy_verbatim(
-        from.as_ref(),
-        to.as_ref(),
-        &args.clusters,
-        args.force,
-        args.requests.get(),
-        None,
-    ) {
+    let options = migrate::CopyOptions {
+        clusters: &args.clusters,
+        rewrite_configs: false,
+        force: args.force,
+        max_requests: args.requests.get(),
+    };
+    let (plan, outcome) = match migrate::plan_and_copy(from.as_ref(), to.as_ref(), options, None) {
         Ok(done) => done,
         Err(e) => return fail(e),
     };

@@ -46,14 +46,13 @@ pub fn run(args: &ImportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
     // With `--yes` the copy starts while the plan is still forming (shown afterwards);
     // otherwise the whole plan is shown and confirmed before anything is written.
     let outcome = if args.yes {
-        match migrate::plan_and_copy_verbatim(
-            from.as_ref(),
-            to.as_ref(),
-            &[],
-            args.force,
-            requests,
-            None,
-        ) {
+        let options = migrate::CopyOptions {
+            clusters: &[],
+            rewrite_configs: false,
+            force: args.force,
+            max_requests: requests,
+        };
+        match migrate::plan_and_copy(from.as_ref(), to.as_ref(), options, None) {
             Ok((plan, outcome)) => {
                 print_plan(&plan, args.force, out)?;
                 outcome

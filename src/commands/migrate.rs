@@ -71,14 +71,13 @@ pub fn migrate_in_pool(
     // before anything is written.
     let (plan, outcome) = if args.yes && !args.dry_run {
         report_partial_copy_on_interrupt(&progress);
-        match migrate::plan_and_copy(
-            from.as_ref(),
-            to.as_ref(),
-            &args.clusters,
-            args.force,
-            args.requests.get(),
-            Some(&progress),
-        ) {
+        let options = migrate::CopyOptions {
+            clusters: &args.clusters,
+            rewrite_configs: true,
+            force: args.force,
+            max_requests: args.requests.get(),
+        };
+        match migrate::plan_and_copy(from.as_ref(), to.as_ref(), options, Some(&progress)) {
             Ok((plan, outcome)) => {
                 if !json {
                     print_plan(&plan, args.force, out)?;
