@@ -539,6 +539,54 @@ fn migrate_keeps_the_bound_writes_configs_last_and_resumes() {
     );
 }
 
+/// Planning reads in one phase: the destination objects to compare are read in flight with
+/// the source objects (not after them), each once: those of the same size as the source's,
+/// and a cluster's `config` whenever it exists (it is compared after its rewrite).
+#[test]
+fn a_plan_reads_both_sides_in_one_phase_each_object_once() {
+    let store = objects(20);
+    let mut seeded = store.clone();
+    // Everything but the configs already copied; one cluster has a config of its own.
+    for (key, body) in &store {
+        if !key.ends_with("/config") {
+            seeded.push((key.replacen("kops/", "moved/", 1), body.clone()));
+        }
+    }
+    let theirs = "moved/c003.example.com/config".to_string();
+    seeded.push((theirs.clone(), b"kind: Cluster\n".to_vec()));
+    seeded.sort();
+    let server = ObjectServer::start(seeded, Duration::from_millis(5), None);
+    let from = open(Api::S3, &server.endpoint);
+    let to = open_at(Api::S3, &server.endpoint, "moved");
+    let plan = statelint::migrate::plan(from.as_ref(), to.as_ref(), &[], 6).expect("plan");
+    let configs = store.iter().filter(|(k, _)| k.ends_with("/config")).count();
+    assert_eq!(
+        plan.count(statelint::migrate::Action::Identical),
+        store.len() - configs
+    );
+    assert_eq!(plan.count(statelint::migrate::Action::Conflict), 1);
+    assert_eq!(plan.count(statelint::migrate::Action::Copy), configs - 1);
+    assert!(server.peak() <= 6, "{} in flight, bound 6", server.peak());
+    assert!(server.puts().is_empty(), "planning wrote");
+    let gets = server.gets();
+    for (key, _) in &store {
+        assert_eq!(gets.get(key.as_str()), Some(&1), "GETs of {key}");
+        if !key.ends_with("/config") {
+            let there = key.replacen("kops/", "moved/", 1);
+            assert_eq!(gets.get(there.as_str()), Some(&1), "GETs of {there}");
+        }
+    }
+    assert_eq!(gets.get(theirs.as_str()), Some(&1), "the other-size config");
+    assert_eq!(gets.len(), 2 * store.len() - configs + 1, "{gets:?}");
+    let events = server.events();
+    let first_there = events.iter().position(|(_, k)| k.starts_with("moved/"));
+    let last_source = events.iter().rposition(|(_, k)| k.starts_with("kops/"));
+    assert!(
+        first_there.is_some_and(|there| last_source.is_some_and(|source| there < source)),
+        "destination read after the source: first {first_there:?}, last source {last_source:?}"
+    );
+}
+
 /// Copying without a confirmation (`migrate --yes`, `export`): the writes of the clusters
 /// already planned are in flight with the reads of the others, under the one bound; each
 /// object is read once on each side at most, configs still come last, a conflicting
