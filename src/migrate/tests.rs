@@ -258,3 +258,99 @@ fn the_verified_destination_lists_the_real_store_and_reads_what_was_verified() {
         Err(VfsError::TooLarge { .. })
     ));
 }
+
+/// A source whose one object cannot be read.
+struct Unreadable {
+    inner: MemBackend,
+    key: &'static str,
+}
+
+impl Backend for Unreadable {
+    fn root(&self) -> &StoreUrl {
+        self.inner.root()
+    }
+    fn list(&self, prefix: &str) -> Result<Vec<ObjectMeta>, VfsError> {
+        self.inner.list(prefix)
+    }
+    fn read(&self, key: &str, max: u64) -> Result<Vec<u8>, VfsError> {
+        if key == self.key {
+            return Err(VfsError::PermissionDenied {
+                url: self.url_of(key),
+            });
+        }
+        self.inner.read(key, max)
+    }
+    fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
+        self.inner.write(key, data)
+    }
+    fn delete(&self, key: &str) -> Result<(), VfsError> {
+        self.inner.delete(key)
+    }
+    fn stat(&self, key: &str) -> Result<Option<ObjectMeta>, VfsError> {
+        self.inner.stat(key)
+    }
+}
+
+fn copy_all(force: bool) -> CopyOptions<'static> {
+    CopyOptions {
+        clusters: &[],
+        rewrite_configs: true,
+        force,
+        max_requests: 8,
+    }
+}
+
+#[test]
+fn plan_and_copy_holds_back_conflicts_forces_and_resumes() {
+    let from = seeded("pac-src");
+    let to = mem("pac-dst");
+    to.write(
+        "c.example.com/instancegroup/nodes",
+        b"someone else's nodes\n",
+    )
+    .expect("seed");
+    let (p, out) = plan_and_copy(&from, &to, copy_all(false), None).expect("copy");
+    assert_eq!(p.items.len(), 4);
+    assert_eq!(out.held_back, ["c.example.com"]);
+    assert_eq!(out.copied, ["other.example.com/config"]);
+    assert!(
+        matches!(to.stat("c.example.com/config"), Ok(None)),
+        "nothing of a held-back cluster is written"
+    );
+    let (_, forced) = plan_and_copy(&from, &to, copy_all(true), None).expect("copy");
+    assert!(forced.complete(), "{forced:?}");
+    assert_eq!(forced.copied.len(), 3);
+    assert_eq!(forced.skipped_identical, 1);
+    let config =
+        String::from_utf8(to.read("c.example.com/config", 10_000).expect("copied")).expect("utf8");
+    assert!(config.contains("configBase: memfs://pac-dst/c.example.com"));
+    let (_, again) = plan_and_copy(&from, &to, copy_all(false), None).expect("copy");
+    assert!(again.copied.is_empty() && again.complete(), "{again:?}");
+    assert_eq!(again.skipped_identical, 4);
+}
+
+#[test]
+fn a_source_read_error_starts_no_further_cluster_and_is_returned() {
+    // The listing's first cluster is copied whole before the second one's failing read;
+    // nothing of the second (or of any later) cluster is written.
+    let from = Unreadable {
+        inner: seeded("pac-unreadable-src"),
+        key: "other.example.com/config",
+    };
+    let to = mem("pac-unreadable-dst");
+    let copied = plan_and_copy(&from, &to, copy_all(false), None);
+    assert!(
+        matches!(&copied, Err(MigrateError::Read { key, .. }) if key == "other.example.com/config"),
+        "{copied:?}"
+    );
+    assert!(to.stat("c.example.com/config").expect("stat").is_some());
+    assert!(matches!(to.stat("other.example.com/config"), Ok(None)));
+
+    let from = Unreadable {
+        inner: seeded("pac-unreadable-src2"),
+        key: "c.example.com/instancegroup/nodes",
+    };
+    let to = mem("pac-unreadable-dst2");
+    assert!(plan_and_copy(&from, &to, copy_all(false), None).is_err());
+    assert_eq!(to.list("").expect("list").len(), 0, "nothing written");
+}
