@@ -19,8 +19,8 @@ use crate::migrate;
 use crate::vfs::Backend;
 
 pub fn run(args: &MigrateArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
-    // One process, one command: the global pool carries `--jobs` (checking the
-    // destination); requests in flight are bounded by `--max-requests` instead.
+    // One process, one command: the global pool carries `--jobs` (hashing, checking
+    // the destination); requests in flight are bounded by `--max-requests` instead.
     if let Some(n) = args.jobs {
         if let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))

@@ -7,6 +7,7 @@
 //! runs the writer; copying without confirmation runs both at once, so a cluster is written
 //! while the next ones are still read.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -249,7 +250,7 @@ impl<'a> Planner<'a> {
             bytes: content.len() as u64,
             action,
             rewritten,
-            sha256: sha256_hex(&content),
+            sha256: String::new(), // on the CPU workers, once the plan is complete
             content: Arc::new(content),
         }
     }
@@ -278,6 +279,10 @@ impl<'a> Planner<'a> {
             });
         }
         let mut items: Vec<PlanItem> = self.items.into_values().flatten().collect();
+        // Hashed for the plan and the export manifest (never needed to write or compare).
+        items
+            .par_iter_mut()
+            .for_each(|i| i.sha256 = sha256_hex(&i.content));
         // Configs last: a cluster becomes visible only when everything else is there.
         items.sort_by(|a, b| {
             let last = |i: &PlanItem| is_config(&i.cluster, &i.key);

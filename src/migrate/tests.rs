@@ -288,6 +288,10 @@ fn plan_and_copy_holds_back_conflicts_forces_and_resumes() {
     let to = with_their_nodes("pac-dst");
     let (p, out) = plan_and_copy(&from, &to, copy_all(false), None).expect("copy");
     assert_eq!(p.items.len(), 4);
+    assert!(
+        p.items.iter().all(|i| i.sha256 == sha256_hex(i.content())),
+        "every item hashed for the manifest"
+    );
     assert_eq!(out.held_back, ["c.example.com"]);
     assert_eq!(out.copied, ["other.example.com/config"]);
     assert!(
