@@ -351,7 +351,7 @@ impl<'a, 'p> Writer<'a, 'p> {
 
     /// Whether a cluster is held back: something of it differs at the destination and
     /// `--force` was not given (nothing of it is written).
-    pub(super) fn holds_back(&self, items: &[PlanItem]) -> bool {
+    fn holds_back(&self, items: &[PlanItem]) -> bool {
         !self.force && items.iter().any(|i| i.action == Action::Conflict)
     }
 
@@ -360,6 +360,7 @@ impl<'a, 'p> Writer<'a, 'p> {
         if self.holds_back(items) {
             return Vec::new();
         }
+        // A conflict left here is overwritten: `--force`.
         items
             .iter()
             .filter(|i| i.action == Action::Copy || i.action == Action::Conflict)
