@@ -428,6 +428,36 @@ mod tests {
     }
 
     #[test]
+    fn released_requests_run_before_the_waiting_ones() {
+        let root = crate::resolve::url::StoreUrl::parse("memfs://released").expect("url");
+        let b = super::super::mem::MemBackend::named(&root);
+        let read = |key: &str| Request {
+            backend: &b,
+            key: key.to_string(),
+            op: Op::Read(10),
+            label: (),
+        };
+        let mut seen = Vec::new();
+        run_releasing(vec![read("a"), read("b")], 4, |done, answer| {
+            seen.push((done.key.clone(), answer.is_ok()));
+            if done.key != "a" {
+                return Vec::new();
+            }
+            vec![Request {
+                backend: &b,
+                key: "c".to_string(),
+                op: Op::Write(Arc::new(b"1".to_vec())),
+                label: (),
+            }]
+        });
+        assert_eq!(
+            seen,
+            [("a".into(), false), ("c".into(), true), ("b".into(), false)]
+        );
+        assert_eq!(b.read("c", 10).expect("written"), b"1");
+    }
+
+    #[test]
     fn local_backends_are_read_in_order_on_the_calling_thread() {
         let root = crate::resolve::url::StoreUrl::parse("memfs://t").expect("url");
         let b = super::super::mem::MemBackend::named(&root);
