@@ -8,8 +8,13 @@
 //! write is read back and compared by the backend before it reports success (the
 //! [`Backend::write`] contract), and the plan records each object's SHA-256 for the
 //! export manifest.
+//!
+//! Reads and writes go through one engine (`engine.rs`) under one `--max-requests` bound:
+//! each source object and each destination object to compare are read once, in one phase.
+//! A plan to show or confirm ([`plan`]) is complete before [`execute`] writes anything;
+//! with nothing to confirm ([`plan_and_copy`]) a cluster is written as soon as all of its
+//! objects are planned, while later clusters are still read.
 
-use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -17,8 +22,7 @@ use std::sync::Arc;
 
 use crate::check::Progress;
 use crate::resolve::url::StoreUrl;
-use crate::store;
-use crate::vfs::schedule::{read_each, write_releasing};
+use crate::vfs::schedule::{read_each, run_releasing, Op};
 use crate::vfs::{Backend, VfsError};
 
 /// Objects larger than this are not kops state (the biggest are etcd backups, copied as-is
@@ -237,6 +241,8 @@ fn read_all(
     got
 }
 
+/// One read phase: every source object and every destination object to compare in flight
+/// together (bounded), each read at most once.
 fn plan_copy(
     from: &dyn Backend,
     to: &dyn Backend,
@@ -244,150 +250,12 @@ fn plan_copy(
     rewrite: bool,
     max_requests: usize,
 ) -> Result<Plan, MigrateError> {
-    let from_url = from.root().redacted();
-    if from.root().same_location(to.root(), None) {
-        return Err(MigrateError::SameStore);
-    }
-    // Both listings at once: one round trip, not two. The destination's is wasted only
-    // when the source cannot be listed.
-    let (objects, destination) = std::thread::scope(|scope| {
-        let destination = scope.spawn(|| to.list(""));
-        let objects = from.list("");
-        let destination = destination
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (objects, destination)
+    let mut planner = Planner::list(from, to, clusters, rewrite)?;
+    run_releasing(planner.reads(), max_requests, |read, answer| {
+        planner.answer(read.label, &read.key, answer);
+        Vec::new()
     });
-    let objects = objects.map_err(|source| MigrateError::Source {
-        url: from_url.clone(),
-        source,
-    })?;
-    let layout = store::group(&objects);
-    if layout.clusters.is_empty() {
-        return Err(MigrateError::Empty);
-    }
-    let names: Vec<String> = layout.clusters.iter().map(|c| c.name.clone()).collect();
-    for wanted in clusters {
-        if !names.contains(wanted) {
-            return Err(MigrateError::NoSuchCluster(wanted.clone()));
-        }
-    }
-    let selected: Vec<String> = if clusters.is_empty() {
-        names
-    } else {
-        clusters.to_vec()
-    };
-    // One listing of the destination instead of one request per object: only objects that
-    // exist there are read to compare.
-    let existing: std::collections::HashMap<String, u64> = destination
-        .map(|objects| objects.into_iter().map(|o| (o.key, o.size)).collect())
-        .unwrap_or_default();
-    let keys: Vec<(String, String)> = objects
-        .iter()
-        .filter_map(|o| {
-            let cluster = selected
-                .iter()
-                .find(|c| o.key.starts_with(&format!("{c}/")))?;
-            // Probe objects of a running statelint are not state.
-            let last = o.key.rsplit('/').next().unwrap_or("");
-            (!last.starts_with(crate::probes::guard::PROBE_PREFIX))
-                .then(|| (cluster.clone(), o.key.clone()))
-        })
-        .collect();
-    // Every source object in flight at once (bounded), then the rewrites and hashes on the
-    // CPU workers.
-    let source_keys: Vec<String> = keys.iter().map(|(_, key)| key.clone()).collect();
-    let mut source = read_all(from, &source_keys, max_requests);
-    let mut read = Vec::with_capacity(keys.len());
-    for (cluster, key) in &keys {
-        match source.remove(key) {
-            Some(Ok(data)) => read.push((cluster, key, data)),
-            Some(Err(source)) => {
-                return Err(MigrateError::Read {
-                    key: key.clone(),
-                    source,
-                })
-            }
-            None => {
-                return Err(MigrateError::Read {
-                    key: key.clone(),
-                    source: VfsError::NotFound {
-                        url: from.url_of(key),
-                    },
-                })
-            }
-        }
-    }
-    let prepared: Vec<(&String, &String, Vec<u8>, bool)> = read
-        .into_par_iter()
-        .map(|(cluster, key, data)| {
-            let is_config =
-                key == &format!("{cluster}/config") || key == &format!("{cluster}/cluster.spec");
-            match (rewrite && is_config, std::str::from_utf8(&data)) {
-                (true, Ok(text)) => {
-                    let old = location(&from.root().join(cluster));
-                    let new = location(&to.root().join(cluster));
-                    let rewritten = rewrite_config(text, &old, &new);
-                    let changed = rewritten != text;
-                    (cluster, key, rewritten.into_bytes(), changed)
-                }
-                _ => (cluster, key, data, false),
-            }
-        })
-        .collect();
-    // Only objects of the same size at the destination are read to compare.
-    let same_size: Vec<String> = prepared
-        .iter()
-        .filter(|(_, key, content, _)| existing.get(*key) == Some(&(content.len() as u64)))
-        .map(|(_, key, _, _)| (*key).clone())
-        .collect();
-    let mut there = read_all(to, &same_size, max_requests);
-    let items: Result<Vec<PlanItem>, MigrateError> = prepared
-        .into_iter()
-        .map(|(cluster, key, content, rewritten)| {
-            let action = match existing.get(key) {
-                None => Action::Copy,
-                Some(size) if *size != content.len() as u64 => Action::Conflict,
-                Some(_) => match there.remove(key) {
-                    Some(Ok(there)) if there == content => Action::Identical,
-                    Some(Ok(_)) => Action::Conflict,
-                    Some(Err(VfsError::NotFound { .. })) => Action::Copy,
-                    // Unreadable at the destination: a conflict, never overwritten blindly.
-                    Some(Err(_)) | None => Action::Conflict,
-                },
-            };
-            Ok(PlanItem {
-                cluster: cluster.clone(),
-                key: key.clone(),
-                bytes: content.len() as u64,
-                action,
-                rewritten,
-                sha256: sha256_hex(&content),
-                content: Arc::new(content),
-            })
-        })
-        .collect();
-    let mut items = items?;
-    // Configs last: a cluster becomes visible only when everything else is there.
-    items.sort_by(|a, b| {
-        let last = |i: &PlanItem| i.key.ends_with("/config") || i.key.ends_with("/cluster.spec");
-        (last(a), &a.key).cmp(&(last(b), &b.key))
-    });
-    let planned: std::collections::HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
-    let destination_extras = existing
-        .keys()
-        .filter(|k| {
-            selected.iter().any(|c| k.starts_with(&format!("{c}/")))
-                && !planned.contains(k.as_str())
-        })
-        .count();
-    Ok(Plan {
-        from: from_url,
-        to: to.root().redacted(),
-        clusters: selected,
-        items,
-        destination_extras,
-    })
+    planner.finish()
 }
 
 /// What one execution did.
@@ -410,7 +278,7 @@ impl Outcome {
 
 /// Copies what the plan says. Clusters with a conflict are held back entirely unless
 /// `force`; every non-config object is written (up to `max_requests` in flight), and the
-/// config of each cluster as soon as all its other objects arrived.
+/// config of each cluster as soon as all its other objects are verified.
 pub fn execute(
     plan: &Plan,
     to: &dyn Backend,
@@ -418,108 +286,79 @@ pub fn execute(
     max_requests: usize,
     progress: Option<&dyn Progress>,
 ) -> Outcome {
-    let mut outcome = Outcome::default();
-    let held_back: Vec<String> = plan
+    let mut writer = Writer::new(to, force, progress);
+    let mut by_cluster: HashMap<&str, Vec<PlanItem>> = HashMap::new();
+    for item in &plan.items {
+        by_cluster
+            .entry(item.cluster.as_str())
+            .or_default()
+            .push(item.clone());
+    }
+    if let Some(p) = progress {
+        p.start(by_cluster.values().map(|c| writer.to_write(c).len()).sum());
+    }
+    let first = plan
         .clusters
         .iter()
-        .filter(|c| {
-            !force
-                && plan
-                    .items
-                    .iter()
-                    .any(|i| &i.cluster == *c && i.action == Action::Conflict)
-        })
-        .cloned()
+        .filter_map(|c| by_cluster.get(c.as_str()))
+        .flat_map(|items| writer.release(items))
         .collect();
-    outcome.conflicts = plan
-        .items
-        .iter()
-        .filter(|i| i.action == Action::Conflict && !force)
-        .map(|i| i.key.clone())
-        .collect();
-    outcome.skipped_identical = plan.count(Action::Identical);
-    let todo: Vec<&PlanItem> = plan
-        .items
-        .iter()
-        .filter(|i| !held_back.contains(&i.cluster))
-        .filter(|i| i.action == Action::Copy || (force && i.action == Action::Conflict))
-        .collect();
-    if let Some(p) = progress {
-        p.start(todo.len());
-    }
-    let is_config = |i: &PlanItem| i.key.ends_with("/config") || i.key.ends_with("/cluster.spec");
-    // Per cluster: objects still to land before its config may be written, whether one
-    // failed, and its configs (held until then).
-    let mut waiting: HashMap<&str, (usize, bool, Vec<&PlanItem>)> = HashMap::new();
-    let mut first: Vec<(&str, &[u8])> = Vec::new();
-    for item in &todo {
-        let cluster = waiting.entry(item.cluster.as_str()).or_default();
-        if is_config(item) {
-            cluster.2.push(item);
-        } else {
-            cluster.0 += 1;
-            first.push((item.key.as_str(), item.content()));
-        }
-    }
-    for (remaining, _, configs) in waiting.values_mut() {
-        if *remaining == 0 {
-            first.extend(configs.drain(..).map(|i| (i.key.as_str(), i.content())));
-        }
-    }
-    let cluster_of: HashMap<&str, &str> = todo
-        .iter()
-        .map(|i| (i.key.as_str(), i.cluster.as_str()))
-        .collect();
-    let (mut copied, mut failed) = (Vec::new(), Vec::new());
-    // Every object in flight as soon as it may be (up to `max_requests`); `write` verifies
-    // what it stored before it reports success. A cluster's config goes out when all its
-    // other objects are verified, and never when one of them failed (the cluster stays
-    // invisible to kops).
-    write_releasing(to, first, max_requests, |key, result| {
-        match result {
-            Ok(()) => {
-                if let Some(p) = progress {
-                    p.cluster_done(key);
-                }
-                copied.push(key.to_string());
-            }
-            Err(e) => failed.push((key.to_string(), e.to_string())),
-        }
-        let Some(cluster) = cluster_of.get(key).and_then(|c| waiting.get_mut(c)) else {
-            return Vec::new();
-        };
-        if key.ends_with("/config") || key.ends_with("/cluster.spec") || cluster.0 == 0 {
-            return Vec::new();
-        }
-        cluster.0 -= 1;
-        cluster.1 |= failed.last().is_some_and(|(k, _)| k == key);
-        if cluster.0 > 0 {
-            return Vec::new();
-        }
-        let configs = std::mem::take(&mut cluster.2);
-        if cluster.1 {
-            for item in configs {
-                failed.push((
-                    item.key.clone(),
-                    "not written: other objects of this cluster failed".into(),
-                ));
-            }
-            return Vec::new();
-        }
-        configs
-            .into_iter()
-            .map(|i| (i.key.as_str(), i.content()))
-            .collect()
+    run_releasing(first, max_requests, |write, answer| {
+        writer.written(&write.key, answer.map(drop))
     });
-    copied.sort();
-    failed.sort();
-    outcome.copied = copied;
-    outcome.failed = failed;
     if let Some(p) = progress {
         p.finish();
     }
-    outcome.held_back = held_back;
-    outcome
+    writer.finish(plan)
+}
+
+/// What [`plan_and_copy`] copies, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct CopyOptions<'c> {
+    /// The clusters to copy (all when empty).
+    pub clusters: &'c [String],
+    /// Point each copied config at its new location (`migrate`); byte for byte otherwise
+    /// (`export`, `import`).
+    pub rewrite_configs: bool,
+    /// Overwrite objects that differ at the destination.
+    pub force: bool,
+    pub max_requests: usize,
+}
+
+/// Plans and copies at once, for runs that ask no confirmation (`--yes`, `export`): the
+/// reads of every cluster and the writes of the clusters already planned are in flight
+/// together, under one bound. A cluster is written as soon as all of its objects are
+/// planned and none conflicts (or `force`), while later clusters are still read; configs
+/// last, as [`execute`]. When a source read fails, no further cluster is started and the
+/// error is returned (clusters already started are completed, configs included).
+pub fn plan_and_copy(
+    from: &dyn Backend,
+    to: &dyn Backend,
+    options: CopyOptions,
+    progress: Option<&dyn Progress>,
+) -> Result<(Plan, Outcome), MigrateError> {
+    let mut planner = Planner::list(from, to, options.clusters, options.rewrite_configs)?;
+    let mut writer = Writer::new(to, options.force, progress);
+    if let Some(p) = progress {
+        // The most that can be copied: the plan is not complete yet (identical objects
+        // are planned, never counted as copied).
+        p.start(planner.len());
+    }
+    run_releasing(planner.reads(), options.max_requests, |request, answer| {
+        if let Op::Write(_) = request.op {
+            return writer.written(&request.key, answer.map(drop));
+        }
+        match planner.answer(request.label, &request.key, answer) {
+            Some(cluster) if !planner.failed() => writer.release(planner.items_of(&cluster)),
+            _ => Vec::new(),
+        }
+    });
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let plan = planner.finish()?;
+    let outcome = writer.finish(&plan);
+    Ok((plan, outcome))
 }
 
 /// Name of the manifest `export` writes next to the files.
@@ -589,6 +428,9 @@ pub fn next_steps(to: &StoreUrl, clusters: &[String]) -> Vec<String> {
     }
     steps
 }
+
+mod engine;
+use engine::{Planner, Writer};
 
 #[cfg(test)]
 mod tests;

@@ -31,6 +31,8 @@ struct Counters {
     gets: Mutex<HashMap<String, usize>>,
     /// Keys written, in the order their PUTs arrived.
     puts: Mutex<Vec<String>>,
+    /// Every object request as it arrived: method and key (GETs and PUTs in one order).
+    events: Mutex<Vec<(String, String)>>,
 }
 
 /// The object server. Threads end with the test process; sockets have timeouts.
@@ -243,6 +245,30 @@ impl ObjectServer {
     fn gets(&self) -> HashMap<String, usize> {
         self.counters.gets.lock().expect("counts").clone()
     }
+
+    fn puts(&self) -> Vec<String> {
+        self.counters.puts.lock().expect("puts").clone()
+    }
+
+    fn events(&self) -> Vec<(String, String)> {
+        self.counters.events.lock().expect("events").clone()
+    }
+}
+
+/// No object of a cluster was written after its `config`.
+fn assert_configs_last(puts: &[String]) {
+    for (i, key) in puts.iter().enumerate() {
+        if let Some(cluster) = key.strip_suffix("/config") {
+            let later = puts[i..]
+                .iter()
+                .filter(|k| k.starts_with(&format!("{cluster}/")));
+            assert_eq!(
+                later.count(),
+                1,
+                "objects of {cluster} written after its config: {puts:?}"
+            );
+        }
+    }
 }
 
 fn serve(
@@ -298,6 +324,11 @@ fn serve(
             .to_string();
         let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         counters.peak.fetch_max(now, Ordering::SeqCst);
+        counters
+            .events
+            .lock()
+            .expect("events")
+            .push((request.method.clone(), key.clone()));
         std::thread::sleep(delay);
         let over = capacity.is_some_and(|c| now > c);
         if request.method == "PUT" {
@@ -491,20 +522,9 @@ fn migrate_keeps_the_bound_writes_configs_last_and_resumes() {
     assert!(server.peak() <= 6, "{} in flight, bound 6", server.peak());
     assert_one_get_per_object(&server, &store);
     // Each PUT answered with the MD5 ETag: verified without reading back.
-    let puts = server.counters.puts.lock().expect("puts").clone();
+    let puts = server.puts();
     assert_eq!(puts.len(), store.len());
-    for (i, key) in puts.iter().enumerate() {
-        if let Some(cluster) = key.strip_suffix("/config") {
-            let later = puts[i..]
-                .iter()
-                .filter(|k| k.starts_with(&format!("{cluster}/")));
-            assert_eq!(
-                later.count(),
-                1,
-                "objects of {cluster} written after its config"
-            );
-        }
-    }
+    assert_configs_last(&puts);
     // A second run finds everything identical and writes nothing.
     let again = statelint::migrate::plan(from.as_ref(), to.as_ref(), &[], 6).expect("plan");
     assert_eq!(
@@ -517,6 +537,130 @@ fn migrate_keeps_the_bound_writes_configs_last_and_resumes() {
         server.counters.puts.lock().expect("puts").len(),
         store.len()
     );
+}
+
+/// Planning reads in one phase: the destination objects to compare are read in flight with
+/// the source objects (not after them), each once: those of the same size as the source's,
+/// and a cluster's `config` whenever it exists (it is compared after its rewrite).
+#[test]
+fn a_plan_reads_both_sides_in_one_phase_each_object_once() {
+    let store = objects(20);
+    let mut seeded = store.clone();
+    // Everything but the configs already copied; one cluster has a config of its own.
+    for (key, body) in &store {
+        if !key.ends_with("/config") {
+            seeded.push((key.replacen("kops/", "moved/", 1), body.clone()));
+        }
+    }
+    let theirs = "moved/c003.example.com/config".to_string();
+    seeded.push((theirs.clone(), b"kind: Cluster\n".to_vec()));
+    seeded.sort();
+    let server = ObjectServer::start(seeded, Duration::from_millis(5), None);
+    let from = open(Api::S3, &server.endpoint);
+    let to = open_at(Api::S3, &server.endpoint, "moved");
+    let plan = statelint::migrate::plan(from.as_ref(), to.as_ref(), &[], 6).expect("plan");
+    let configs = store.iter().filter(|(k, _)| k.ends_with("/config")).count();
+    assert_eq!(
+        plan.count(statelint::migrate::Action::Identical),
+        store.len() - configs
+    );
+    assert_eq!(plan.count(statelint::migrate::Action::Conflict), 1);
+    assert_eq!(plan.count(statelint::migrate::Action::Copy), configs - 1);
+    assert!(server.peak() <= 6, "{} in flight, bound 6", server.peak());
+    assert!(server.puts().is_empty(), "planning wrote");
+    let gets = server.gets();
+    for (key, _) in &store {
+        assert_eq!(gets.get(key.as_str()), Some(&1), "GETs of {key}");
+        if !key.ends_with("/config") {
+            let there = key.replacen("kops/", "moved/", 1);
+            assert_eq!(gets.get(there.as_str()), Some(&1), "GETs of {there}");
+        }
+    }
+    assert_eq!(gets.get(theirs.as_str()), Some(&1), "the other-size config");
+    assert_eq!(gets.len(), 2 * store.len() - configs + 1, "{gets:?}");
+    let events = server.events();
+    let first_there = events.iter().position(|(_, k)| k.starts_with("moved/"));
+    let last_source = events.iter().rposition(|(_, k)| k.starts_with("kops/"));
+    assert!(
+        first_there.is_some_and(|there| last_source.is_some_and(|source| there < source)),
+        "destination read after the source: first {first_there:?}, last source {last_source:?}"
+    );
+}
+
+/// Copying without a confirmation (`migrate --yes`, `export`): the writes of the clusters
+/// already planned are in flight with the reads of the others, under the one bound; each
+/// object is read once on each side at most, configs still come last, a conflicting
+/// cluster is held back with nothing of it written, and a second run writes nothing.
+#[test]
+fn a_copy_without_confirmation_writes_while_it_reads_within_the_bound() {
+    let store = objects(30);
+    let mut seeded = store.clone();
+    // Someone else's instance group at the destination (same size): c005 conflicts.
+    let conflicting = "moved/c005.example.com/instancegroup/nodes-a".to_string();
+    let theirs = ig_doc("nodes-x").into_bytes();
+    assert_eq!(theirs.len(), ig_doc("nodes-a").len());
+    seeded.push((conflicting.clone(), theirs));
+    seeded.sort();
+    let server = ObjectServer::start(seeded, Duration::from_millis(5), None);
+    let from = open(Api::S3, &server.endpoint);
+    let to = open_at(Api::S3, &server.endpoint, "moved");
+    let copy = statelint::migrate::CopyOptions {
+        clusters: &[],
+        rewrite_configs: true,
+        force: false,
+        max_requests: 6,
+    };
+    let (plan, outcome) =
+        statelint::migrate::plan_and_copy(from.as_ref(), to.as_ref(), copy, None).expect("copy");
+    assert_eq!(outcome.held_back, ["c005.example.com"]);
+    assert_eq!(
+        outcome.conflicts,
+        ["c005.example.com/instancegroup/nodes-a"]
+    );
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    let held: Vec<&(String, Vec<u8>)> = store
+        .iter()
+        .filter(|(k, _)| k.starts_with("kops/c005.example.com/"))
+        .collect();
+    assert_eq!(outcome.copied.len(), store.len() - held.len());
+    assert_eq!(plan.items.len(), store.len());
+    assert!(server.peak() <= 6, "{} in flight, bound 6", server.peak());
+
+    let puts = server.puts();
+    assert!(
+        !puts
+            .iter()
+            .any(|k| k.starts_with("moved/c005.example.com/")),
+        "a held-back cluster is not written: {puts:?}"
+    );
+    assert_configs_last(&puts);
+    // Every source object read once; at the destination only the object of the same size.
+    let gets = server.gets();
+    for (key, _) in &store {
+        assert_eq!(gets.get(key.as_str()), Some(&1), "GETs of {key}");
+    }
+    let elsewhere: Vec<(&String, &usize)> = gets
+        .iter()
+        .filter(|(k, _)| !k.starts_with("kops/"))
+        .collect();
+    assert_eq!(elsewhere, [(&conflicting, &1)], "destination reads");
+    // Overlap: the first write arrived while source objects were still to be read.
+    let events = server.events();
+    let first_put = events.iter().position(|(m, _)| m == "PUT");
+    let last_get = events
+        .iter()
+        .rposition(|(m, k)| m == "GET" && k.starts_with("kops/"));
+    assert!(
+        first_put.is_some_and(|put| last_get.is_some_and(|get| put < get)),
+        "no write before the last read: first PUT {first_put:?}, last GET {last_get:?}"
+    );
+
+    // A second run copies nothing (the conflict is still held back).
+    let (_, again) =
+        statelint::migrate::plan_and_copy(from.as_ref(), to.as_ref(), copy, None).expect("copy");
+    assert!(again.copied.is_empty(), "{:?}", again.copied);
+    assert_eq!(again.skipped_identical, store.len() - held.len());
+    assert_eq!(server.puts().len(), puts.len(), "the second run wrote");
 }
 
 /// `statelint probe --max-requests N`: the read-only probes of 40 clusters (a listing and a

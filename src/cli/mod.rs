@@ -372,7 +372,7 @@ pub struct MigrateArgs {
     /// Overwrite destination objects whose content differs.
     #[arg(long)]
     pub force: bool,
-    /// Worker threads for hashing and rewriting (default: one per core).
+    /// Worker threads for hashing and checking the destination (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
     #[command(flatten)]

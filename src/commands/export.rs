@@ -28,16 +28,17 @@ pub fn run(args: &ExportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    let plan = match migrate::plan_verbatim(
-        from.as_ref(),
-        to.as_ref(),
-        &args.clusters,
-        args.requests.get(),
-    ) {
-        Ok(p) => p,
+    // Nothing is confirmed: the files are written while the rest is still read.
+    let options = migrate::CopyOptions {
+        clusters: &args.clusters,
+        rewrite_configs: false,
+        force: args.force,
+        max_requests: args.requests.get(),
+    };
+    let (plan, outcome) = match migrate::plan_and_copy(from.as_ref(), to.as_ref(), options, None) {
+        Ok(done) => done,
         Err(e) => return fail(e),
     };
-    let outcome = migrate::execute(&plan, to.as_ref(), args.force, args.requests.get(), None);
     if !outcome.complete() {
         print_plan(&plan, args.force, out)?;
         return fail("the export is incomplete (conflicting or failed files above)");

@@ -42,16 +42,35 @@ pub fn run(args: &ImportArgs, env: &dyn Environment, out: &mut dyn Write) -> io:
         Ok(b) => b,
         Err(e) => return fail(e),
     };
-    let plan = match migrate::plan_verbatim(from.as_ref(), to.as_ref(), &[], args.requests.get()) {
-        Ok(p) => p,
-        Err(e) => return fail(e),
+    let requests = args.requests.get();
+    // With `--yes` the copy starts while the plan is still forming (shown afterwards);
+    // otherwise the whole plan is shown and confirmed before anything is written.
+    let outcome = if args.yes {
+        let options = migrate::CopyOptions {
+            clusters: &[],
+            rewrite_configs: false,
+            force: args.force,
+            max_requests: requests,
+        };
+        match migrate::plan_and_copy(from.as_ref(), to.as_ref(), options, None) {
+            Ok((plan, outcome)) => {
+                print_plan(&plan, args.force, out)?;
+                outcome
+            }
+            Err(e) => return fail(e),
+        }
+    } else {
+        let plan = match migrate::plan_verbatim(from.as_ref(), to.as_ref(), &[], requests) {
+            Ok(p) => p,
+            Err(e) => return fail(e),
+        };
+        print_plan(&plan, args.force, out)?;
+        out.flush()?;
+        if let Err(why) = confirm(&format!("import into {}?", plan.to), args.yes)? {
+            return fail(why);
+        }
+        migrate::execute(&plan, to.as_ref(), args.force, requests, None)
     };
-    print_plan(&plan, args.force, out)?;
-    out.flush()?;
-    if let Err(why) = confirm(&format!("import into {}?", plan.to), args.yes)? {
-        return fail(why);
-    }
-    let outcome = migrate::execute(&plan, to.as_ref(), args.force, args.requests.get(), None);
     writeln!(
         out,
         "imported {} object(s), {} already identical",

@@ -10,19 +10,17 @@ use crate::source::SourceDb;
 
 use super::check::{check_url_through, StoreCheckOptions};
 use super::transfer::{
-    confirm, copy_progress, open, open_destination, print_plan, report_partial_copy_on_interrupt,
-    CountingProgress,
+    confirm, open, open_destination, print_plan, report_partial_copy_on_interrupt, CountingProgress,
 };
 use super::{fail, Status};
 use super::{load_lint_config, settle, status};
 use crate::cli::{ListFormat, MigrateArgs};
-use crate::migrate::{self, Action};
+use crate::migrate;
 use crate::vfs::Backend;
-use std::sync::atomic::AtomicUsize;
 
 pub fn run(args: &MigrateArgs, env: &dyn Environment, out: &mut dyn Write) -> io::Result<Status> {
-    // One process, one command: the global pool carries `--jobs` (hashing, rewriting,
-    // checking); requests in flight are bounded by `--max-requests` instead.
+    // One process, one command: the global pool carries `--jobs` (hashing, checking
+    // the destination); requests in flight are bounded by `--max-requests` instead.
     if let Some(n) = args.jobs {
         if let Err(e) = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -67,43 +65,63 @@ pub fn migrate_in_pool(
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => return fail(e),
     };
-    let plan = match migrate::plan(
-        from.as_ref(),
-        to.as_ref(),
-        &args.clusters,
-        args.requests.get(),
-    ) {
-        Ok(p) => p,
-        Err(e) => return fail(e),
+    let progress = CountingProgress::for_copy();
+    // Nothing to confirm (`--yes`): the copy starts while the plan is still forming, and
+    // the plan is shown with the outcome. Otherwise the whole plan is shown (or confirmed)
+    // before anything is written.
+    let (plan, outcome) = if args.yes && !args.dry_run {
+        report_partial_copy_on_interrupt(&progress);
+        let options = migrate::CopyOptions {
+            clusters: &args.clusters,
+            rewrite_configs: true,
+            force: args.force,
+            max_requests: args.requests.get(),
+        };
+        match migrate::plan_and_copy(from.as_ref(), to.as_ref(), options, Some(&progress)) {
+            Ok((plan, outcome)) => {
+                if !json {
+                    print_plan(&plan, args.force, out)?;
+                }
+                (plan, outcome)
+            }
+            Err(e) => return fail(e),
+        }
+    } else {
+        let plan = match migrate::plan(
+            from.as_ref(),
+            to.as_ref(),
+            &args.clusters,
+            args.requests.get(),
+        ) {
+            Ok(p) => p,
+            Err(e) => return fail(e),
+        };
+        if json && args.dry_run {
+            serde_json::to_writer_pretty(&mut *out, &plan)?;
+            writeln!(out)?;
+            return Ok(Status::Clean);
+        }
+        if !json {
+            print_plan(&plan, args.force, out)?;
+        }
+        if args.dry_run {
+            writeln!(out, "dry run: nothing written")?;
+            return Ok(Status::Clean);
+        }
+        out.flush()?;
+        if let Err(why) = confirm(&format!("copy to {}?", plan.to), args.yes)? {
+            return fail(why);
+        }
+        report_partial_copy_on_interrupt(&progress);
+        let outcome = migrate::execute(
+            &plan,
+            to.as_ref(),
+            args.force,
+            args.requests.get(),
+            Some(&progress),
+        );
+        (plan, outcome)
     };
-    if json && args.dry_run {
-        serde_json::to_writer_pretty(&mut *out, &plan)?;
-        writeln!(out)?;
-        return Ok(Status::Clean);
-    }
-    if !json {
-        print_plan(&plan, args.force, out)?;
-    }
-    if args.dry_run {
-        writeln!(out, "dry run: nothing written")?;
-        return Ok(Status::Clean);
-    }
-    out.flush()?;
-    if let Err(why) = confirm(&format!("copy to {}?", plan.to), args.yes)? {
-        return fail(why);
-    }
-    let progress = CountingProgress {
-        bar: copy_progress(),
-        done: Arc::new(AtomicUsize::new(0)),
-    };
-    report_partial_copy_on_interrupt(progress.done.clone(), plan.count(Action::Copy));
-    let outcome = migrate::execute(
-        &plan,
-        to.as_ref(),
-        args.force,
-        args.requests.get(),
-        Some(&progress),
-    );
     let complete = outcome.complete();
     // The destination, checked exactly as `statelint check --state <to>` checks it.
     let check = complete.then(|| {

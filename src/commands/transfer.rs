@@ -89,14 +89,28 @@ pub fn print_plan(plan: &Plan, force: bool, out: &mut dyn Write) -> io::Result<(
     Ok(())
 }
 
-/// Counts copied objects (for the interrupt report) and drives the bar, if any.
+/// Counts copied objects and the objects to copy (for the interrupt report) and drives the
+/// bar, if any.
+#[derive(Default)]
 pub struct CountingProgress {
     pub bar: Option<BarProgress>,
     pub done: Arc<AtomicUsize>,
+    pub total: Arc<AtomicUsize>,
+}
+
+impl CountingProgress {
+    /// With a bar on a terminal.
+    pub fn for_copy() -> CountingProgress {
+        CountingProgress {
+            bar: copy_progress(),
+            ..CountingProgress::default()
+        }
+    }
 }
 
 impl Progress for CountingProgress {
     fn start(&self, total: usize) {
+        self.total.store(total, Ordering::SeqCst);
         if let Some(b) = &self.bar {
             b.start(total);
         }
@@ -117,16 +131,18 @@ impl Progress for CountingProgress {
 /// On SIGINT/SIGTERM during a copy: say how far it got and that a rerun resumes, then exit
 /// 130/143. Objects are written whole (or not at all) and configs last, so nothing half
 /// written is visible to kops.
-pub fn report_partial_copy_on_interrupt(done: Arc<AtomicUsize>, total: usize) {
+pub fn report_partial_copy_on_interrupt(progress: &CountingProgress) {
     #[cfg(unix)]
     {
+        let (done, total) = (progress.done.clone(), progress.total.clone());
         use signal_hook::consts::{SIGINT, SIGTERM};
         if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
             std::thread::spawn(move || {
                 if let Some(signal) = signals.forever().next() {
                     eprintln!(
-                        "statelint: interrupted after copying {} of {total} object(s); the source is unchanged, clusters whose config was not yet written are invisible to kops; run the same command again to resume",
-                        done.load(Ordering::SeqCst)
+                        "statelint: interrupted after copying {} of {} object(s); the source is unchanged, clusters whose config was not yet written are invisible to kops; run the same command again to resume",
+                        done.load(Ordering::SeqCst),
+                        total.load(Ordering::SeqCst)
                     );
                     std::process::exit(128 + signal);
                 }

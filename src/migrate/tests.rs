@@ -28,6 +28,17 @@ fn seeded(name: &str) -> MemBackend {
     m
 }
 
+/// A destination where `c.example.com` has someone else's instance group.
+fn with_their_nodes(name: &str) -> MemBackend {
+    let to = mem(name);
+    to.write(
+        "c.example.com/instancegroup/nodes",
+        b"someone else's nodes\n",
+    )
+    .expect("seed");
+    to
+}
+
 #[test]
 fn rewrites_config_base_and_mentions_of_the_old_location_only() {
     let out = rewrite_config(
@@ -82,12 +93,7 @@ fn copies_everything_byte_for_byte_and_a_second_run_copies_nothing() {
 #[test]
 fn a_differing_destination_is_held_back_unless_forced() {
     let from = seeded("mig-conflict-src");
-    let to = mem("mig-conflict-dst");
-    to.write(
-        "c.example.com/instancegroup/nodes",
-        b"someone else's nodes\n",
-    )
-    .expect("seed");
+    let to = with_their_nodes("mig-conflict-dst");
     let p = plan(&from, &to, &["c.example.com".into()], 8).expect("plan");
     assert_eq!(p.count(Action::Conflict), 1);
     let out = execute(&p, &to, false, 8, None);
@@ -112,10 +118,12 @@ fn a_differing_destination_is_held_back_unless_forced() {
 }
 
 /// A destination that fails every write after `budget` successful ones, like a run killed
-/// part-way (unit speed; the real interruption test kills the process).
+/// part-way (unit speed; the real interruption test kills the process); as a source, it
+/// cannot read `unreadable`.
 struct Flaky {
     inner: MemBackend,
     budget: AtomicUsize,
+    unreadable: &'static str,
 }
 
 impl Backend for Flaky {
@@ -126,6 +134,11 @@ impl Backend for Flaky {
         self.inner.list(prefix)
     }
     fn read(&self, key: &str, max: u64) -> Result<Vec<u8>, VfsError> {
+        if key == self.unreadable {
+            return Err(VfsError::PermissionDenied {
+                url: self.url_of(key),
+            });
+        }
         self.inner.read(key, max)
     }
     fn write(&self, key: &str, data: &[u8]) -> Result<(), VfsError> {
@@ -154,6 +167,7 @@ fn an_interrupted_copy_never_exposes_a_half_cluster_and_resumes() {
     let flaky = Flaky {
         inner: mem("mig-flaky-dst"),
         budget: AtomicUsize::new(1),
+        unreadable: "",
     };
     let p = plan(&from, &flaky, &["c.example.com".into()], 8).expect("plan");
     let out = execute(&p, &flaky, false, 8, None);
@@ -257,4 +271,69 @@ fn the_verified_destination_lists_the_real_store_and_reads_what_was_verified() {
         verified.read("other.example.com/config", 3),
         Err(VfsError::TooLarge { .. })
     ));
+}
+
+fn copy_all(force: bool) -> CopyOptions<'static> {
+    CopyOptions {
+        clusters: &[],
+        rewrite_configs: true,
+        force,
+        max_requests: 8,
+    }
+}
+
+#[test]
+fn plan_and_copy_holds_back_conflicts_forces_and_resumes() {
+    let from = seeded("pac-src");
+    let to = with_their_nodes("pac-dst");
+    let (p, out) = plan_and_copy(&from, &to, copy_all(false), None).expect("copy");
+    assert_eq!(p.items.len(), 4);
+    assert!(
+        p.items.iter().all(|i| i.sha256 == sha256_hex(i.content())),
+        "every item hashed for the manifest"
+    );
+    assert_eq!(out.held_back, ["c.example.com"]);
+    assert_eq!(out.copied, ["other.example.com/config"]);
+    assert!(
+        matches!(to.stat("c.example.com/config"), Ok(None)),
+        "nothing of a held-back cluster is written"
+    );
+    let (_, forced) = plan_and_copy(&from, &to, copy_all(true), None).expect("copy");
+    assert!(forced.complete(), "{forced:?}");
+    assert_eq!(forced.copied.len(), 3);
+    assert_eq!(forced.skipped_identical, 1);
+    let config =
+        String::from_utf8(to.read("c.example.com/config", 10_000).expect("copied")).expect("utf8");
+    assert!(config.contains("configBase: memfs://pac-dst/c.example.com"));
+    let (_, again) = plan_and_copy(&from, &to, copy_all(false), None).expect("copy");
+    assert!(again.copied.is_empty() && again.complete(), "{again:?}");
+    assert_eq!(again.skipped_identical, 4);
+}
+
+#[test]
+fn a_source_read_error_starts_no_further_cluster_and_is_returned() {
+    // The listing's first cluster is copied whole before the second one's failing read;
+    // nothing of the second (or of any later) cluster is written.
+    let from = Flaky {
+        inner: seeded("pac-unreadable-src"),
+        budget: AtomicUsize::new(0),
+        unreadable: "other.example.com/config",
+    };
+    let to = mem("pac-unreadable-dst");
+    let copied = plan_and_copy(&from, &to, copy_all(false), None);
+    assert!(
+        matches!(&copied, Err(MigrateError::Read { key, .. }) if key == "other.example.com/config"),
+        "{copied:?}"
+    );
+    assert!(to.stat("c.example.com/config").expect("stat").is_some());
+    assert!(matches!(to.stat("other.example.com/config"), Ok(None)));
+
+    let from = Flaky {
+        inner: seeded("pac-unreadable-src2"),
+        budget: AtomicUsize::new(0),
+        unreadable: "c.example.com/instancegroup/nodes",
+    };
+    let to = mem("pac-unreadable-dst2");
+    assert!(plan_and_copy(&from, &to, copy_all(false), None).is_err());
+    assert_eq!(to.list("").expect("list").len(), 0, "nothing written");
 }

@@ -3,17 +3,19 @@
 //!
 //! A remote store costs a round trip per object; with one request per worker thread, a
 //! 30 ms link and two cores read about 60 objects a second. [`read_each`] and
-//! [`write_releasing`] keep up to `max_requests` requests in flight instead and hand each result
-//! over as it arrives. When the
+//! [`run_releasing`] (reads and writes together) keep up to `max_requests` requests in flight
+//! instead and hand each result over as it arrives. When the
 //! store throttles (503 SlowDown, 429 — errors of kind [`RemoteErrorKind::Unavailable`] once
 //! the backend's own retries are spent), the window of requests in flight is halved and the
 //! read is tried again after a backoff, a bounded number of times; a streak of successes
 //! widens the window again by one (additive increase, multiplicative decrease).
 
 use futures::future::BoxFuture;
+use futures::stream::FuturesUnordered;
 use futures::StreamExt;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
@@ -270,69 +272,124 @@ pub fn read_each(
     )
 }
 
-/// Writes objects once each, verified by the backend; each outcome may release further
-/// objects: `ready` gets every key's outcome as it is known and returns the objects that may be written now (a
-/// cluster's `config` once everything else of the cluster landed). Up to `max_requests`
-/// are in flight throughout: nothing waits for the slowest write of an unrelated object.
-pub fn write_releasing<'a>(
-    backend: &'a dyn Backend,
-    first: Vec<(&'a str, &'a [u8])>,
+/// What one request of a [`run_releasing`] run does.
+pub enum Op {
+    /// Read the object, up to this many bytes.
+    Read(u64),
+    /// Create or replace the object with these bytes, verified by the backend.
+    Write(Arc<Vec<u8>>),
+}
+
+/// One request of a [`run_releasing`] run; `label` is the caller's, handed back with the
+/// answer (e.g. which side of a copy was read).
+pub struct Request<'a, L> {
+    pub backend: &'a dyn Backend,
+    pub key: String,
+    pub op: Op,
+    pub label: L,
+}
+
+/// The answer to one [`Request`]: the bytes read, or nothing for a verified write.
+pub type Answer = Result<Option<Vec<u8>>, VfsError>;
+
+impl<L> Request<'_, L> {
+    /// Whether the backend has a future for this request (building it does no I/O).
+    fn concurrent(&self) -> bool {
+        match &self.op {
+            Op::Read(max) => self.backend.read_async(&self.key, *max).is_some(),
+            Op::Write(data) => self.backend.write_async(&self.key, data).is_some(),
+        }
+    }
+
+    /// On this thread, for backends without futures (local stores).
+    fn blocking(&self) -> Answer {
+        match &self.op {
+            Op::Read(max) => self.backend.read(&self.key, *max).map(Some),
+            Op::Write(data) => self.backend.write(&self.key, data).map(|()| None),
+        }
+    }
+
+    /// Under the window, with the throttling retries.
+    async fn run(&self, window: &Window) -> Answer {
+        let url = || self.backend.url_of(&self.key);
+        match &self.op {
+            Op::Read(max) => {
+                throttled_retries(window, url, || self.backend.read_async(&self.key, *max))
+                    .await
+                    .map(Some)
+            }
+            Op::Write(data) => {
+                throttled_retries(window, url, || self.backend.write_async(&self.key, data))
+                    .await
+                    .map(|()| None)
+            }
+        }
+    }
+}
+
+/// Runs reads and writes, each once, with at most `max_requests` (1..=[`MAX_MAX_REQUESTS`])
+/// in flight together: `ready` gets every request back with its answer as it arrives (on
+/// this thread) and returns the requests it releases (a cluster's writes once its reads
+/// are in, its `config` once everything else of it landed). Released requests go before
+/// the ones still waiting, so writes are not queued behind every read; nothing waits for
+/// the slowest request of an unrelated object. Requests a backend cannot run as futures
+/// (local stores) run on this thread, one at a time, counted in the bound.
+pub fn run_releasing<'a, L>(
+    first: Vec<Request<'a, L>>,
     max_requests: usize,
-    mut ready: impl FnMut(&str, Result<(), VfsError>) -> Vec<(&'a str, &'a [u8])>,
+    mut ready: impl FnMut(Request<'a, L>, Answer) -> Vec<Request<'a, L>>,
 ) -> ReadStats {
     let max_requests = max_requests.clamp(1, MAX_MAX_REQUESTS);
-    let mut queue: std::collections::VecDeque<(&'a str, &'a [u8])> = first.into();
-    // Building the future does no I/O; it only tells whether the backend has one.
-    let concurrent = backend.write_async("", b"").is_some();
-    if !concurrent {
-        while let Some((key, data)) = queue.pop_front() {
-            let result = backend.write(key, data);
-            queue.extend(ready(key, result));
+    let mut queue: VecDeque<Request<'a, L>> = first.into();
+    let release = |queue: &mut VecDeque<Request<'a, L>>, released: Vec<Request<'a, L>>| {
+        for request in released.into_iter().rev() {
+            queue.push_front(request);
         }
+    };
+    // Without a runtime every request runs on this thread (and says why it failed).
+    let runtime = block_on(async {}).is_ok();
+    let window = Window::new(max_requests);
+    let mut running = FuturesUnordered::new();
+    let mut blocking_only = true;
+    loop {
+        while running.len() < max_requests {
+            let Some(request) = queue.pop_front() else {
+                break;
+            };
+            if runtime && request.concurrent() {
+                blocking_only = false;
+                let window = &window;
+                running.push(async move {
+                    let answer = request.run(window).await;
+                    (request, answer)
+                });
+            } else {
+                let answer = request.blocking();
+                let released = ready(request, answer);
+                release(&mut queue, released);
+            }
+        }
+        if running.is_empty() {
+            if queue.is_empty() {
+                break;
+            }
+            continue;
+        }
+        // The futures make progress only in here; a local request above runs between two
+        // waits, while at most `max_requests - 1` others are out.
+        let Ok(Some((request, answer))) = block_on(running.next()) else {
+            break; // unreachable: the runtime started above and `running` is not empty
+        };
+        let released = ready(request, answer);
+        release(&mut queue, released);
+    }
+    if blocking_only {
         return ReadStats {
             max_requests: 1,
             peak_in_flight: 1,
             lowest_window: 1,
             throttled: 0,
         };
-    }
-    let window = Window::new(max_requests);
-    let run = block_on(async {
-        let mut running = futures::stream::FuturesUnordered::new();
-        loop {
-            while running.len() < max_requests {
-                let Some((key, data)) = queue.pop_front() else {
-                    break;
-                };
-                let window = &window;
-                running.push(async move {
-                    let result = throttled_retries(
-                        window,
-                        || backend.url_of(key),
-                        || backend.write_async(key, data),
-                    )
-                    .await;
-                    (key, result)
-                });
-            }
-            let Some((key, result)) = running.next().await else {
-                break;
-            };
-            queue.extend(ready(key, result));
-        }
-    });
-    if let Err(why) = run {
-        // The runtime could not start: each object says why, nothing is released.
-        for (key, _) in queue {
-            ready(
-                key,
-                Err(VfsError::Remote {
-                    url: backend.url_of(key),
-                    kind: RemoteErrorKind::Other,
-                    detail: why.clone(),
-                }),
-            );
-        }
     }
     window.stats()
 }
@@ -368,6 +425,36 @@ mod tests {
         assert!(s.limit > 4 && s.limit <= 8, "limit {}", s.limit);
         assert_eq!(s.debt, 0);
         assert_eq!(permit_count(&w), s.limit);
+    }
+
+    #[test]
+    fn released_requests_run_before_the_waiting_ones() {
+        let root = crate::resolve::url::StoreUrl::parse("memfs://released").expect("url");
+        let b = super::super::mem::MemBackend::named(&root);
+        let read = |key: &str| Request {
+            backend: &b,
+            key: key.to_string(),
+            op: Op::Read(10),
+            label: (),
+        };
+        let mut seen = Vec::new();
+        run_releasing(vec![read("a"), read("b")], 4, |done, answer| {
+            seen.push((done.key.clone(), answer.is_ok()));
+            if done.key != "a" {
+                return Vec::new();
+            }
+            vec![Request {
+                backend: &b,
+                key: "c".to_string(),
+                op: Op::Write(Arc::new(b"1".to_vec())),
+                label: (),
+            }]
+        });
+        assert_eq!(
+            seen,
+            [("a".into(), false), ("c".into(), true), ("b".into(), false)]
+        );
+        assert_eq!(b.read("c", 10).expect("written"), b"1");
     }
 
     #[test]
