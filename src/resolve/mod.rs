@@ -646,4 +646,67 @@ mod tests {
             lint.label
         );
     }
+
+    #[test]
+    fn a_config_file_is_read_up_to_one_mebibyte_and_refused_beyond() {
+        // Comments pad the file; the key comes last, so a truncated read would lose it.
+        let padded = |size: usize| {
+            let tail = "kops_state_store: s3://padded\n";
+            let line = "# ".to_string() + &"x".repeat(97) + "\n";
+            let mut text = line.repeat((size - tail.len()) / line.len());
+            text.push_str(&" ".repeat(size - tail.len() - text.len()));
+            text.push_str(tail);
+            assert_eq!(text.len(), size);
+            text
+        };
+        let home = home_with(&[(".kops.yaml", &padded(64 * 1024))]);
+        let r = run(None, &MapEnv::new().with_home(home.path()));
+        assert_eq!(r.url.as_deref(), Some("s3://padded"), "{:?}", r.findings);
+        let exactly = MAX_CONFIG_BYTES as usize;
+        let home = home_with(&[(".kops.yaml", &padded(exactly))]);
+        let r = run(None, &MapEnv::new().with_home(home.path()));
+        assert_eq!(r.url.as_deref(), Some("s3://padded"), "{:?}", r.findings);
+        let home = home_with(&[(".kops.yaml", &padded(exactly + 1))]);
+        let r = run(None, &MapEnv::new().with_home(home.path()));
+        assert_eq!(r.url, None);
+        assert!(
+            r.findings.iter().any(|f| f
+                .message
+                .contains(&format!("larger than {MAX_CONFIG_BYTES} bytes"))),
+            "{:?}",
+            r.findings
+        );
+    }
+
+    #[test]
+    fn home_missing_is_only_a_candidate_when_nothing_won_and_no_file_was_given() {
+        let home = home_with(&[]);
+        let with_home = MapEnv::new().with_home(home.path());
+        let no_home = MapEnv::new();
+        let home_unset = |r: &Resolution| {
+            r.candidates.iter().any(|c| {
+                matches!(&c.outcome, Outcome::NotConsulted { reason } if reason == "HOME is not set")
+            })
+        };
+        assert!(home_unset(&run(None, &no_home)));
+        assert!(!home_unset(&run(None, &with_home)));
+        assert!(!home_unset(&run(Some("s3://b/p"), &no_home)));
+        assert!(!home_unset(&run(Some("s3://b/p"), &with_home)));
+    }
+
+    #[test]
+    fn a_local_memfs_or_oss_store_gets_its_note() {
+        for (flag, code) in [
+            ("/srv/kops-state", "SL009"),
+            ("file:///srv/kops-state", "SL009"),
+            ("memfs://tests", diags::MEMFS_STORE.code),
+            ("oss://bucket/kops", diags::OSS_REMOVED.code),
+        ] {
+            let r = run(Some(flag), &MapEnv::new());
+            let codes: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+            assert_eq!(codes, [code], "{flag}");
+        }
+        let r = run(Some("s3://bucket/kops"), &MapEnv::new());
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
 }

@@ -104,6 +104,9 @@ mod tests {
             "state",
             "s3:",
             "./s3:/x",
+            // Near a scheme name, but not a plain word: a file name, not a mistyped URL.
+            "s3.:/x",
+            "gs-:/y",
         ] {
             assert_eq!(url_for_path(path), None, "{path}");
         }
