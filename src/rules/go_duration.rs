@@ -19,11 +19,9 @@ pub fn go_duration_seconds(s: &str) -> Option<f64> {
         let number_len = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(rest.len());
-        let number = &rest[..number_len];
-        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
-            return None;
-        }
-        let value: f64 = number.parse().ok()?;
+        // Digits and dots only, so Rust's float syntax is Go's here: `1.`, `.5` and `1.5`
+        // parse; an empty number, `.` and `1..5` do not.
+        let value: f64 = rest[..number_len].parse().ok()?;
         rest = &rest[number_len..];
         let unit_len = rest
             .find(|c: char| c.is_ascii_digit() || c == '.')
@@ -57,7 +55,9 @@ mod tests {
         assert_eq!(d("0"), Some(0.0));
         assert_eq!(d("0s"), Some(0.0));
         assert_eq!(d("-2h"), Some(-7_200.0));
-        for bad in ["", "24", "30", "1d", "h", "1..5h", "abc"] {
+        assert_eq!(d(".5h"), Some(1_800.0));
+        assert_eq!(d("1.h"), Some(3_600.0));
+        for bad in ["", "24", "30", "1d", "h", "1..5h", ".h", "abc"] {
             assert_eq!(d(bad), None, "{bad}");
         }
     }
