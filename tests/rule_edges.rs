@@ -165,3 +165,38 @@ fn sl107_reports_an_empty_member_list_without_panicking() {
     let codes = all_codes("s3://kops-state", &text);
     assert!(codes.contains(&"SL107"), "{codes:?}");
 }
+
+#[test]
+fn sl115_advice_gives_each_cluster_range_its_own_example() {
+    let base = cluster(
+        "s3://kops-state/c.example.com",
+        &distinct_subnets(),
+        ONE_MEMBER,
+    );
+    for (field, example) in [
+        ("networkCIDR: 172.20.0.0/16", "172.20.0.0/16"),
+        ("nonMasqueradeCIDR: 100.64.0.0/10", "100.64.0.0/10"),
+    ] {
+        let (key, _) = field.split_once(": ").expect("key: value");
+        let text = base.replace(field, &format!("{key}: not-a-range"));
+        let found = findings("SL115", "s3://kops-state", &text);
+        assert_eq!(found.len(), 1, "{key}: {}", show(&found));
+        let help = found[0].help.as_deref().unwrap_or("");
+        assert!(help.contains(&format!("e.g. `{example}`")), "{key}: {help}");
+    }
+    let text = base.replace(
+        "  networkCIDR: 172.20.0.0/16\n",
+        "  networkCIDR: 172.20.0.0/16\n  serviceClusterIPRange: 100.64.0.0/33\n",
+    );
+    let found = findings("SL115", "s3://kops-state", &text);
+    assert_eq!(found.len(), 1, "{}", show(&found));
+    assert!(
+        found[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("e.g. `100.64.0.0/13`"),
+        "{}",
+        show(&found)
+    );
+}

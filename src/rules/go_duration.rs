@@ -56,6 +56,19 @@ mod tests {
         assert_eq!(d("0s"), Some(0.0));
         assert_eq!(d("-2h"), Some(-7_200.0));
         assert_eq!(d(".5h"), Some(1_800.0));
+        // Every unit Go knows, each on its own.
+        for (text, seconds) in [
+            ("2h", 7_200.0),
+            ("2m", 120.0),
+            ("2s", 2.0),
+            ("2ms", 2e-3),
+            ("2us", 2e-6),
+            ("2µs", 2e-6),
+            ("2μs", 2e-6),
+            ("2ns", 2e-9),
+        ] {
+            assert_eq!(d(text), Some(seconds), "{text}");
+        }
         assert_eq!(d("1.h"), Some(3_600.0));
         for bad in ["", "24", "30", "1d", "h", "1..5h", ".h", "abc"] {
             assert_eq!(d(bad), None, "{bad}");
