@@ -200,3 +200,30 @@ fn sl115_advice_gives_each_cluster_range_its_own_example() {
         show(&found)
     );
 }
+
+#[test]
+fn sl109_names_what_yaml_made_of_a_version_that_is_no_string() {
+    let base = cluster(
+        "s3://kops-state/c.example.com",
+        &distinct_subnets(),
+        ONE_MEMBER,
+    );
+    for (written, kind) in [
+        ("1.30", "the number"),
+        ("true", "the boolean"),
+        ("[1, 30]", "the list"),
+        ("{major: 1}", "the mapping"),
+    ] {
+        let text = base.replace(
+            "kubernetesVersion: 1.30.2",
+            &format!("kubernetesVersion: {written}"),
+        );
+        let found = findings("SL109", "s3://kops-state", &text);
+        assert_eq!(found.len(), 1, "{written}: {}", show(&found));
+        assert!(
+            found[0].message.contains(&format!("YAML reads as {kind} ")),
+            "{written}: {}",
+            found[0].message
+        );
+    }
+}
