@@ -227,4 +227,36 @@ mod tests {
             Err(BaselineError::Invalid { .. })
         ));
     }
+
+    #[test]
+    fn each_entry_absorbs_only_its_own_finding() {
+        // Many distinct keys (code, object, pointer): a loose equality would let one entry
+        // absorb another's finding.
+        let findings: Vec<Finding> = (0..300)
+            .map(|i| {
+                finding(
+                    if i % 2 == 0 { "SL121" } else { "SL122" },
+                    &format!("file:///s/c.example.com/instancegroup/g{}", i % 7),
+                    1,
+                    &format!("/spec/f{i}"),
+                )
+            })
+            .collect();
+        let baseline = Baseline::record(&findings[..150], "file:///s");
+        let (fresh, absorbed) = baseline.filter(findings.clone(), "file:///s");
+        assert_eq!(absorbed, 150);
+        let fresh_pointers: Vec<_> = fresh.iter().filter_map(|f| f.pointer.clone()).collect();
+        let expected: Vec<_> = findings[150..]
+            .iter()
+            .filter_map(|f| f.pointer.clone())
+            .collect();
+        assert_eq!(fresh_pointers, expected);
+        // The message is commentary: it does not make two entries differ.
+        let mut reworded = baseline.clone();
+        reworded.entries[0].message = "said otherwise".into();
+        assert_eq!(reworded, baseline);
+        let mut moved = baseline.clone();
+        moved.entries[0].pointer = "/spec/elsewhere".into();
+        assert_ne!(moved, baseline);
+    }
 }
