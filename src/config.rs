@@ -566,4 +566,26 @@ mod tests {
         assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
         assert_eq!(parse_date("2025-02-29"), None);
     }
+
+    #[test]
+    fn today_is_the_date_of_a_file_written_now() {
+        // The file system stamps the file from the kernel's clock: an outside witness.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("now");
+        std::fs::write(&path, b"now").expect("write");
+        let before = today_utc();
+        let written = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs();
+        let stamped = civil_from_days((written / 86_400) as i64);
+        let after = today_utc();
+        assert!(
+            stamped == before || stamped == after,
+            "today {before:?}..{after:?}, file written {stamped:?}"
+        );
+        assert!(before.0 >= 2024, "{before:?}");
+    }
 }
