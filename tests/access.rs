@@ -314,3 +314,68 @@ fn the_man_page_documents_the_options() {
         assert!(page.contains(option), "{option} missing");
     }
 }
+
+/// A same-account principal whose own identity policy grants what the bucket policy does
+/// not mention: the cell names the identity statement that decides, with its place.
+#[test]
+fn an_identity_grant_is_named_as_the_deciding_statement() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let identity = dir.path().join("dev.json");
+    std::fs::write(
+        &identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadState","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/*"}]}"#,
+    )
+    .expect("write");
+    let principal = "arn:aws:iam::111111111111:user/dev";
+    let spec = format!("{principal}={}", identity.display());
+    let (_, stdout, stderr) = offline(
+        "templates.json",
+        &["--identity-policy", &spec, "--format", "json"],
+    );
+    let report = json(&stdout);
+    let dev = report["principals"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["principal"] == principal))
+        .cloned()
+        .unwrap_or_else(|| panic!("no dev row: {stdout}{stderr}"));
+    let cell = &dev["details"]["read-spec"];
+    assert_eq!(cell["verdict"], "allow", "{cell}");
+    assert_eq!(cell["statement"]["sid"], "ReadState", "{cell}");
+    assert_eq!(cell["statement"]["index"], 0, "{cell}");
+    assert!(
+        cell["statement"]["policy"]
+            .as_str()
+            .is_some_and(|p| p.contains("identity policy") && p.contains(principal)),
+        "{cell}"
+    );
+    assert_eq!(dev["capabilities"]["list"], "deny", "{dev}");
+}
+
+/// Each kept principal is judged by its own declared role: the node role's extra write is
+/// reported against `node-readonly`, and the CI user's grants fit `ci-preflight`.
+#[test]
+fn each_kept_principal_is_judged_by_its_own_role() {
+    let (_, stdout, stderr) = offline(
+        "templates.json",
+        &[
+            "--keep",
+            "arn:aws:iam::222222222222:role/nodes=node-readonly",
+            "--keep",
+            "arn:aws:iam::333333333333:user/ci=ci-preflight",
+            "--format",
+            "concise",
+        ],
+    );
+    let wider: Vec<&str> = stdout.lines().filter(|l| l.contains("SL282")).collect();
+    assert_eq!(wider.len(), 1, "{stdout}{stderr}");
+    assert!(
+        wider[0].contains("`arn:aws:iam::222222222222:role/nodes` write cluster specs")
+            && wider[0].contains("`node-readonly` template"),
+        "{}",
+        wider[0]
+    );
+    // Both cross-account readers of secrets hold a role that needs it: notes, not warnings.
+    let cross: Vec<&str> = stdout.lines().filter(|l| l.contains("SL281")).collect();
+    assert_eq!(cross.len(), 2, "{stdout}");
+    assert!(cross.iter().all(|l| l.contains("[note]")), "{stdout}");
+}

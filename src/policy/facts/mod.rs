@@ -240,6 +240,20 @@ mod tests {
             global_key("aws:PrincipalTag/team").map(|k| k.key_type),
             Some(KeyType::String)
         );
+        // Every type name of the table is read as the type it names.
+        for (key, key_type) in [
+            ("aws:PrincipalArn", KeyType::Arn),
+            ("aws:SecureTransport", KeyType::Bool),
+            ("aws:CurrentTime", KeyType::Date),
+            ("aws:MultiFactorAuthAge", KeyType::Numeric),
+            ("aws:PrincipalOrgPaths", KeyType::Array),
+        ] {
+            let found = global_key(key).map(|k| k.key_type);
+            assert_eq!(found, Some(key_type), "{key}");
+            if key_type != KeyType::Array {
+                assert_eq!(KeyType::parse(key_type.name()), key_type, "{key}");
+            }
+        }
         assert!(global_key("aws:PrincipalTag/").is_none());
         assert!(condition_key("s3:x-amz-server-side-encryption").is_some());
         assert!(condition_key("aws:NoSuchKey").is_none());
