@@ -379,3 +379,66 @@ fn each_kept_principal_is_judged_by_its_own_role() {
     assert_eq!(cross.len(), 2, "{stdout}");
     assert!(cross.iter().all(|l| l.contains("[note]")), "{stdout}");
 }
+
+/// Losing `manage-policy` locks out only a principal of the bucket owner's account: another
+/// account never needed it (and should not have had it).
+#[test]
+fn only_the_owner_s_account_is_locked_out_of_the_policy() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let grants = |who: &str, sid: &str, manage: bool| {
+        format!(
+            r#"{{"Sid":"{sid}","Effect":"Allow","Principal":{{"AWS":"{who}"}},"Action":["s3:ListBucket","s3:GetBucketLocation","s3:GetBucketPolicy"{}],"Resource":"arn:aws:s3:::kops-state"}}"#,
+            if manage {
+                r#","s3:PutBucketPolicy""#
+            } else {
+                ""
+            }
+        )
+    };
+    // Before: both may change the policy. After: neither is granted it, and the admin (of
+    // the owner's account, whose own IAM would otherwise still allow it) is denied it.
+    let policy = |manage: bool| {
+        let deny = r#",{"Sid":"NoPolicyChanges","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111111111111:role/admin"},"Action":["s3:PutBucketPolicy","s3:DeleteBucketPolicy","s3:PutBucketPublicAccessBlock"],"Resource":"arn:aws:s3:::kops-state"}"#;
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{},{}{}]}}"#,
+            grants("arn:aws:iam::111111111111:role/admin", "Admin", manage),
+            grants("arn:aws:iam::222222222222:role/nodes", "Nodes", manage),
+            if manage { "" } else { deny }
+        )
+    };
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    std::fs::write(&old, policy(true)).expect("write");
+    std::fs::write(&new, policy(false)).expect("write");
+    let (_, stdout, stderr) = access(&[
+        "--policy",
+        &old.display().to_string(),
+        "--against",
+        &new.display().to_string(),
+        "--bucket",
+        "kops-state",
+        "--prefix",
+        "kops",
+        "--bucket-owner",
+        "111111111111",
+        "--format",
+        "concise",
+    ]);
+    let lockouts: Vec<&str> = stdout.lines().filter(|l| l.contains("SL284")).collect();
+    assert_eq!(lockouts.len(), 1, "{stdout}{stderr}");
+    assert!(lockouts[0].contains("role/admin"), "{}", lockouts[0]);
+}
+
+/// The human map explains what is allowed, and what a statement denies, and leaves plain
+/// "nothing grants it" denials to `--verbose`.
+#[test]
+fn the_human_map_explains_grants_and_keeps_bare_denials_for_verbose() {
+    let (_, human, _) = offline("templates.json", &[]);
+    assert!(
+        human.contains("list: allow statement `KopsNodesBucketReadc0ffee02` (#2, line 18) of the bucket policy"),
+        "{human}"
+    );
+    assert!(!human.contains("delete: deny"), "{human}");
+    let (_, verbose, _) = offline("templates.json", &["--verbose"]);
+    assert!(verbose.contains("delete: deny"), "{verbose}");
+}
