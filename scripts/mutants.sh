@@ -67,7 +67,7 @@ area_tests() {
     url|resolve) echo "--lib --test redaction --test hostile_store --test fuzz_regressions" ;;
     config) echo "--lib --test cli" ;;
     rules|kops) echo "--lib --test rules --test rule_edges --test kops_validation --test kops_instancegroups" ;;
-    policy) echo "--lib --test policy_lint --test policy_edges --test policy_templates --test policy_parity --test hostile_policy --test fix_policy" ;;
+    policy) echo "--lib --test policy_lint --test policy_edges --test policy_templates --test policy_parity --test hostile_policy --test fix_policy --test access" ;;
     *) return 1 ;;
   esac
 }
