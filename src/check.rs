@@ -376,6 +376,38 @@ pub fn summarize(clusters: &[CheckedCluster], findings: &[Finding]) -> Vec<Clust
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_judged_by_line_counts_clusters_per_release_and_says_where_each_came_from() {
+        let cluster = |name: &str, version: &str, source: VersionSource| CheckedCluster {
+            name: name.into(),
+            url: format!("s3://b/{name}"),
+            loaded: true,
+            instance_groups: 1,
+            skipped: false,
+            kops_version: KopsVersion::parse(version).map(|v| (v, source)),
+        };
+        let one = [cluster("a", "1.30.4", VersionSource::StoreFile)];
+        assert_eq!(
+            kops_versions_used(&one).as_deref(),
+            Some("judged by kops 1.30.4 (from the cluster's kops-version.txt)")
+        );
+        let mixed = [
+            cluster("a", "1.30.4", VersionSource::StoreFile),
+            cluster("b", "1.30.4", VersionSource::StoreFile),
+            cluster("c", "1.36.2", VersionSource::NewestKnown),
+            cluster("d", "1.35.0", VersionSource::Flag),
+        ];
+        assert_eq!(
+            kops_versions_used(&mixed).as_deref(),
+            Some(
+                "judged by kops 1.30.4 (from the cluster's kops-version.txt) for 2 clusters; \
+                 kops 1.36.2 (the newest release statelint knows) for 1 cluster; \
+                 kops 1.35.0 (from --kops-version) for 1 cluster"
+            )
+        );
+        assert_eq!(kops_versions_used(&[]), None);
+    }
+
     use super::*;
     use crate::resolve::url::StoreUrl;
     use crate::vfs::mem::MemBackend;
