@@ -258,29 +258,30 @@ fn json_matches_the_report_schema() {
         .is_some_and(|a| !a.is_empty()));
 }
 
-#[test]
-fn identity_policies_narrow_the_map_and_sarif_carries_the_findings() {
+/// The JSON map row of `principal` when the offline `templates.json` map is drawn with
+/// `identity_policy` (a policy document) as that principal's own IAM policy.
+fn row_with_identity_policy(principal: &str, identity_policy: &str) -> Value {
     let dir = tempfile::TempDir::new().expect("tempdir");
-    let identity = dir.path().join("ci.json");
-    std::fs::write(
-        &identity,
-        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ListOnly","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
-    )
-    .expect("write");
-    let spec = format!("arn:aws:iam::333333333333:user/ci={}", identity.display());
+    let identity = dir.path().join("identity.json");
+    std::fs::write(&identity, identity_policy).expect("write");
+    let spec = format!("{principal}={}", identity.display());
     let (_, stdout, stderr) = offline(
         "templates.json",
         &["--identity-policy", &spec, "--format", "json"],
     );
-    let report = json(&stdout);
-    let ci = report["principals"]
+    json(&stdout)["principals"]
         .as_array()
-        .and_then(|rows| {
-            rows.iter()
-                .find(|r| r["principal"] == "arn:aws:iam::333333333333:user/ci")
-        })
+        .and_then(|rows| rows.iter().find(|r| r["principal"] == principal))
         .cloned()
-        .unwrap_or_else(|| panic!("no ci row: {stdout}{stderr}"));
+        .unwrap_or_else(|| panic!("no row for {principal}: {stdout}{stderr}"))
+}
+
+#[test]
+fn identity_policies_narrow_the_map_and_sarif_carries_the_findings() {
+    let ci = row_with_identity_policy(
+        "arn:aws:iam::333333333333:user/ci",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ListOnly","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
+    );
     assert_eq!(ci["identity_policies"], true);
     assert_eq!(ci["capabilities"]["list"], "allow");
     // Its own account grants no reads, so the bucket policy's grant is not enough.
@@ -319,25 +320,11 @@ fn the_man_page_documents_the_options() {
 /// not mention: the cell names the identity statement that decides, with its place.
 #[test]
 fn an_identity_grant_is_named_as_the_deciding_statement() {
-    let dir = tempfile::TempDir::new().expect("tempdir");
-    let identity = dir.path().join("dev.json");
-    std::fs::write(
-        &identity,
-        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadState","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/*"}]}"#,
-    )
-    .expect("write");
     let principal = "arn:aws:iam::111111111111:user/dev";
-    let spec = format!("{principal}={}", identity.display());
-    let (_, stdout, stderr) = offline(
-        "templates.json",
-        &["--identity-policy", &spec, "--format", "json"],
+    let dev = row_with_identity_policy(
+        principal,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadState","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/*"}]}"#,
     );
-    let report = json(&stdout);
-    let dev = report["principals"]
-        .as_array()
-        .and_then(|rows| rows.iter().find(|r| r["principal"] == principal))
-        .cloned()
-        .unwrap_or_else(|| panic!("no dev row: {stdout}{stderr}"));
     let cell = &dev["details"]["read-spec"];
     assert_eq!(cell["verdict"], "allow", "{cell}");
     assert_eq!(cell["statement"]["sid"], "ReadState", "{cell}");

@@ -335,6 +335,43 @@ fn every_kops_table_code_is_in_the_ledger() {
     }
 }
 
+/// Every fixture of `tests/fixtures/{kops,rules}/<CODE>/`, with its code folder's name.
+fn all_fixtures() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    for dir in ["kops", "rules"] {
+        for code_dir in listing(&root.join(dir)).into_iter().filter(|d| d.is_dir()) {
+            let code = code_dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
+            for path in listing(&code_dir)
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            {
+                files.push((code.clone(), path));
+            }
+        }
+    }
+    assert!(files.len() > 100, "only {} fixtures found", files.len());
+    files
+}
+
+/// What a user sees for a fixture: the schemas, the rules and the typo fold together.
+fn check_fixture(path: &Path) -> Vec<statelint::findings::Finding> {
+    let sources = SourceDb::new();
+    let loaded = load_fixture(path, &sources);
+    statelint::check::check_documents(
+        &loaded.name,
+        &loaded.store,
+        None,
+        Some(&loaded.cluster),
+        &loaded.groups,
+        &loaded.kops_version,
+    )
+}
+
 /// Codes that may name the same field because they say different things about it.
 const DIFFERENT_PROBLEMS: &[(&str, &str, &str)] = &[
     (
@@ -362,34 +399,10 @@ const DIFFERENT_PROBLEMS: &[(&str, &str, &str)] = &[
 #[test]
 fn no_field_is_reported_by_two_codes() {
     use std::collections::BTreeMap;
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files = Vec::new();
-    for dir in ["kops", "rules"] {
-        for code_dir in listing(&root.join(dir)) {
-            if code_dir.is_dir() {
-                files.extend(
-                    listing(&code_dir)
-                        .into_iter()
-                        .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
-                );
-            }
-        }
-    }
-    assert!(files.len() > 100, "only {} fixtures found", files.len());
     let mut twice = Vec::new();
-    for path in &files {
-        let sources = SourceDb::new();
-        let loaded = load_fixture(path, &sources);
+    for (_, path) in &all_fixtures() {
         let mut by_field: BTreeMap<(String, String), BTreeSet<&str>> = BTreeMap::new();
-        // What a user sees: the schemas, the rules and the typo fold together.
-        let findings = statelint::check::check_documents(
-            &loaded.name,
-            &loaded.store,
-            None,
-            Some(&loaded.cluster),
-            &loaded.groups,
-            &loaded.kops_version,
-        );
+        let findings = check_fixture(path);
         for f in findings {
             let (Location::File { url, .. }, Some(pointer)) = (&f.location, &f.pointer) else {
                 continue;
@@ -423,36 +436,11 @@ fn no_field_is_reported_by_two_codes() {
 /// `targetGroupARN`, kops writes `targetGroupArn`).
 #[test]
 fn fixtures_use_only_keys_kops_knows() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut unknown = Vec::new();
-    let mut seen = 0;
-    for dir in ["kops", "rules"] {
-        for code_dir in listing(&root.join(dir)) {
-            let code = code_dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if !code_dir.is_dir() || code == "SL121" {
-                continue;
-            }
-            for path in listing(&code_dir)
-                .into_iter()
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            {
-                seen += 1;
-                let sources = SourceDb::new();
-                let loaded = load_fixture(&path, &sources);
-                let findings = statelint::check::check_documents(
-                    &loaded.name,
-                    &loaded.store,
-                    None,
-                    Some(&loaded.cluster),
-                    &loaded.groups,
-                    &loaded.kops_version,
-                );
-                for f in findings.iter().filter(|f| f.code == "SL121") {
-                    unknown.push(format!("{}: {}", path.display(), f.message));
-                }
-            }
+    for (code, path) in all_fixtures().iter().filter(|(code, _)| code != "SL121") {
+        for f in check_fixture(path).iter().filter(|f| f.code == "SL121") {
+            unknown.push(format!("{code} {}: {}", path.display(), f.message));
         }
     }
-    assert!(seen > 100, "only {seen} fixtures");
     assert!(unknown.is_empty(), "{}", unknown.join("\n"));
 }
