@@ -579,3 +579,26 @@ const SPEC: KopsRef = KopsRef {
     file: VALIDATION,
     function: "validateClusterSpec",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_ranges_are_rfc_1918_or_unique_local_ipv6() {
+        for private in [
+            "10.0.0.0/8",
+            "172.20.0.0/16",
+            "192.168.1.0/24",
+            "fd00::/8",
+            "fc00::/7",
+        ] {
+            assert!(is_private_cidr(private), "{private}");
+        }
+        for public in ["8.8.8.0/24", "100.64.0.0/10", "2001:db8::/32", "fe80::/10"] {
+            assert!(!is_private_cidr(public), "{public}");
+        }
+        // Malformed ranges are SL115's to report, not this check's.
+        assert!(is_private_cidr("not-a-range"));
+    }
+}
