@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks (never run by .ci/run): builds the release binary, installs the comparison
 # tools into .tools/, runs each benchmark and rewrites its section of BENCHMARKS.md.
-# Usage: bash scripts/bench.sh [check|s3|latency|policy|access|binary]
+# Usage: bash scripts/bench.sh [check|s3|latency|policy|access|binary] [--baseline REV]
+#   --baseline REV  (s3) also runs the release binary built from commit REV, interleaved with
+#                   today's, so a regression shows on the same machine at the same moment
+#                   (built once into .tools/bench/baseline-<commit>/, from `git archive`).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -25,6 +28,20 @@ if [ ! -x "$venv/bin/aws" ]; then
   "$venv/bin/python" -m pip install --quiet "awscli==1.*"
 fi
 which=${1:-all}
+if [ "${2:-}" = --baseline ]; then
+  rev=$(git rev-parse --verify --quiet "${3:?--baseline needs a commit}^{commit}") \
+    || { echo "bench.sh: --baseline $3 is not a commit of this repository" >&2; exit 2; }
+  dir="$root/.tools/bench/baseline-$rev"
+  if [ ! -x "$dir/statelint" ]; then
+    echo "bench.sh: building the release binary of $rev into $dir (once)" >&2
+    rm -rf "$dir/src" && mkdir -p "$dir/src"
+    git archive "$rev" | tar -x -C "$dir/src"
+    cargo build --release --locked --manifest-path "$dir/src/Cargo.toml" --target-dir "$dir/target"
+    cp "$dir/target/release/statelint" "$dir/statelint.tmp" && mv "$dir/statelint.tmp" "$dir/statelint"
+    rm -rf "$dir/src" "$dir/target"
+  fi
+  export BENCH_BASELINE_BIN="$dir/statelint" BENCH_BASELINE_REV="$rev"
+fi
 if [ "$which" = all ] || [ "$which" = check ]; then
   python3 scripts/bench/check_bench.py
 fi

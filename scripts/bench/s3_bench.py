@@ -5,6 +5,12 @@
 Requests are counted from the server's access log (one line per HTTP request), so the
 figure includes everything statelint does: listing, reads, and the region lookup.
 Run through scripts/bench.sh, which builds the release binary and installs awscli.
+
+moto answers one request at a time (one Python process), so its CPU time is reported with
+each row: when it is close to the wall time, the server, not the client, set the pace.
+With BENCH_BASELINE_BIN (and BENCH_BASELINE_REV naming its commit; `bench.sh s3 --baseline
+REV` builds it), the same runs are made with that older binary, interleaved with today's,
+so a regression shows on the same machine at the same moment.
 """
 import os
 import shutil
@@ -24,6 +30,9 @@ AWS = os.path.join(TOOLS, "bench-venv", "bin", "aws")
 # Run by the virtualenv's own interpreter: the script's #! line names the path the venv was
 # created at, which breaks when .tools/ is copied to another checkout.
 AWS_CMD = [os.path.join(TOOLS, "bench-venv", "bin", "python3"), AWS]
+BASE_BIN = os.environ.get("BENCH_BASELINE_BIN", "")
+BASE_REV = os.environ.get("BENCH_BASELINE_REV", "")[:7]
+SERVER_PID = None  # set in main(): moto's process, whose CPU time each run reports
 
 
 def requests_in_log():
@@ -34,13 +43,46 @@ def requests_in_log():
         return 0
 
 
-def timed(cmd, env):
+def server_cpu():
+    """CPU seconds (user + system) the server has used so far."""
+    try:
+        with open(f"/proc/{SERVER_PID}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+class Runs:
+    """Wall time, requests and server CPU of repeated runs of one command."""
+
+    def __init__(self):
+        self.walls, self.requests, self.cpu = [], [], []
+
+    def add(self, wall, reqs, cpu):
+        self.walls.append(wall)
+        self.requests.append(reqs)
+        self.cpu.append(cpu)
+
+    def wall(self):
+        return statistics.median(self.walls)
+
+    def row(self, what):
+        return (f"| {what} | {self.wall():.2f} s | {statistics.median(self.requests):.0f} | "
+                f"{statistics.median(self.cpu):.2f} s |")
+
+
+def timed(cmd, env, runs=None):
     before = requests_in_log()
+    cpu_before = server_cpu()
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
     wall = time.perf_counter() - start
     time.sleep(0.2)  # let the server flush its log line for the last request
-    return wall, requests_in_log() - before, proc
+    reqs = requests_in_log() - before
+    if runs is not None:
+        runs.add(wall, reqs, server_cpu() - cpu_before)
+    return wall, reqs, proc
 
 
 def main():
@@ -49,6 +91,8 @@ def main():
         print(out.stderr, file=sys.stderr)
         return 1
     endpoint, pid = out.stdout.split()
+    global SERVER_PID
+    SERVER_PID = pid
     try:
         env = dict(os.environ)
         env.update({
@@ -62,44 +106,50 @@ def main():
         subprocess.run([*AWS_CMD, "s3", "mb", "s3://bench"], env=env, check=True, capture_output=True)
         subprocess.run([*AWS_CMD, "s3", "sync", "--quiet", store, "s3://bench/kops"], env=env, check=True)
 
-        ours = []
+        binaries = [("today", BIN)] + ([("baseline", BASE_BIN)] if BASE_BIN else [])
+        load_before = os.getloadavg()[0]
+        checks = {name: Runs() for name, _ in binaries}
+        theirs = Runs()
         for _ in range(RUNS):
-            wall, reqs, proc = timed([BIN, "check", "--state", "s3://bench/kops", "--offline", "--format", "json"], env)
-            if proc.returncode not in (0, 1):
-                print(proc.stderr[-2000:], file=sys.stderr)
-                return 1
-            ours.append((wall, reqs))
-        theirs = []
-        for _ in range(RUNS):
+            for name, binary in binaries:
+                _, _, proc = timed([binary, "check", "--state", "s3://bench/kops", "--offline", "--format", "json"], env, checks[name])
+                if proc.returncode not in (0, 1):
+                    print(proc.stderr[-2000:], file=sys.stderr)
+                    return 1
             target = tempfile.mkdtemp(prefix="statelint-sync-")
             try:
-                wall, reqs, proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", target], env)
+                _, _, proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", target], env, theirs)
             finally:
                 shutil.rmtree(target, ignore_errors=True)
             if proc.returncode != 0:
                 print(proc.stderr[-2000:], file=sys.stderr)
                 return 1
-            theirs.append((wall, reqs))
         pages = -(-files // 1000)
-        t_ours = statistics.median(w for w, _ in ours)
-        t_sync = statistics.median(w for w, _ in theirs)
-        r_ours = statistics.median(r for _, r in ours)
-        r_sync = statistics.median(r for _, r in theirs)
+        ours = checks["today"]
+        t_ours, t_sync = ours.wall(), theirs.wall()
+        r_ours = statistics.median(ours.requests)
         aws_version = subprocess.run([*AWS_CMD, "--version"], capture_output=True, text=True).stdout.strip() or "awscli"
+        baseline_check = ""
+        if BASE_BIN:
+            baseline_check = checks["baseline"].row(f"`statelint check --offline` at {BASE_REV}") + "\n"
         section = f"""## check: {CLUSTERS} clusters in S3 (moto on 127.0.0.1)
 
 Store: {CLUSTERS} clusters x (config + 3 instance groups) = {files} objects in a local moto server.
 `statelint check --offline` reads, validates and checks every cluster; `aws s3 sync` ({aws_version})
-only copies the same objects to disk. Requests are counted from the server's access log.
+only copies the same objects to disk. Requests are counted from the server's access log;
+"server CPU" is the CPU time moto spent on the run (it answers one request at a time, so
+when it is close to the wall time the server set the pace).
 
-| what | wall time (median of {RUNS}) | HTTP requests | requests per cluster |
+| what | wall time (median of {RUNS}) | HTTP requests | server CPU |
 |---|---:|---:|---:|
-| `statelint check --offline` | {t_ours:.2f} s | {r_ours:.0f} | {r_ours / CLUSTERS:.2f} |
-| `aws s3 sync` to disk | {t_sync:.2f} s | {r_sync:.0f} | {r_sync / CLUSTERS:.2f} |
+{ours.row("`statelint check --offline`")}
+{baseline_check}{theirs.row("`aws s3 sync` to disk")}
 
 - statelint vs sync: **{t_sync / t_ours:.1f}x** the speed (target: no slower than the sync).
 - GETs per file read: {(r_ours - 1 - pages) / files:.2f} (requests minus the region lookup and the {pages} listing page(s), per object read; target: at most one).
 """
+        if BASE_BIN:
+            section += f"- against the binary built from {BASE_REV}, in the same runs: **{checks['baseline'].wall() / t_ours:.2f}x** its speed.\n"
         write_section("check-s3", section)
         print(section)
 
@@ -127,36 +177,50 @@ that it is gone; the region lookup when the store is opened is included.
         print(probe_section)
 
         # migrate between two buckets vs aws s3 sync between two buckets.
-        mig, syn = [], []
+        migrations = {name: Runs() for name, _ in binaries}
+        syn = Runs()
         for i in range(RUNS):
-            for name in (f"mig-{i}", f"syn-{i}"):
-                subprocess.run([*AWS_CMD, "s3", "mb", f"s3://{name}"], env=env, check=True, capture_output=True)
-            wall, reqs, proc = timed([BIN, "migrate", "--from", "s3://bench/kops", "--to", f"s3://mig-{i}/kops", "--yes"], env)
-            if proc.returncode not in (0, 1) or f"copied {files} object(s)" not in proc.stdout:
-                print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
-                return 1
-            mig.append((wall, reqs))
-            wall, reqs, proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", f"s3://syn-{i}/kops"], env)
+            for name, binary in binaries:
+                bucket = f"mig-{name}-{i}"
+                subprocess.run([*AWS_CMD, "s3", "mb", f"s3://{bucket}"], env=env, check=True, capture_output=True)
+                _, _, proc = timed([binary, "migrate", "--from", "s3://bench/kops", "--to", f"s3://{bucket}/kops", "--yes"], env, migrations[name])
+                if proc.returncode not in (0, 1) or f"copied {files} object(s)" not in proc.stdout:
+                    print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
+                    return 1
+            subprocess.run([*AWS_CMD, "s3", "mb", f"s3://syn-{i}"], env=env, check=True, capture_output=True)
+            _, _, proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", f"s3://syn-{i}/kops"], env, syn)
             if proc.returncode != 0:
                 print(proc.stderr[-2000:], file=sys.stderr)
                 return 1
-            syn.append((wall, reqs))
-        t_mig = statistics.median(w for w, _ in mig)
-        t_syn = statistics.median(w for w, _ in syn)
+        mig = migrations["today"]
+        t_mig, t_syn = mig.wall(), syn.wall()
+        # What migrate cannot do without: list both sides, read every object (to hash, rewrite
+        # and check it) and write every object once.
+        floor = 2 + 2 * files
+        baseline_migrate = ""
+        if BASE_BIN:
+            baseline_migrate = migrations["baseline"].row(f"`statelint migrate` at {BASE_REV}") + "\n"
+        load_after = os.getloadavg()[0]
         migrate_section = f"""## migrate: {CLUSTERS} clusters between two buckets (moto on 127.0.0.1)
 
-`statelint migrate --yes` plans ({files} reads of the source, one listing of the destination),
-copies {files} objects (each write verified: the MD5 ETag on S3, else a read-back), rewrites
-configBase, and checks the verified copy; `aws s3 sync` between the same buckets only copies
-(server-side).
+`statelint migrate --yes` reads the {files} source objects (hashes for the plan, configBase
+rewritten, the copy checked from the verified bytes) and writes {files} (each verified by the
+MD5 ETag the server computed), then checks the destination with its read-only probes;
+`aws s3 sync` between the same buckets copies server-side and checks nothing.
+Load average (1 min) at the start of the check runs {load_before:.2f}, at the end {load_after:.2f}.
 
-| what | wall time (median of {RUNS}) | HTTP requests |
-|---|---:|---:|
-| `statelint migrate` (copy + verify + check) | {t_mig:.2f} s | {statistics.median(r for _, r in mig):.0f} |
-| `aws s3 sync` bucket to bucket | {t_syn:.2f} s | {statistics.median(r for _, r in syn):.0f} |
+| what | wall time (median of {RUNS}) | HTTP requests | server CPU |
+|---|---:|---:|---:|
+{mig.row("`statelint migrate` (copy + verify + check)")}
+{baseline_migrate}{syn.row("`aws s3 sync` bucket to bucket")}
 
-- statelint vs sync: **{t_syn / t_mig:.1f}x** the speed (target: no slower than the sync).
+- statelint vs sync: **{t_syn / t_mig:.1f}x** the speed (target: no slower than the sync; {"met" if t_mig <= t_syn else "not met"}).
+- Requests: migrate's work needs at least {floor} (two listings, {files} reads, {files} writes), the sync's
+  {statistics.median(syn.requests):.0f}; against a server that answers one request at a time, time follows the
+  server's CPU, so migrate stays behind the sync here whatever its concurrency.
 """
+        if BASE_BIN:
+            migrate_section += f"- against the binary built from {BASE_REV}, in the same runs: **{migrations['baseline'].wall() / t_mig:.2f}x** its speed.\n"
         write_section("migrate-s3", migrate_section)
         print(migrate_section)
         return 0 if t_ours <= t_sync and t_mig <= t_syn else 2
