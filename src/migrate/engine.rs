@@ -8,7 +8,7 @@
 //! while the next ones are still read.
 
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::MAX_OBJECT_BYTES;
@@ -115,12 +115,9 @@ impl<'a> Planner<'a> {
             items: HashMap::new(),
             error: None,
         };
+        let selected: HashSet<String> = planner.selected.iter().cloned().collect();
         for (index, object) in objects.iter().enumerate() {
-            let Some(cluster) = planner
-                .selected
-                .iter()
-                .find(|c| object.key.starts_with(&format!("{c}/")))
-                .cloned()
+            let Some(cluster) = store::cluster_of(&selected, &object.key).map(str::to_string)
             else {
                 continue;
             };
@@ -288,17 +285,12 @@ impl<'a> Planner<'a> {
             let last = |i: &PlanItem| is_config(&i.cluster, &i.key);
             (last(a), &a.key).cmp(&(last(b), &b.key))
         });
-        let planned: std::collections::HashSet<&str> =
-            items.iter().map(|i| i.key.as_str()).collect();
+        let planned: HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
+        let selected: HashSet<String> = self.selected.iter().cloned().collect();
         let destination_extras = self
             .existing
             .keys()
-            .filter(|k| {
-                self.selected
-                    .iter()
-                    .any(|c| k.starts_with(&format!("{c}/")))
-                    && !planned.contains(k.as_str())
-            })
+            .filter(|k| store::cluster_of(&selected, k).is_some() && !planned.contains(k.as_str()))
             .count();
         Ok(Plan {
             from: self.from.root().redacted(),

@@ -66,6 +66,16 @@ fn ancestors(key: &str) -> impl Iterator<Item = &str> {
     key.match_indices('/').map(move |(i, _)| &key[..i])
 }
 
+/// The cluster of `clusters` whose folder holds `key`, found through the key's own ancestor
+/// folders (linear in the key's depth, not in the number of clusters). Clusters from
+/// [`group`] never nest, so at most one matches.
+pub fn cluster_of<'c>(
+    clusters: &'c std::collections::HashSet<String>,
+    key: &str,
+) -> Option<&'c str> {
+    ancestors(key).find_map(|a| clusters.get(a).map(String::as_str))
+}
+
 /// Files kops writes directly in a cluster folder.
 const KNOWN_FILES: &[&str] = &[
     "config",
@@ -401,6 +411,25 @@ mod tests {
                 size: 1,
             })
             .collect()
+    }
+
+    #[test]
+    fn an_object_belongs_to_the_cluster_folder_above_it_and_to_no_look_alike() {
+        let clusters: std::collections::HashSet<String> = ["a.example.com", "team/b.example.com"]
+            .map(String::from)
+            .into();
+        let of = |key| cluster_of(&clusters, key);
+        assert_eq!(of("a.example.com/config"), Some("a.example.com"));
+        assert_eq!(of("a.example.com/addons/x/config"), Some("a.example.com"));
+        assert_eq!(
+            of("team/b.example.com/instancegroup/nodes"),
+            Some("team/b.example.com")
+        );
+        // A name that only starts like a cluster's, the folder itself, and other folders.
+        assert_eq!(of("a.example.com.old/config"), None);
+        assert_eq!(of("a.example.com"), None);
+        assert_eq!(of("team/config"), None);
+        assert_eq!(of("b.example.com/config"), None);
     }
 
     #[test]
