@@ -175,6 +175,36 @@ fn other_kinds_are_skipped_with_a_note_and_config_base_is_said_unchecked() {
 }
 
 #[test]
+fn with_state_config_base_is_compared_with_the_store_the_manifest_would_be_written_to() {
+    let home = TempDir::new().expect("tempdir");
+    std::fs::create_dir_all(home.path().join("store")).expect("mkdir store");
+    let store = format!("file://{}", home.path().join("store").display());
+    let prod = example("prod.example.com/config");
+    let old_base = "configBase: s3://old-kops-state/prod.example.com";
+    assert!(prod.contains(old_base), "the example's configBase moved");
+    let codes_with = |config_base: &str| -> Vec<String> {
+        let file = home.path().join("cluster.yaml");
+        let manifest = prod.replace(old_base, &format!("configBase: {config_base}"));
+        std::fs::write(&file, manifest).expect("write");
+        let out = bin(home.path())
+            .args(["check", "--format", "json", "--state", &store])
+            .arg(&file)
+            .output()
+            .expect("runs");
+        found(&report(&out)).into_iter().map(|(c, _)| c).collect()
+    };
+    // Another folder of the same kind of store: configBase names the wrong place.
+    let elsewhere = codes_with(&format!("{store}-old/prod.example.com"));
+    assert!(elsewhere.contains(&"SL101".to_string()), "{elsewhere:?}");
+    assert!(!elsewhere.contains(&"SL079".to_string()), "{elsewhere:?}");
+    // The store's own folder for the cluster: nothing to say about configBase.
+    let right = codes_with(&format!("{store}/prod.example.com"));
+    for code in ["SL101", "SL110", "SL079"] {
+        assert!(!right.contains(&code.to_string()), "{code}: {right:?}");
+    }
+}
+
+#[test]
 fn an_instance_group_of_another_cluster_and_unreadable_paths_are_reported() {
     let home = TempDir::new().expect("tempdir");
     let ig = home.path().join("ig.yaml");

@@ -1,6 +1,7 @@
 //! `statelint check PATH...`: kops manifests from files, folders or stdin, checked with the
 //! same schemas and rules as a store. What needs the store's location (is `configBase` where
-//! the files are?) is said to be unchecked rather than guessed.
+//! the files are?) is judged against `--state` when it is given (the store the manifest
+//! would be written to), and otherwise said to be unchecked rather than guessed.
 
 use std::io::{self, Write};
 
@@ -35,23 +36,25 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
 
     // Files carry no `kops-version.txt`: the flag, else the newest release statelint knows.
     let (kops_version, version_source) = version::choose(args.kops_version.as_ref(), None);
-    // With `--state`, the store holding the clusters the files would update.
-    let store = match &args.store.state {
+    // With `--state`, the store holding the clusters the files would update: configBase is
+    // compared with its location even when it cannot be opened.
+    let store_url = match &args.store.state {
         Some(_) => {
             let resolution = args.store.resolve_with(env, &sources, None);
             findings.extend(resolution.findings.iter().cloned());
-            resolution
-                .store
-                .and_then(|url| match crate::vfs::open(&url, env) {
-                    Ok(backend) => Some(backend),
-                    Err(e) => {
-                        findings.push(store_diags::store_unreachable(&url.redacted(), &e));
-                        None
-                    }
-                })
+            resolution.store
         }
         None => None,
     };
+    let store = store_url
+        .as_ref()
+        .and_then(|url| match crate::vfs::open(url, env) {
+            Ok(backend) => Some(backend),
+            Err(e) => {
+                findings.push(store_diags::store_unreachable(&url.redacted(), &e));
+                None
+            }
+        });
     let mut checked = Vec::new();
     for c in &input.clusters {
         if !args.clusters.is_empty() && !args.clusters.contains(&c.name) {
@@ -65,7 +68,12 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
             });
             continue;
         }
-        findings.extend(check_one(c, cwd.as_deref(), &kops_version));
+        findings.extend(check_one(
+            c,
+            store_url.as_ref(),
+            cwd.as_deref(),
+            &kops_version,
+        ));
         if let (Some(backend), Some(doc)) = (&store, &c.cluster) {
             findings.extend(compare_with_store(
                 backend.as_ref(),
@@ -125,12 +133,24 @@ pub fn run(args: &CheckArgs, env: &dyn Environment, out: &mut dyn Write) -> io::
     )
 }
 
-/// The store-independent findings of one cluster of the input.
+/// The findings of one cluster of the input, judged as if it were kept in `store` (the
+/// `--state` given), or on its own.
 fn check_one(
     c: &input::InputCluster,
+    store: Option<&StoreUrl>,
     cwd: Option<&std::path::Path>,
     kops_version: &KopsVersion,
 ) -> Vec<Finding> {
+    if let Some(store) = store {
+        return check::check_documents(
+            &c.name,
+            store,
+            cwd,
+            c.cluster.as_ref(),
+            &c.instance_groups,
+            kops_version,
+        );
+    }
     // The rules want a store root; the folder the manifest came from stands in for it, and
     // the rules that would compare configBase with it are dropped (and said to be).
     let folder = std::path::Path::new(&c.origin)

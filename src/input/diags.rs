@@ -112,5 +112,5 @@ pub fn config_base_not_checked(
     )
     .with_cluster(cluster)
     .with_pointer("/spec/configBase")
-    .with_help(format!("check the store itself (`statelint check --state {store} --cluster {cluster}`) to compare configBase with where the files are"))
+    .with_help(format!("to compare configBase with where the files will be, add `--state {store}` (the store the manifest is written to), or check the store itself (`statelint check --state {store} --cluster {cluster}`)"))
 }
