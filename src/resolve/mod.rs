@@ -536,6 +536,27 @@ mod tests {
     }
 
     #[test]
+    fn a_config_key_without_a_value_is_empty_not_malformed() {
+        // `kops_state_store:` with nothing after it is YAML null: set but empty, as kops
+        // reads it, never "must be a string".
+        let home = home_with(&[(".kops.yaml", "kops_state_store:\n")]);
+        let r = run(None, &MapEnv::new().with_home(home.path()));
+        assert_eq!(r.url, None);
+        let codes: Vec<&str> = r.findings.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&"SL002"), "{codes:?}");
+        assert!(!codes.contains(&"SL006"), "{codes:?}");
+    }
+
+    #[test]
+    fn a_url_without_a_bucket_is_sl004_not_a_generic_invalid_url() {
+        for url in ["s3://", "gs:///prefix"] {
+            let r = run(Some(url), &MapEnv::new());
+            assert!(r.store.is_none(), "{url}");
+            assert_eq!(r.findings[0].code, "SL004", "{url}: {:?}", r.findings);
+        }
+    }
+
+    #[test]
     fn invalid_winner_does_not_fall_through() {
         let env = MapEnv::new().with_var(STATE_ENV, "s4://x");
         let r = run(None, &env);
