@@ -568,6 +568,41 @@ mod tests {
     }
 
     #[test]
+    fn calendar_edges_of_the_four_hundred_year_cycle() {
+        // Days since 1970-01-01, from Python's datetime. The algorithm's era ends on
+        // 2000-02-29 and the next starts on 2000-03-01; 1600 and 2000 are leap years,
+        // 1900 and 2100 are not.
+        for (days, date) in [
+            (-1, (1969, 12, 31)),
+            (-135_081, (1600, 2, 29)),
+            (11_016, (2000, 2, 29)),
+            (11_017, (2000, 3, 1)),
+            (47_540, (2100, 2, 28)),
+            (47_541, (2100, 3, 1)),
+            (20_790, (2026, 12, 3)),
+        ] {
+            assert_eq!(civil_from_days(days), date, "day {days}");
+        }
+        assert_eq!(parse_date("2000-02-29"), Some((2000, 2, 29)));
+        assert_eq!(parse_date("1900-02-29"), None);
+        assert_eq!(parse_date("2100-02-29"), None);
+        assert_eq!(parse_date("2100-02-28"), Some((2100, 2, 28)));
+    }
+
+    #[test]
+    fn reads_max_file_size() {
+        let (c, f) = parse(
+            "file:///.statelint.yaml",
+            "max-file-size: 1234\n",
+            &SourceDb::new(),
+        );
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(c.max_file_size, Some(1234));
+        let (c, _) = parse("file:///.statelint.yaml", SAMPLE, &SourceDb::new());
+        assert_eq!(c.max_file_size, None);
+    }
+
+    #[test]
     fn today_is_the_date_of_a_file_written_now() {
         // The file system stamps the file from the kernel's clock: an outside witness.
         let dir = tempfile::tempdir().expect("tempdir");
