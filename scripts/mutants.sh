@@ -112,7 +112,9 @@ printf 'area%s\tmutants\tcaught\tmissed\ttimeout\tunviable\tnot run\tkill rate\n
 count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 status=0
 for area in "${areas[@]}"; do
-  out="$root/target/mutants-out/$area"
+  # A slice keeps its own folder, so the slices of one spread add up instead of replacing
+  # each other (e.g. target/mutants-out/config-1of8).
+  out="$root/target/mutants-out/$area${sample:+-${sample/\//of}}"
   # --gitignore: the copy cargo-mutants builds in leaves out .tools/ (servers, virtualenvs)
   # and target/, which would otherwise fill the disk.
   args=(--gitignore=true --no-shuffle -j 1 --timeout "$timeout_s" --build-timeout 1200 --output "$out")
@@ -149,5 +151,5 @@ done
 [ "$list" = 1 ] && exit 0
 echo
 column -t -s $'\t' "$summary" 2>/dev/null || cat "$summary"
-echo "mutants.sh: survivors are listed in target/mutants-out/<area>/mutants.out/missed.txt"
+echo "mutants.sh: survivors are listed in target/mutants-out/<area>[-<K>of<N>]/mutants.out/missed.txt"
 exit "$status"
