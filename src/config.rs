@@ -493,6 +493,43 @@ mod tests {
     }
 
     #[test]
+    fn schema_errors_name_the_key_as_written_in_the_file() {
+        let text = "suppress:\n  - code: SL101\n    reason: 5\nbogus: 1\n";
+        let (_, f) = parse("file:///c.yaml", text, &SourceDb::new());
+        let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("`suppress.0.reason` ")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.starts_with("`(root)` ")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn a_suppression_works_through_its_expiry_day_and_is_stale_the_day_after() {
+        let text = "suppress:\n  - code: SL014\n    reason: old\n    expires: 2026-12-03\n";
+        let (c, f) = parse("file:///.statelint.yaml", text, &SourceDb::new());
+        assert!(f.is_empty(), "{f:?}");
+        let finding = || {
+            vec![crate::store::diags::legacy_cluster_spec(
+                "c.example.com",
+                "file:///s/c.example.com",
+            )]
+        };
+        let on_the_day = apply(&c, finding(), (2026, 12, 3));
+        assert_eq!(on_the_day.suppressed, 1);
+        assert!(on_the_day.findings.is_empty(), "{:?}", on_the_day.findings);
+        let after = apply(&c, finding(), (2026, 12, 4));
+        assert_eq!(after.suppressed, 0);
+        let codes: Vec<&str> = after.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["SL014", "SL902"]);
+    }
+
+    #[test]
     fn keeps_the_schema_in_sync_with_the_decoder() {
         let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
         let props: Vec<_> = schema["properties"]
