@@ -124,6 +124,16 @@ fn sl101_in_a_local_copy_is_a_warning_and_remote_stores_an_error() {
     let found = findings("SL101", "s3://kops-state", &text);
     assert_eq!(found.len(), 1, "{}", show(&found));
     assert_eq!(found[0].severity, Severity::Error, "{}", show(&found));
+    // A local store whose configBase names another local folder is no copy of a bucket:
+    // kops would read that other folder, an error.
+    let text = cluster(
+        &format!("{store}-old/c.example.com"),
+        &distinct_subnets(),
+        ONE_MEMBER,
+    );
+    let found = findings("SL101", &store, &text);
+    assert_eq!(found.len(), 1, "{}", show(&found));
+    assert_eq!(found[0].severity, Severity::Error, "{}", show(&found));
 }
 
 #[test]
