@@ -174,6 +174,8 @@ mod tests {
             "latest",
             "1.35-rc.1",
             "https://dl.k8s.io/release/latest/",
+            // The release segment needs a minor number: `/v1..` is none.
+            "https://example.com/k8s/v1../",
             "v1.",
             "1.2.3.4",
         ] {
