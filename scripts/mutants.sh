@@ -12,6 +12,8 @@
 #              the running area is interrupted and the summary says so
 #   --timeout  per-mutant test timeout in seconds (default 180)
 #   --list     only list the mutants of each area and count them
+#   --tally    run nothing: add up the slices already run of each area (every
+#              target/mutants-out/<area>-<K>of<N>) and list their survivors
 #   --sample K/N  run only every N-th mutant of each area, starting at the K-th (K from 0):
 #              a spread sample for the large areas when the whole run does not fit the time
 #              (cargo-mutants --shard K/N --sharding round-robin); the summary says so
@@ -28,6 +30,7 @@ tool="$root/.tools/cargo-mutants/bin/cargo-mutants"
 
 in_diff=0
 list=0
+tally=0
 budget_min=120
 timeout_s=180
 sample=""
@@ -36,11 +39,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --in-diff) in_diff=1 ;;
     --list) list=1 ;;
+    --tally) tally=1 ;;
     --budget) budget_min=${2:?--budget needs minutes}; shift ;;
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
     --sample) sample=${2:?--sample needs K/N}; shift
       [[ "$sample" =~ ^[0-9]+/[1-9][0-9]*$ ]] || { echo "mutants.sh: --sample wants K/N, e.g. 0/8" >&2; exit 2; } ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) areas+=("$1") ;;
   esac
@@ -74,6 +78,27 @@ area_tests() {
 for area in "${areas[@]}"; do
   area_files "$area" >/dev/null || { echo "mutants.sh: unknown area $area" >&2; exit 2; }
 done
+
+if [ "$tally" = 1 ]; then
+  count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
+  for area in "${areas[@]}"; do
+    total_c=0 total_m=0 total_t=0 total_u=0
+    for dir in "$root/target/mutants-out/$area"-*of*/mutants.out; do
+      [ -d "$dir" ] || continue
+      c=$(count "$dir/caught.txt"); m=$(count "$dir/missed.txt")
+      t=$(count "$dir/timeout.txt"); u=$(count "$dir/unviable.txt")
+      slice=$(basename "$(dirname "$dir")")
+      printf '%-16s caught %4d  missed %3d  timeout %3d  unviable %3d\n' "$slice" "$c" "$m" "$t" "$u"
+      total_c=$((total_c + c)) total_m=$((total_m + m)) total_t=$((total_t + t)) total_u=$((total_u + u))
+      sed "s/^/    missed: /" "$dir/missed.txt" 2>/dev/null || true
+    done
+    viable=$((total_c + total_m + total_t))
+    rate=$([ "$viable" -gt 0 ] && echo "$((100 * (total_c + total_t) / viable))%" || echo "-")
+    printf '%-16s caught %4d  missed %3d  timeout %3d  unviable %3d  kill rate %s\n' \
+      "$area (sum)" "$total_c" "$total_m" "$total_t" "$total_u" "$rate"
+  done
+  exit 0
+fi
 
 if [ ! -x "$tool" ]; then
   echo "mutants.sh: installing cargo-mutants $version into .tools/cargo-mutants" >&2
