@@ -209,6 +209,16 @@ fn sl115_advice_gives_each_cluster_range_its_own_example() {
         "{}",
         show(&found)
     );
+    // An additional network range must lie outside the network: its example is no subnet
+    // of networkCIDR, unlike a subnet's.
+    let text = base.replace(
+        "  networkCIDR: 172.20.0.0/16\n",
+        "  networkCIDR: 172.20.0.0/16\n  additionalNetworkCIDRs:\n  - not-a-range\n",
+    );
+    let found = findings("SL115", "s3://kops-state", &text);
+    assert_eq!(found.len(), 1, "{}", show(&found));
+    let help = found[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("e.g. `10.1.0.0/16`"), "{help}");
 }
 
 #[test]
