@@ -219,6 +219,16 @@ fn sl115_advice_gives_each_cluster_range_its_own_example() {
     assert_eq!(found.len(), 1, "{}", show(&found));
     let help = found[0].help.as_deref().unwrap_or("");
     assert!(help.contains("e.g. `10.1.0.0/16`"), "{help}");
+    // A subnet's example is the first /19 of the cluster's own network.
+    let text = cluster(
+        "s3://kops-state/c.example.com",
+        &two_subnets("not-a-range", "172.20.64.0/19"),
+        ONE_MEMBER,
+    );
+    let found = findings("SL115", "s3://kops-state", &text);
+    assert_eq!(found.len(), 1, "{}", show(&found));
+    let help = found[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("e.g. `172.20.0.0/19`"), "{help}");
 }
 
 #[test]
