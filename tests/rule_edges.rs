@@ -229,6 +229,16 @@ fn sl115_advice_gives_each_cluster_range_its_own_example() {
     assert_eq!(found.len(), 1, "{}", show(&found));
     let help = found[0].help.as_deref().unwrap_or("");
     assert!(help.contains("e.g. `172.20.0.0/19`"), "{help}");
+    // In a network smaller than a /16 the example is three bits longer than the network.
+    let small = text.replace("networkCIDR: 172.20.0.0/16", "networkCIDR: 10.0.0.0/20");
+    assert_ne!(small, text);
+    let found = findings("SL115", "s3://kops-state", &small);
+    let help = found
+        .iter()
+        .find(|f| f.pointer.as_deref().is_some_and(|p| p.contains("/cidr")))
+        .and_then(|f| f.help.as_deref())
+        .unwrap_or("");
+    assert!(help.contains("e.g. `10.0.0.0/23`"), "{}", show(&found));
 }
 
 #[test]

@@ -156,6 +156,7 @@ mod tests {
             "v1.31.0",
             "1.32.0-rc.1",
             "1.29.3+build.7",
+            "1.32.0-rc-1.2",
             "1.35",
             "v1.35",
             "1",
@@ -174,6 +175,8 @@ mod tests {
             "latest",
             "1.35-rc.1",
             "https://dl.k8s.io/release/latest/",
+            // A pre-release identifier is letters, digits and hyphens only.
+            "1.32.0-rc_1",
             // The release segment needs a minor number: `/v1..` is none.
             "https://example.com/k8s/v1../",
             "v1.",
