@@ -338,6 +338,46 @@ fn an_identity_grant_is_named_as_the_deciding_statement() {
     assert_eq!(dev["capabilities"]["list"], "deny", "{dev}");
 }
 
+/// The owner account's root user is allowed what the bucket policy does not deny, and its
+/// cells say that this is why (no statement of the bucket policy grants it).
+#[test]
+fn the_owner_s_root_user_is_allowed_by_its_account_and_says_so() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let policy = dir.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"OwnerList","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
+    )
+    .expect("write");
+    let policy = policy.display().to_string();
+    let (_, stdout, stderr) = access(&[
+        "--policy",
+        &policy,
+        "--prefix",
+        "kops",
+        "--bucket-owner",
+        "111111111111",
+        "--format",
+        "json",
+    ]);
+    let root = json(&stdout)["principals"]
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|r| r["principal"] == "arn:aws:iam::111111111111:root")
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no root row: {stdout}{stderr}"));
+    let cell = &root["details"]["read-spec"];
+    assert_eq!(cell["verdict"], "allow", "{cell}");
+    assert!(
+        cell["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("the account's root user may `s3:GetObject`")),
+        "{cell}"
+    );
+}
+
 /// Each kept principal is judged by its own declared role: the node role's extra write is
 /// reported against `node-readonly`, and the CI user's grants fit `ci-preflight`.
 #[test]
