@@ -427,6 +427,27 @@ pub fn is_object_arn(resource: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// An identity policy over IAM's 10,240-character inline quota gets SL335, and the
+    /// bucket-policy size rule (SL311) stays out of the identity lint.
+    #[test]
+    fn the_identity_lint_runs_the_identity_size_rule_and_not_the_bucket_one() {
+        let statement = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/*"}"#;
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            vec![statement; 80].join(",")
+        );
+        assert!(text.len() > 10_240 && text.len() < 20_480, "{}", text.len());
+        let sources = crate::source::SourceDb::new();
+        let parsed = crate::policy::parse::parse("file:///p.json", &text, &sources)
+            .unwrap_or_else(|e| panic!("{}", e.into_finding().message));
+        let codes: Vec<&str> = lint_identity_policy(&parsed)
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert!(codes.contains(&"SL335"), "{codes:?}");
+        assert!(!codes.contains(&"SL311"), "{codes:?}");
+    }
+
     #[test]
     fn classifies_actions_and_arns() {
         assert_eq!(is_object_action("s3:GetObject"), Some(true));
