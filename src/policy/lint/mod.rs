@@ -448,6 +448,27 @@ mod tests {
         assert!(!codes.contains(&"SL311"), "{codes:?}");
     }
 
+    /// A `Principal` in an identity policy is SL334; the bucket-policy rules about whom a
+    /// statement names (a service principal without a source, SL324) stay out.
+    #[test]
+    fn the_identity_lint_leaves_bucket_principal_rules_out() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*"}]}"#;
+        let sources = crate::source::SourceDb::new();
+        let parsed = crate::policy::parse::parse("file:///p.json", text, &sources)
+            .unwrap_or_else(|e| panic!("{}", e.into_finding().message));
+        let bucket: Vec<&str> = lint_bucket_policy(&parsed, None)
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert!(bucket.contains(&"SL324"), "{bucket:?}");
+        let identity: Vec<&str> = lint_identity_policy(&parsed)
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert!(identity.contains(&"SL334"), "{identity:?}");
+        assert!(!identity.contains(&"SL324"), "{identity:?}");
+    }
+
     #[test]
     fn classifies_actions_and_arns() {
         assert_eq!(is_object_action("s3:GetObject"), Some(true));
