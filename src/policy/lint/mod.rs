@@ -427,6 +427,14 @@ pub fn is_object_arn(resource: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The codes `lint` finds in the policy `text`.
+    fn codes_of(text: &str, lint: impl Fn(&ParsedPolicy) -> Vec<Finding>) -> Vec<&'static str> {
+        let sources = crate::source::SourceDb::new();
+        let parsed = crate::policy::parse::parse("file:///p.json", text, &sources)
+            .unwrap_or_else(|e| panic!("{}", e.into_finding().message));
+        lint(&parsed).iter().map(|f| f.code).collect()
+    }
+
     /// An identity policy over IAM's 10,240-character inline quota gets SL335, and the
     /// bucket-policy size rule (SL311) stays out of the identity lint.
     #[test]
@@ -437,13 +445,7 @@ mod tests {
             vec![statement; 80].join(",")
         );
         assert!(text.len() > 10_240 && text.len() < 20_480, "{}", text.len());
-        let sources = crate::source::SourceDb::new();
-        let parsed = crate::policy::parse::parse("file:///p.json", &text, &sources)
-            .unwrap_or_else(|e| panic!("{}", e.into_finding().message));
-        let codes: Vec<&str> = lint_identity_policy(&parsed)
-            .iter()
-            .map(|f| f.code)
-            .collect();
+        let codes = codes_of(&text, lint_identity_policy);
         assert!(codes.contains(&"SL335"), "{codes:?}");
         assert!(!codes.contains(&"SL311"), "{codes:?}");
     }
@@ -453,18 +455,9 @@ mod tests {
     #[test]
     fn the_identity_lint_leaves_bucket_principal_rules_out() {
         let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*"}]}"#;
-        let sources = crate::source::SourceDb::new();
-        let parsed = crate::policy::parse::parse("file:///p.json", text, &sources)
-            .unwrap_or_else(|e| panic!("{}", e.into_finding().message));
-        let bucket: Vec<&str> = lint_bucket_policy(&parsed, None)
-            .iter()
-            .map(|f| f.code)
-            .collect();
+        let bucket = codes_of(text, |p| lint_bucket_policy(p, None));
         assert!(bucket.contains(&"SL324"), "{bucket:?}");
-        let identity: Vec<&str> = lint_identity_policy(&parsed)
-            .iter()
-            .map(|f| f.code)
-            .collect();
+        let identity = codes_of(text, lint_identity_policy);
         assert!(identity.contains(&"SL334"), "{identity:?}");
         assert!(!identity.contains(&"SL324"), "{identity:?}");
     }
