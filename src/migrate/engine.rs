@@ -52,6 +52,8 @@ pub(super) struct Planner<'a> {
     to: &'a dyn Backend,
     rewrite: bool,
     selected: Vec<String>,
+    /// The same names, to find an object's cluster from its key.
+    selected_set: HashSet<String>,
     /// The destination's listing: key and size.
     existing: HashMap<String, u64>,
     pending: HashMap<String, Pending>,
@@ -108,6 +110,7 @@ impl<'a> Planner<'a> {
             from,
             to,
             rewrite,
+            selected_set: selected.iter().cloned().collect(),
             selected,
             existing,
             pending: HashMap::new(),
@@ -115,9 +118,9 @@ impl<'a> Planner<'a> {
             items: HashMap::new(),
             error: None,
         };
-        let selected: HashSet<String> = planner.selected.iter().cloned().collect();
         for (index, object) in objects.iter().enumerate() {
-            let Some(cluster) = store::cluster_of(&selected, &object.key).map(str::to_string)
+            let Some(cluster) =
+                store::cluster_of(&planner.selected_set, &object.key).map(str::to_string)
             else {
                 continue;
             };
@@ -286,11 +289,12 @@ impl<'a> Planner<'a> {
             (last(a), &a.key).cmp(&(last(b), &b.key))
         });
         let planned: HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
-        let selected: HashSet<String> = self.selected.iter().cloned().collect();
         let destination_extras = self
             .existing
             .keys()
-            .filter(|k| store::cluster_of(&selected, k).is_some() && !planned.contains(k.as_str()))
+            .filter(|k| {
+                store::cluster_of(&self.selected_set, k).is_some() && !planned.contains(k.as_str())
+            })
             .count();
         Ok(Plan {
             from: self.from.root().redacted(),
