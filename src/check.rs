@@ -376,6 +376,10 @@ pub fn summarize(clusters: &[CheckedCluster], findings: &[Finding]) -> Vec<Clust
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::resolve::url::StoreUrl;
+    use crate::vfs::mem::MemBackend;
+
     #[test]
     fn the_judged_by_line_counts_clusters_per_release_and_says_where_each_came_from() {
         let cluster = |name: &str, version: &str, source: VersionSource| CheckedCluster {
@@ -407,10 +411,6 @@ mod tests {
         );
         assert_eq!(kops_versions_used(&[]), None);
     }
-
-    use super::*;
-    use crate::resolve::url::StoreUrl;
-    use crate::vfs::mem::MemBackend;
 
     const CLUSTER: &str = "apiVersion: kops.k8s.io/v1alpha2\nkind: Cluster\nmetadata:\n  name: NAME\nspec:\n  configBase: memfs://check-tests/NAME\n  kubernetesVersoin: 1.30.0\n";
     const IG: &str = "apiVersion: kops.k8s.io/v1alpha2\nkind: InstanceGroup\nmetadata:\n  name: nodes\nspec:\n  role: Node\n  minSize: 1\n  maxSize: 2\n";
