@@ -79,8 +79,10 @@ for area in "${areas[@]}"; do
   area_files "$area" >/dev/null || { echo "mutants.sh: unknown area $area" >&2; exit 2; }
 done
 
+# Lines in a cargo-mutants outcome list (0 when it is missing or empty).
+count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
+
 if [ "$tally" = 1 ]; then
-  count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
   for area in "${areas[@]}"; do
     total_c=0 total_m=0 total_t=0 total_u=0
     for dir in "$root/target/mutants-out/$area"-*of*/mutants.out; do
@@ -134,7 +136,6 @@ deadline=$(($(date +%s) + budget_min * 60))
 summary="$root/target/mutants-out/summary.tsv"
 mkdir -p "$root/target/mutants-out"
 printf 'area%s\tmutants\tcaught\tmissed\ttimeout\tunviable\tnot run\tkill rate\n' "${sample:+ (sample $sample)}" >"$summary"
-count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 status=0
 for area in "${areas[@]}"; do
   # A slice keeps its own folder, so the slices of one spread add up instead of replacing

@@ -72,17 +72,16 @@ class Runs:
                 f"{statistics.median(self.cpu):.2f} s |")
 
 
-def timed(cmd, env, runs=None):
+def timed(cmd, env, runs):
+    """Runs `cmd`, adds its wall time, requests and server CPU to `runs`; the process."""
     before = requests_in_log()
     cpu_before = server_cpu()
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
     wall = time.perf_counter() - start
     time.sleep(0.2)  # let the server flush its log line for the last request
-    reqs = requests_in_log() - before
-    if runs is not None:
-        runs.add(wall, reqs, server_cpu() - cpu_before)
-    return wall, reqs, proc
+    runs.add(wall, requests_in_log() - before, server_cpu() - cpu_before)
+    return proc
 
 
 def main():
@@ -112,13 +111,13 @@ def main():
         theirs = Runs()
         for _ in range(RUNS):
             for name, binary in binaries:
-                _, _, proc = timed([binary, "check", "--state", "s3://bench/kops", "--offline", "--format", "json"], env, checks[name])
+                proc = timed([binary, "check", "--state", "s3://bench/kops", "--offline", "--format", "json"], env, checks[name])
                 if proc.returncode not in (0, 1):
                     print(proc.stderr[-2000:], file=sys.stderr)
                     return 1
             target = tempfile.mkdtemp(prefix="statelint-sync-")
             try:
-                _, _, proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", target], env, theirs)
+                proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", target], env, theirs)
             finally:
                 shutil.rmtree(target, ignore_errors=True)
             if proc.returncode != 0:
@@ -155,13 +154,12 @@ when it is close to the wall time the server set the pace).
 
         # A full probe of one cluster: every request, and the wall time.
         first = sorted(os.listdir(store))[0]
-        probes = []
+        probes = Runs()
         for _ in range(RUNS):
-            wall, reqs, proc = timed([BIN, "probe", "--state", "s3://bench/kops", "--cluster", first, "--format", "json"], env)
+            proc = timed([BIN, "probe", "--state", "s3://bench/kops", "--cluster", first, "--format", "json"], env, probes)
             if proc.returncode not in (0, 1):
                 print(proc.stderr[-2000:], file=sys.stderr)
                 return 1
-            probes.append((wall, reqs))
         probe_section = f"""## probe: one cluster on S3 (moto on 127.0.0.1)
 
 `statelint probe --cluster {first}`: caller identity, seven bucket-level calls issued
@@ -169,9 +167,9 @@ concurrently (HeadBucket twice, location, encryption, policy, versioning, public
 block), then list, read, and the throw-away object's write, read-back, delete and check
 that it is gone; the region lookup when the store is opened is included.
 
-| what | wall time (median of {RUNS}) | HTTP requests |
-|---|---:|---:|
-| `statelint probe` (one cluster) | {statistics.median(w for w, _ in probes):.2f} s | {statistics.median(r for _, r in probes):.0f} |
+| what | wall time (median of {RUNS}) | HTTP requests | server CPU |
+|---|---:|---:|---:|
+{probes.row("`statelint probe` (one cluster)")}
 """
         write_section("probe-s3", probe_section)
         print(probe_section)
@@ -183,12 +181,12 @@ that it is gone; the region lookup when the store is opened is included.
             for name, binary in binaries:
                 bucket = f"mig-{name}-{i}"
                 subprocess.run([*AWS_CMD, "s3", "mb", f"s3://{bucket}"], env=env, check=True, capture_output=True)
-                _, _, proc = timed([binary, "migrate", "--from", "s3://bench/kops", "--to", f"s3://{bucket}/kops", "--yes"], env, migrations[name])
+                proc = timed([binary, "migrate", "--from", "s3://bench/kops", "--to", f"s3://{bucket}/kops", "--yes"], env, migrations[name])
                 if proc.returncode not in (0, 1) or f"copied {files} object(s)" not in proc.stdout:
                     print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
                     return 1
             subprocess.run([*AWS_CMD, "s3", "mb", f"s3://syn-{i}"], env=env, check=True, capture_output=True)
-            _, _, proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", f"s3://syn-{i}/kops"], env, syn)
+            proc = timed([*AWS_CMD, "s3", "sync", "--quiet", "s3://bench/kops", f"s3://syn-{i}/kops"], env, syn)
             if proc.returncode != 0:
                 print(proc.stderr[-2000:], file=sys.stderr)
                 return 1
