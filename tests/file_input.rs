@@ -205,6 +205,27 @@ fn with_state_config_base_is_compared_with_the_store_the_manifest_would_be_writt
 }
 
 #[test]
+fn a_lint_config_suppression_is_applied_and_counted() {
+    let home = TempDir::new().expect("tempdir");
+    let file = home.path().join("cluster.yaml");
+    std::fs::write(&file, example("prod.example.com/config")).expect("write");
+    std::fs::write(
+        home.path().join(".statelint.yaml"),
+        "suppress:\n  - code: SL079\n    reason: read from a file on purpose\n",
+    )
+    .expect("write lint config");
+    let out = bin(home.path())
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let report = report(&out);
+    let codes: Vec<String> = found(&report).into_iter().map(|(c, _)| c).collect();
+    assert!(!codes.contains(&"SL079".to_string()), "{codes:?}");
+    assert_eq!(report["suppressed"], 1, "{report}");
+}
+
+#[test]
 fn an_instance_group_of_another_cluster_and_unreadable_paths_are_reported() {
     let home = TempDir::new().expect("tempdir");
     let ig = home.path().join("ig.yaml");
