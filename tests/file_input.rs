@@ -225,6 +225,25 @@ fn a_lint_config_suppression_is_applied_and_counted() {
     assert_eq!(report["suppressed"], 1, "{report}");
 }
 
+/// The human summary of a file check counts its clusters, as a store check does: a run that
+/// read manifests says how many clusters it checked and how they fared.
+#[test]
+fn the_human_summary_counts_the_clusters_read_from_files() {
+    let home = TempDir::new().expect("tempdir");
+    let (cluster, igs) = manifests(&home.path().join("m"));
+    let out = bin(home.path())
+        .arg("check")
+        .args([&cluster, &igs])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("clusters"))
+        .unwrap_or_else(|| panic!("no clusters line in the summary:\n{text}"));
+    assert!(line.contains("1 checked: 1 invalid"), "{line}");
+}
+
 #[test]
 fn an_instance_group_of_another_cluster_and_unreadable_paths_are_reported() {
     let home = TempDir::new().expect("tempdir");

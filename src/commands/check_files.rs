@@ -197,10 +197,8 @@ fn compare_with_store(
     if let Err(crate::vfs::VfsError::NotFound { .. }) = read {
         return Vec::new();
     }
-    let options = crate::store::LoadOptions {
-        max_object_bytes: max_bytes,
-        ..crate::store::LoadOptions::default()
-    };
+    // The read above already bounded the size; parsing needs only the YAML limits.
+    let options = crate::store::LoadOptions::default();
     let mut findings = Vec::new();
     let Some(stored) = crate::store::parse_document(
         &url,
