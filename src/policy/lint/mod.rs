@@ -455,15 +455,26 @@ mod tests {
     }
 
     /// A `Principal` in an identity policy is SL334; the bucket-policy rules about whom a
-    /// statement names (a service principal without a source, SL324) stay out.
+    /// statement names (a service principal without a source, SL324; everyone, SL301) stay
+    /// out.
     #[test]
     fn the_identity_lint_leaves_bucket_principal_rules_out() {
-        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*"}]}"#;
-        let bucket = codes_of(text, |p| lint_bucket_policy(p, None));
-        assert!(bucket.contains(&"SL324"), "{bucket:?}");
-        let identity = codes_of(text, lint_identity_policy);
-        assert!(identity.contains(&"SL334"), "{identity:?}");
-        assert!(!identity.contains(&"SL324"), "{identity:?}");
+        for (principal, bucket_code) in [
+            (r#"{"Service":"ec2.amazonaws.com"}"#, "SL324"),
+            (r#""*""#, "SL301"),
+        ] {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*"}}]}}"#
+            );
+            let bucket = codes_of(&text, |p| lint_bucket_policy(p, None));
+            assert!(bucket.contains(&bucket_code), "{principal}: {bucket:?}");
+            let identity = codes_of(&text, lint_identity_policy);
+            assert!(identity.contains(&"SL334"), "{principal}: {identity:?}");
+            assert!(
+                !identity.contains(&bucket_code),
+                "{principal}: {identity:?}"
+            );
+        }
     }
 
     #[test]
