@@ -465,6 +465,11 @@ fn the_human_map_explains_grants_and_keeps_bare_denials_for_verbose() {
         human.contains("list: allow statement `KopsNodesBucketReadc0ffee02` (#2, line 18) of the bucket policy"),
         "{human}"
     );
+    // Capabilities one statement decides alike share a line.
+    assert!(
+        human.contains("    read-spec, read-secrets, write, delete: allow statement `KopsStateObjectsReadWritec0ffee01`"),
+        "{human}"
+    );
     assert!(!human.contains("delete: deny"), "{human}");
     let (_, verbose, _) = offline("templates.json", &["--verbose"]);
     assert!(verbose.contains("delete: deny"), "{verbose}");

@@ -186,3 +186,49 @@ pub fn check_change(
     let needs = defaults(&before, caller, current.map(|p| &p.policy), store);
     check(&after, &needs, store)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need(principal: &str, role: &str, needs: &[Capability]) -> Need {
+        Need {
+            principal: principal.to_string(),
+            role: role.to_string(),
+            needs: needs.to_vec(),
+        }
+    }
+
+    /// A `--keep` replaces the default need of its own principal and leaves every other
+    /// principal's need in place.
+    #[test]
+    fn merge_replaces_only_the_same_principal() {
+        let mut list = vec![
+            need(
+                "arn:aws:iam::1:role/a",
+                "current access",
+                &[Capability::List],
+            ),
+            need(
+                "arn:aws:iam::2:role/b",
+                "current access",
+                &[Capability::List],
+            ),
+        ];
+        merge(
+            &mut list,
+            need("arn:aws:iam::1:role/a", "operator", &[Capability::Write]),
+        );
+        let got: Vec<(&str, &str)> = list
+            .iter()
+            .map(|n| (n.principal.as_str(), n.role.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("arn:aws:iam::2:role/b", "current access"),
+                ("arn:aws:iam::1:role/a", "operator")
+            ]
+        );
+    }
+}
