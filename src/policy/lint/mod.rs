@@ -477,6 +477,17 @@ mod tests {
         }
     }
 
+    /// `iam:PassRole` on every role is SL336 in an identity policy; a bucket policy cannot
+    /// grant IAM actions at all, so the identity-only rule stays out of the bucket lint.
+    #[test]
+    fn the_bucket_lint_leaves_identity_only_rules_out() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}"#;
+        let identity = codes_of(text, lint_identity_policy);
+        assert!(identity.contains(&"SL336"), "{identity:?}");
+        let bucket = codes_of(text, |p| lint_bucket_policy(p, None));
+        assert!(!bucket.contains(&"SL336"), "{bucket:?}");
+    }
+
     #[test]
     fn classifies_actions_and_arns() {
         assert_eq!(is_object_action("s3:GetObject"), Some(true));
