@@ -471,6 +471,13 @@ fn the_human_map_explains_grants_and_keeps_bare_denials_for_verbose() {
         "{human}"
     );
     assert!(!human.contains("delete: deny"), "{human}");
+    // No --identity-policy: the map says it shows only what the bucket policy lets through.
+    assert!(
+        human.contains(
+            "(principals without --identity-policy are assumed to be allowed by their own account"
+        ),
+        "{human}"
+    );
     let (_, verbose, _) = offline("templates.json", &["--verbose"]);
     assert!(verbose.contains("delete: deny"), "{verbose}");
 }

@@ -454,17 +454,26 @@ mod tests {
         assert!(!bucket.contains(&"SL335"), "{bucket:?}");
     }
 
-    /// A `Principal` in an identity policy is SL334; the bucket-policy rules about whom a
-    /// statement names (a service principal without a source, SL324; everyone, SL301) stay
-    /// out.
+    /// A `Principal` or `NotPrincipal` in an identity policy is SL334; the bucket-policy
+    /// rules about whom a statement names (a service principal without a source, SL324;
+    /// everyone, SL301; another account without `s3:GetBucketLocation`, SL304; an Allow
+    /// with `NotPrincipal`, SL305) stay out.
     #[test]
     fn the_identity_lint_leaves_bucket_principal_rules_out() {
         for (principal, bucket_code) in [
-            (r#"{"Service":"ec2.amazonaws.com"}"#, "SL324"),
-            (r#""*""#, "SL301"),
+            (r#""Principal":{"Service":"ec2.amazonaws.com"}"#, "SL324"),
+            (r#""Principal":"*""#, "SL301"),
+            (
+                r#""Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"}"#,
+                "SL304",
+            ),
+            (
+                r#""NotPrincipal":{"AWS":"arn:aws:iam::222222222222:role/ci"}"#,
+                "SL305",
+            ),
         ] {
             let text = format!(
-                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*"}}]}}"#
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{principal},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*"}}]}}"#
             );
             let bucket = codes_of(&text, |p| lint_bucket_policy(p, None));
             assert!(bucket.contains(&bucket_code), "{principal}: {bucket:?}");

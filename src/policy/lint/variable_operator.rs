@@ -55,3 +55,19 @@ impl PolicyRule for VariableOperator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::has_variable;
+
+    /// A variable is found wherever it sits in the value, after a long prefix too.
+    #[test]
+    fn finds_a_variable_anywhere_in_the_value() {
+        assert!(has_variable("${aws:username}"));
+        assert!(has_variable("arn:aws:s3:::kops-state/home/${aws:username}"));
+        assert!(has_variable("home/${aws:username}/*"));
+        assert!(!has_variable("arn:aws:s3:::kops-state/home/${aws:username"));
+        assert!(!has_variable("a}b${c"));
+        assert!(!has_variable("no variable"));
+    }
+}
