@@ -497,6 +497,32 @@ mod tests {
         assert!(!bucket.contains(&"SL336"), "{bucket:?}");
     }
 
+    /// Which rules each lint runs. A rule about a bucket policy's principals or S3-only
+    /// scope run on an identity policy reports what IAM never sees, and an identity-only rule
+    /// run on a bucket policy reports what S3 never sees; a change here is a change of
+    /// what `check-policy` and `probe --identity-policy` report.
+    #[test]
+    fn each_rule_runs_in_the_lints_it_belongs_to() {
+        let codes = |keep: fn(&dyn PolicyRule) -> bool| -> Vec<&str> {
+            RULES
+                .iter()
+                .filter(|r| keep(**r))
+                .map(|r| r.info().code)
+                .collect()
+        };
+        assert_eq!(
+            codes(|r| r.bucket_only()),
+            ["SL301", "SL304", "SL305", "SL308", "SL311", "SL318", "SL319", "SL324", "SL326"]
+        );
+        assert_eq!(
+            codes(|r| r.identity_only()),
+            ["SL334", "SL335", "SL336", "SL337"]
+        );
+        assert!(RULES
+            .iter()
+            .all(|r| !(r.bucket_only() && r.identity_only())));
+    }
+
     #[test]
     fn classifies_actions_and_arns() {
         assert_eq!(is_object_action("s3:GetObject"), Some(true));
