@@ -235,6 +235,80 @@ fn bad_input_is_a_tool_error_or_a_coded_finding() {
     assert!(stderr.contains("not a role"), "{stderr}");
 }
 
+/// The default lockout check keeps those who reach the store (list it or read a spec):
+/// a principal that could only write into it (a log shipper, here under a statement named
+/// after the operator template, so its role is known) loses that write without a lockout
+/// finding, while a reader losing its listing is one.
+#[test]
+fn only_principals_that_reach_the_store_must_keep_it_by_default() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let statement = |sid: &str, who: &str, action: &str, resource: &str| {
+        format!(
+            r#"{{"Sid":"{sid}","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{who}"}},"Action":"{action}","Resource":"arn:aws:s3:::kops-state{resource}"}}"#
+        )
+    };
+    let reader_lists = statement(
+        "ReaderList",
+        "222222222222:role/reader",
+        "s3:ListBucket",
+        "",
+    );
+    let reader_reads = statement(
+        "ReaderRead",
+        "222222222222:role/reader",
+        "s3:GetObject",
+        "/kops/*",
+    );
+    let shipper_writes = statement(
+        "KopsStateObjectsReadWriteShipper",
+        "333333333333:role/shipper",
+        "s3:PutObject",
+        "/kops/*",
+    );
+    let write = |name: &str, statements: &[&str]| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+                statements.join(",")
+            ),
+        )
+        .expect("write policy");
+        path.display().to_string()
+    };
+    let old = write("old.json", &[&reader_lists, &reader_reads, &shipper_writes]);
+    let lockouts = |new: &str| -> Vec<String> {
+        let (_, stdout, _) = access(&[
+            "--policy",
+            &old,
+            "--against",
+            new,
+            "--prefix",
+            "kops",
+            "--bucket-owner",
+            "111111111111",
+            "--format",
+            "json",
+        ]);
+        json(&stdout)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["code"] == "SL283")
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let without_shipper = write("no-shipper.json", &[&reader_lists, &reader_reads]);
+    assert_eq!(lockouts(&without_shipper), Vec::<String>::new());
+    let without_listing = write("no-listing.json", &[&reader_reads, &shipper_writes]);
+    let found = lockouts(&without_listing);
+    assert!(
+        found.len() == 1 && found[0].contains("role/reader"),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn json_matches_the_report_schema() {
     let schema: Value = json(
