@@ -179,6 +179,56 @@ fn against_shows_gains_and_losses_and_locks_out_by_default() {
         human.contains("- 222222222222: list, read-spec, read-secrets, write, delete, manage-policy allow -> deny (statement `OnlyCi` (#0, line 4) of the bucket policy)"),
         "{human}"
     );
+    // The other way round, the same cells are gains.
+    let old = fixture("cross-account.json");
+    let (_, human, _) = offline("owner-lockout.json", &["--against", &old]);
+    assert!(
+        human.contains("+ 222222222222: list, read-spec, read-secrets, write, delete, manage-policy deny -> allow"),
+        "{human}"
+    );
+}
+
+/// With every principal's identity policy given, the map is the whole answer: no note that
+/// principals are assumed allowed by their own account.
+#[test]
+fn the_assumption_note_is_left_out_when_every_identity_policy_is_given() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let bucket_policy = dir.path().join("bucket.json");
+    std::fs::write(
+        &bucket_policy,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
+    )
+    .expect("write bucket policy");
+    let identity = dir.path().join("ci.json");
+    std::fs::write(
+        &identity,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    )
+    .expect("write identity policy");
+    let given = format!("arn:aws:iam::222222222222:role/ci={}", identity.display());
+    let bucket_policy = bucket_policy.display().to_string();
+    let note = "(principals without --identity-policy are assumed";
+    let (_, with_identity, _) = access(&[
+        "--policy",
+        &bucket_policy,
+        "--prefix",
+        "kops",
+        "--bucket-owner",
+        "111111111111",
+        "--identity-policy",
+        &given,
+    ]);
+    assert!(with_identity.contains("role/ci"), "{with_identity}");
+    assert!(!with_identity.contains(note), "{with_identity}");
+    let (_, without, _) = access(&[
+        "--policy",
+        &bucket_policy,
+        "--prefix",
+        "kops",
+        "--bucket-owner",
+        "111111111111",
+    ]);
+    assert!(without.contains(note), "{without}");
 }
 
 #[test]
