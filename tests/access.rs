@@ -359,6 +359,35 @@ fn only_principals_that_reach_the_store_must_keep_it_by_default() {
     );
 }
 
+/// Reading secrets stands for two requests per cluster (a private key, then `secrets/`):
+/// when the first is denied by a statement and the second only by default, the cell names
+/// the statement, which is the one to change.
+#[test]
+fn an_explicit_deny_is_named_over_a_later_default_deny() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let policy = dir.path().join("no-keys.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"CiReadsSpecs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*/config"},
+{"Sid":"NoPrivateKeys","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*/pki/private/*"}]}"#,
+    )
+    .expect("write policy");
+    let policy = policy.display().to_string();
+    let (_, human, _) = access(&[
+        "--policy",
+        &policy,
+        "--prefix",
+        "kops",
+        "--bucket-owner",
+        "111111111111",
+    ]);
+    assert!(
+        human.contains("read-secrets: deny statement `NoPrivateKeys`"),
+        "{human}"
+    );
+}
+
 #[test]
 fn json_matches_the_report_schema() {
     let schema: Value = json(
