@@ -30,10 +30,14 @@ fn access(args: &[&str]) -> (i32, String, String) {
 
 /// `access --policy FIXTURE --prefix kops --bucket-owner 111111111111 EXTRA...`.
 fn offline(fixture_name: &str, extra: &[&str]) -> (i32, String, String) {
-    let policy = fixture(fixture_name);
+    offline_at(&fixture(fixture_name), extra)
+}
+
+/// `access --policy PATH --prefix kops --bucket-owner 111111111111 EXTRA...`.
+fn offline_at(policy: &str, extra: &[&str]) -> (i32, String, String) {
     let mut args = vec![
         "--policy",
-        policy.as_str(),
+        policy,
         "--prefix",
         "kops",
         "--bucket-owner",
@@ -41,6 +45,13 @@ fn offline(fixture_name: &str, extra: &[&str]) -> (i32, String, String) {
     ];
     args.extend_from_slice(extra);
     access(&args)
+}
+
+/// Writes the policy `text` as `dir/name` and returns its path.
+fn write_policy(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    path.display().to_string()
 }
 
 fn json(stdout: &str) -> Value {
@@ -193,41 +204,22 @@ fn against_shows_gains_and_losses_and_locks_out_by_default() {
 #[test]
 fn the_assumption_note_is_left_out_when_every_identity_policy_is_given() {
     let dir = tempfile::TempDir::new().expect("tempdir");
-    let bucket_policy = dir.path().join("bucket.json");
-    std::fs::write(
-        &bucket_policy,
+    let bucket_policy = write_policy(
+        &dir,
+        "bucket.json",
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
-    )
-    .expect("write bucket policy");
-    let identity = dir.path().join("ci.json");
-    std::fs::write(
-        &identity,
+    );
+    let identity = write_policy(
+        &dir,
+        "ci.json",
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
-    )
-    .expect("write identity policy");
-    let given = format!("arn:aws:iam::222222222222:role/ci={}", identity.display());
-    let bucket_policy = bucket_policy.display().to_string();
+    );
+    let given = format!("arn:aws:iam::222222222222:role/ci={identity}");
     let note = "(principals without --identity-policy are assumed";
-    let (_, with_identity, _) = access(&[
-        "--policy",
-        &bucket_policy,
-        "--prefix",
-        "kops",
-        "--bucket-owner",
-        "111111111111",
-        "--identity-policy",
-        &given,
-    ]);
+    let (_, with_identity, _) = offline_at(&bucket_policy, &["--identity-policy", &given]);
     assert!(with_identity.contains("role/ci"), "{with_identity}");
     assert!(!with_identity.contains(note), "{with_identity}");
-    let (_, without, _) = access(&[
-        "--policy",
-        &bucket_policy,
-        "--prefix",
-        "kops",
-        "--bucket-owner",
-        "111111111111",
-    ]);
+    let (_, without, _) = offline_at(&bucket_policy, &[]);
     assert!(without.contains(note), "{without}");
 }
 
@@ -316,31 +308,15 @@ fn only_principals_that_reach_the_store_must_keep_it_by_default() {
         "/kops/*",
     );
     let write = |name: &str, statements: &[&str]| {
-        let path = dir.path().join(name);
-        std::fs::write(
-            &path,
-            format!(
-                r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
-                statements.join(",")
-            ),
-        )
-        .expect("write policy");
-        path.display().to_string()
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statements.join(",")
+        );
+        write_policy(&dir, name, &text)
     };
     let old = write("old.json", &[&reader_lists, &reader_reads, &shipper_writes]);
     let lockouts = |new: &str| -> Vec<String> {
-        let (_, stdout, _) = access(&[
-            "--policy",
-            &old,
-            "--against",
-            new,
-            "--prefix",
-            "kops",
-            "--bucket-owner",
-            "111111111111",
-            "--format",
-            "json",
-        ]);
+        let (_, stdout, _) = offline_at(&old, &["--against", new, "--format", "json"]);
         json(&stdout)["findings"]
             .as_array()
             .expect("findings")
@@ -365,23 +341,14 @@ fn only_principals_that_reach_the_store_must_keep_it_by_default() {
 #[test]
 fn an_explicit_deny_is_named_over_a_later_default_deny() {
     let dir = tempfile::TempDir::new().expect("tempdir");
-    let policy = dir.path().join("no-keys.json");
-    std::fs::write(
-        &policy,
+    let policy = write_policy(
+        &dir,
+        "no-keys.json",
         r#"{"Version":"2012-10-17","Statement":[
 {"Sid":"CiReadsSpecs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*/config"},
 {"Sid":"NoPrivateKeys","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*/pki/private/*"}]}"#,
-    )
-    .expect("write policy");
-    let policy = policy.display().to_string();
-    let (_, human, _) = access(&[
-        "--policy",
-        &policy,
-        "--prefix",
-        "kops",
-        "--bucket-owner",
-        "111111111111",
-    ]);
+    );
+    let (_, human, _) = offline_at(&policy, &[]);
     assert!(
         human.contains("read-secrets: deny statement `NoPrivateKeys`"),
         "{human}"
