@@ -285,6 +285,13 @@ spec:
         // At the values: `iam:PassRole`, `"Launch"`, `"s3:GetObject"` of the `NotAction`, the
         // `Principal` object.
         assert!(places.contains(&("SL336", 9, 81)), "{places:?}");
+        // A place mapped into the manifest covers one character: the value's first.
+        let pass_role = found.iter().find(|f| f.code == "SL336").expect("SL336");
+        assert!(
+            matches!(&pass_role.location, Location::File { span, .. } if span.length == 1),
+            "{:?}",
+            pass_role.location
+        );
         assert!(places.contains(&("SL333", 9, 21)), "{places:?}");
         assert!(places.contains(&("SL333", 10, 45)), "{places:?}");
         assert!(places.contains(&("SL334", 11, 46)), "{places:?}");
