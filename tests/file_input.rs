@@ -70,6 +70,11 @@ fn found(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The code of every finding, in report order.
+fn codes_in(report: &Value) -> Vec<String> {
+    found(report).into_iter().map(|(code, _)| code).collect()
+}
+
 const EXPECTED: &[(&str, &str)] = &[
     ("SL107", "cluster.yaml"),
     ("SL121", "cluster.yaml"),
@@ -138,7 +143,7 @@ fn stdin_is_read_with_dash_and_findings_point_at_stdin() {
         !urls.is_empty() && urls.iter().all(|u| *u == "<stdin>"),
         "{urls:?}"
     );
-    let codes: Vec<String> = found(&report).into_iter().map(|(c, _)| c).collect();
+    let codes = codes_in(&report);
     for (code, _) in EXPECTED {
         assert!(codes.contains(&code.to_string()), "{code}: {codes:?}");
     }
@@ -160,7 +165,7 @@ fn other_kinds_are_skipped_with_a_note_and_config_base_is_said_unchecked() {
         .output()
         .expect("runs");
     let report = report(&out);
-    let codes: Vec<String> = found(&report).into_iter().map(|(c, _)| c).collect();
+    let codes = codes_in(&report);
     assert!(
         codes.contains(&"SL077".to_string()),
         "SSHCredential skipped with a note: {codes:?}"
@@ -191,7 +196,7 @@ fn with_state_config_base_is_compared_with_the_store_the_manifest_would_be_writt
             .arg(&file)
             .output()
             .expect("runs");
-        found(&report(&out)).into_iter().map(|(c, _)| c).collect()
+        codes_in(&report(&out))
     };
     // Another folder of the same kind of store: configBase names the wrong place.
     let elsewhere = codes_with(&format!("{store}-old/prod.example.com"));
@@ -220,7 +225,7 @@ fn a_lint_config_suppression_is_applied_and_counted() {
         .output()
         .expect("runs");
     let report = report(&out);
-    let codes: Vec<String> = found(&report).into_iter().map(|(c, _)| c).collect();
+    let codes = codes_in(&report);
     assert!(!codes.contains(&"SL079".to_string()), "{codes:?}");
     assert_eq!(report["suppressed"], 1, "{report}");
 }
@@ -262,7 +267,7 @@ fn an_instance_group_of_another_cluster_and_unreadable_paths_are_reported() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
-    let codes: Vec<String> = found(&report(&out)).into_iter().map(|(c, _)| c).collect();
+    let codes = codes_in(&report(&out));
     assert!(codes.contains(&"SL078".to_string()), "{codes:?}");
 
     let out = bin(home.path())
@@ -274,7 +279,7 @@ fn an_instance_group_of_another_cluster_and_unreadable_paths_are_reported() {
         Some(2),
         "an unreadable input: could not do its job"
     );
-    let codes: Vec<String> = found(&report(&out)).into_iter().map(|(c, _)| c).collect();
+    let codes = codes_in(&report(&out));
     assert_eq!(codes, ["SL029"]);
 }
 
