@@ -70,6 +70,16 @@ fn found(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `statelint check --format json PATH...` run in `home`: the exit code and the report.
+fn check_json(home: &Path, paths: &[&Path]) -> (Option<i32>, Value) {
+    let out = bin(home)
+        .args(["check", "--format", "json"])
+        .args(paths)
+        .output()
+        .expect("runs");
+    (out.status.code(), report(&out))
+}
+
 /// The code of every finding, in report order.
 fn codes_in(report: &Value) -> Vec<String> {
     found(report).into_iter().map(|(code, _)| code).collect()
@@ -159,12 +169,7 @@ fn other_kinds_are_skipped_with_a_note_and_config_base_is_said_unchecked() {
         format!("{prod}\n---\napiVersion: kops.k8s.io/v1alpha2\nkind: SSHCredential\nmetadata:\n  name: admin\nspec:\n  publicKey: ssh-ed25519 AAAA\n"),
     )
     .expect("write");
-    let out = bin(home.path())
-        .args(["check", "--format", "json"])
-        .arg(&file)
-        .output()
-        .expect("runs");
-    let report = report(&out);
+    let (_, report) = check_json(home.path(), &[&file]);
     let codes = codes_in(&report);
     assert!(
         codes.contains(&"SL077".to_string()),
@@ -219,12 +224,7 @@ fn a_lint_config_suppression_is_applied_and_counted() {
         "suppress:\n  - code: SL079\n    reason: read from a file on purpose\n",
     )
     .expect("write lint config");
-    let out = bin(home.path())
-        .args(["check", "--format", "json"])
-        .arg(&file)
-        .output()
-        .expect("runs");
-    let report = report(&out);
+    let (_, report) = check_json(home.path(), &[&file]);
     let codes = codes_in(&report);
     assert!(!codes.contains(&"SL079".to_string()), "{codes:?}");
     assert_eq!(report["suppressed"], 1, "{report}");
@@ -260,14 +260,9 @@ fn an_instance_group_of_another_cluster_and_unreadable_paths_are_reported() {
     .expect("write");
     let cluster = home.path().join("cluster.yaml");
     std::fs::write(&cluster, example("dev.example.com/config")).expect("write");
-    let out = bin(home.path())
-        .args(["check", "--format", "json"])
-        .arg(&cluster)
-        .arg(&ig)
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1));
-    let codes = codes_in(&report(&out));
+    let (status, other_cluster) = check_json(home.path(), &[&cluster, &ig]);
+    assert_eq!(status, Some(1));
+    let codes = codes_in(&other_cluster);
     assert!(codes.contains(&"SL078".to_string()), "{codes:?}");
 
     let out = bin(home.path())
