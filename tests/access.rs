@@ -463,23 +463,12 @@ fn an_identity_grant_is_named_as_the_deciding_statement() {
 #[test]
 fn the_owner_s_root_user_is_allowed_by_its_account_and_says_so() {
     let dir = tempfile::TempDir::new().expect("tempdir");
-    let policy = dir.path().join("policy.json");
-    std::fs::write(
-        &policy,
+    let policy = write_policy(
+        &dir,
+        "policy.json",
         r#"{"Version":"2012-10-17","Statement":[{"Sid":"OwnerList","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
-    )
-    .expect("write");
-    let policy = policy.display().to_string();
-    let (_, stdout, stderr) = access(&[
-        "--policy",
-        &policy,
-        "--prefix",
-        "kops",
-        "--bucket-owner",
-        "111111111111",
-        "--format",
-        "json",
-    ]);
+    );
+    let (_, stdout, stderr) = offline_at(&policy, &["--format", "json"]);
     let root = json(&stdout)["principals"]
         .as_array()
         .and_then(|rows| {
