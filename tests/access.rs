@@ -382,9 +382,8 @@ fn json_matches_the_report_schema() {
 /// `identity_policy` (a policy document) as that principal's own IAM policy.
 fn row_with_identity_policy(principal: &str, identity_policy: &str) -> Value {
     let dir = tempfile::TempDir::new().expect("tempdir");
-    let identity = dir.path().join("identity.json");
-    std::fs::write(&identity, identity_policy).expect("write");
-    let spec = format!("{principal}={}", identity.display());
+    let identity = write_policy(&dir, "identity.json", identity_policy);
+    let spec = format!("{principal}={identity}");
     let (_, stdout, stderr) = offline(
         "templates.json",
         &["--identity-policy", &spec, "--format", "json"],
@@ -542,24 +541,19 @@ fn only_the_owner_s_account_is_locked_out_of_the_policy() {
             if manage { "" } else { deny }
         )
     };
-    let old = dir.path().join("old.json");
-    let new = dir.path().join("new.json");
-    std::fs::write(&old, policy(true)).expect("write");
-    std::fs::write(&new, policy(false)).expect("write");
-    let (_, stdout, stderr) = access(&[
-        "--policy",
-        &old.display().to_string(),
-        "--against",
-        &new.display().to_string(),
-        "--bucket",
-        "kops-state",
-        "--prefix",
-        "kops",
-        "--bucket-owner",
-        "111111111111",
-        "--format",
-        "concise",
-    ]);
+    let old = write_policy(&dir, "old.json", &policy(true));
+    let new = write_policy(&dir, "new.json", &policy(false));
+    let (_, stdout, stderr) = offline_at(
+        &old,
+        &[
+            "--against",
+            &new,
+            "--bucket",
+            "kops-state",
+            "--format",
+            "concise",
+        ],
+    );
     let lockouts: Vec<&str> = stdout.lines().filter(|l| l.contains("SL284")).collect();
     assert_eq!(lockouts.len(), 1, "{stdout}{stderr}");
     assert!(lockouts[0].contains("role/admin"), "{}", lockouts[0]);
