@@ -584,3 +584,54 @@ fn the_human_map_explains_grants_and_keeps_bare_denials_for_verbose() {
     let (_, verbose, _) = offline("templates.json", &["--verbose"]);
     assert!(verbose.contains("delete: deny"), "{verbose}");
 }
+
+/// A principal that loses two capabilities, one to a statement and one because nothing grants
+/// it any more, gets one lockout per cause: each names what to change.
+#[test]
+fn a_lockout_is_reported_once_per_deciding_statement() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let reader = r#""Principal":{"AWS":"arn:aws:iam::222222222222:role/reader"}"#;
+    let list = format!(
+        r#"{{"Sid":"ReaderList","Effect":"Allow",{reader},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}}"#
+    );
+    let read = format!(
+        r#"{{"Sid":"ReaderRead","Effect":"Allow",{reader},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*"}}"#
+    );
+    let no_specs = format!(
+        r#"{{"Sid":"NoSpecs","Effect":"Deny",{reader},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*/config"}}"#
+    );
+    let policy = |statements: &[&str]| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statements.join(",")
+        )
+    };
+    let old = write_policy(&dir, "old.json", &policy(&[&list, &read]));
+    let new = write_policy(&dir, "new.json", &policy(&[&read, &no_specs]));
+    let (_, stdout, stderr) = offline_at(&old, &["--against", &new, "--format", "json"]);
+    let lockouts: Vec<(String, String)> = json(&stdout)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "SL283")
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap_or_default().to_string(),
+                f["pointer"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(lockouts.len(), 2, "{lockouts:?} {stderr}");
+    assert!(
+        lockouts
+            .iter()
+            .any(|(m, p)| m.contains("read cluster specs") && p == "/Statement/1"),
+        "{lockouts:?}"
+    );
+    assert!(
+        lockouts
+            .iter()
+            .any(|(m, p)| m.contains("list") && !m.contains("read cluster specs") && p.is_empty()),
+        "{lockouts:?}"
+    );
+}
