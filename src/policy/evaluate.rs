@@ -955,7 +955,7 @@ fn parse_operator(name: &str) -> Option<Operator> {
         (SetOp::Single, name)
     };
     let (rest, if_exists) = match rest.strip_suffix("IfExists") {
-        Some(r) if r != "Null" => (r, true),
+        Some(r) => (r, true),
         _ => (rest, false),
     };
     let (base, negated) = match rest {

@@ -172,6 +172,13 @@ fn cases() -> Vec<Case> {
             .bucket(&allow_to("Acct", "arn:aws:iam::111111111111:root", "s3:GetObject", "arn:aws:s3:::kops-state/*"))
             .expect(Implicit(IdentitySide))
             .says("grants it to the account"),
+        case("same-account grants to the account and then to the user", "evaluation logic, same account: the statement naming the principal allows, whichever comes first")
+            .bucket(&format!(
+                "{},{}",
+                allow_to("Acct", "arn:aws:iam::111111111111:root", "s3:GetObject", "arn:aws:s3:::kops-state/*"),
+                allow_to("Ops", OPS, "s3:GetObject", "arn:aws:s3:::kops-state/*")
+            ))
+            .says("statement `Ops` (#1) of the bucket policy"),
         case("same-account account grant plus identity allow", "Principal element: account principal + identity-based Allow")
             .bucket(&allow_to("Acct", OWNER, "s3:GetObject", "arn:aws:s3:::kops-state/*"))
             .identity(&allow_id("s3:GetObject", "*")),
@@ -415,6 +422,13 @@ fn cases() -> Vec<Case> {
         case("DateGreaterThan with an offset", "date condition operators: time zone offsets")
             .ctx("aws:CurrentTime", "2026-01-01T00:30:00Z")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}}"#),
+        case("DateNotEquals: any other time", "date condition operators: DateNotEquals")
+            .ctx("aws:CurrentTime", "2026-03-01T12:00:00Z")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateNotEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
+        case("DateNotEquals: the same instant, written with an offset", "date condition operators: DateNotEquals, time zone offsets")
+            .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateNotEquals": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}}"#)
+            .expect(Implicit(Both)),
         // --- Actions ---------------------------------------------------------------------
         case("wildcard action s3:Get*", "Action element: wildcards match any run of characters")
             .identity(&allow_id("s3:Get*", "arn:aws:s3:::kops-state/*")),
@@ -504,7 +518,7 @@ fn cases() -> Vec<Case> {
             .identity_unknown()
             .bucket(&allow_to("Ops", OPS, "s3:GetObject", "arn:aws:s3:::kops-state/*"))
             .expect(Inconclusive(Unknown::IdentityPolicies))
-            .says("could not be read"),
+            .says("could not be read, so `s3:GetObject` on `arn:aws:s3:::kops-state/c.example.com/config` cannot be decided; statement `Ops` (#0) of the bucket policy allows it"),
         case("unreadable identity policies, cross-account, bucket silent", "cross-account evaluation: without a resource-based Allow the request is denied whatever the identity policies say")
             .by(CI)
             .identity_unknown()
