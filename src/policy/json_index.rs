@@ -394,7 +394,7 @@ mod tests {
 
     #[test]
     fn values_match_serde_json() {
-        let text = r#"{"a": [1, -2.5e3, true, null, "x\"\u00e9\ud83d\ude00"], "b": {}, "c": []}"#;
+        let text = r#"{"a": [1, -2.5e3, true, null, "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"], "b": {}, "c": []}"#;
         let ours = idx(text).map(|i| i.value).ok();
         let theirs: Option<Value> = serde_json::from_str(text).ok();
         assert!(ours.is_some());

@@ -672,6 +672,8 @@ fn glob_is_linear_and_correct() {
 fn dates_and_operators() {
     assert_eq!(parse_date("1970-01-02"), Some(86_400.0));
     assert_eq!(parse_date("1970-01-01T01:00:00+01:00"), Some(0.0));
+    assert_eq!(parse_date("1970-01-01T00:00:00-01:00"), Some(3_600.0));
+    assert_eq!(parse_date("1970-01-01T01:30:00+01:30"), Some(0.0));
     assert_eq!(parse_date("2000-03-01T00:00:00Z"), Some(951_868_800.0));
     assert_eq!(parse_date("not a date"), None);
     assert!(is_known_operator("ForAllValues:StringNotLikeIfExists"));

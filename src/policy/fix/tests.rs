@@ -212,3 +212,50 @@ fn terraform_renders_every_statement() {
     assert!(hcl.contains(&format!("identifiers = [\"{CI}\"]")));
     assert!(hcl.contains("\"arn:aws:s3:::kops-state/kops/*/.statelint-probe-*\""));
 }
+
+/// A `Deny` that applies to everyone but an admin (`NotPrincipal`), and only outside the
+/// office's addresses, depends on the request: the grants are added and the condition is
+/// named, the statement does not block them.
+#[test]
+fn a_conditional_deny_written_with_not_principal_is_set_aside_not_blocking() {
+    let existing = parse(
+        r#"{"Statement": {"Sid": "OfficeOnly", "Effect": "Deny",
+            "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:role/admin"},
+            "Action": "s3:*", "Resource": ["arn:aws:s3:::kops-state", "arn:aws:s3:::kops-state/*"],
+            "Condition": {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}}"#,
+    );
+    let plan = plan(&input(Some(&existing), Template::Operator)).expect("plans");
+    assert!(plan.blocked.is_empty(), "{:?}", plan.blocked);
+    assert!(!plan.conditional.is_empty());
+    assert!(plan
+        .conditional
+        .iter()
+        .all(|c| c.by.sid.as_deref() == Some("OfficeOnly") && c.keys == ["aws:SourceIp"]));
+    assert_eq!(plan.added.len(), 2);
+}
+
+/// Taking an action some servers reject back out of a fix touches only the statements the
+/// fix added; the owner's own statement keeps it.
+#[test]
+fn added_actions_are_removed_only_from_the_fix_s_own_statements() {
+    let existing = parse(
+        r#"{"Statement": {"Sid": "OwnerAudit", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111111111111:role/audit"},
+            "Action": ["s3:GetEncryptionConfiguration", "s3:GetBucketPolicy"],
+            "Resource": "arn:aws:s3:::kops-state"}}"#,
+    );
+    let plan = plan(&input(Some(&existing), Template::Operator)).expect("plans");
+    let (trimmed, removed) =
+        without_added_actions(&plan.policy, &plan.added, ACTIONS_SOME_PROVIDERS_REJECT);
+    assert!(removed);
+    let statements = trimmed.statements();
+    assert_eq!(statements.len(), 3);
+    assert_eq!(
+        actions(&statements[0]),
+        ["s3:GetEncryptionConfiguration", "s3:GetBucketPolicy"]
+    );
+    assert!(statements[1..]
+        .iter()
+        .all(|s| !actions(s).contains(&"s3:GetEncryptionConfiguration".to_string())));
+    assert!(actions(&statements[1]).contains(&"s3:GetBucketLocation".to_string()));
+}
