@@ -526,6 +526,11 @@ mod tests {
                 "case-sensitive",
             ),
             (
+                "{\"Statement\": [{\"Effect\": \"Permit\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",
+                (1, 27),
+                "must be `Allow` or `Deny`",
+            ),
+            (
                 "{\"Statement\": {\"Effect\": \"Allow\",\n \"action\": \"s3:*\", \"Resource\": \"*\"}}",
                 (2, 2),
                 "not an IAM policy element",
