@@ -269,6 +269,17 @@ mod tests {
             kind("arn:aws:sts::111122223333:assumed-role/deploy/s1"),
             Some(PrincipalArn::AssumedRole { role_name, session, .. }) if role_name == "deploy" && session == "s1"
         ));
+        // A session ARN with its role or session name missing is no session.
+        for half in [
+            "arn:aws:sts::111122223333:assumed-role//s1",
+            "arn:aws:sts::111122223333:assumed-role/deploy/",
+            "arn:aws:sts::111122223333:assumed-role/deploy",
+        ] {
+            assert!(
+                matches!(kind(half), Some(PrincipalArn::Other { .. })),
+                "{half}"
+            );
+        }
         assert!(matches!(
             kind("arn:aws:iam::111122223333:group/admins"),
             Some(PrincipalArn::Other { .. })

@@ -26,8 +26,12 @@ use crate::policy::model::{
     Condition, Effect, OneOrMany, PolicyDocument, Principal, PrincipalKind, Statement, VERSION_2012,
 };
 
+mod pattern;
 #[cfg(test)]
 mod tests;
+
+pub use pattern::{arn_like, glob};
+use pattern::{substitute, Pattern};
 
 // ---------------------------------------------------------------------------------------
 // Request
@@ -116,10 +120,6 @@ impl Context {
         self.values
             .get(&key.to_ascii_lowercase())
             .map(Vec::as_slice)
-    }
-
-    pub fn contains(&self, key: &str) -> bool {
-        self.values.contains_key(&key.to_ascii_lowercase())
     }
 }
 
@@ -833,76 +833,9 @@ pub fn resource_matches(pattern: &str, resource: &str, vars: bool, ctx: &Context
             None => return false,
         }
     } else {
-        pattern.to_string()
+        Pattern::written(pattern)
     };
-    glob(&pattern, resource, false)
-}
-
-/// Replaces `${key}` (and `${key, 'default'}`) with the context value; `${*}`, `${?}` and
-/// `${$}` stand for the characters themselves. `None` when a key is missing and has no
-/// default (the element then matches nothing) or is multi-valued.
-fn substitute(pattern: &str, ctx: &Context) -> Option<String> {
-    if !pattern.contains("${") {
-        return Some(pattern.to_string());
-    }
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return Some(out);
-        };
-        let inner = after[..end].trim();
-        let (key, default) = match inner.split_once(',') {
-            Some((k, d)) => (k.trim(), Some(d.trim().trim_matches('\'').to_string())),
-            None => (inner, None),
-        };
-        match key {
-            "*" | "?" | "$" => out.push_str(key),
-            _ => match (ctx.get(key), default) {
-                (Some([v]), _) => out.push_str(v),
-                (None, Some(d)) => out.push_str(&d),
-                _ => return None,
-            },
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
-/// Wildcard match: `*` any run of characters, `?` exactly one. Linear-time backtracking
-/// on the last `*` only, so hostile patterns cannot blow up.
-pub fn glob(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let eq = |a: char, b: char| {
-        if ignore_case {
-            a.to_lowercase().eq(b.to_lowercase())
-        } else {
-            a == b
-        }
-    };
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && eq(p[pi], t[ti]))) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
+    pattern.matches(resource, false)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1093,7 +1026,7 @@ fn key_holds(
     let Some(request_values) = present else {
         return holds_when_absent(op, policy_values);
     };
-    let policy_values: Vec<String> = policy_values
+    let policy_values: Vec<Pattern> = policy_values
         .iter()
         .filter_map(|v| {
             let text = scalar_text(v);
@@ -1104,7 +1037,7 @@ fn key_holds(
             if vars && substitutes {
                 substitute(&text, ctx)
             } else {
-                Some(text)
+                Some(Pattern::written(&text))
             }
         })
         .collect();
@@ -1120,29 +1053,31 @@ fn key_holds(
 }
 
 /// The positive form of an operator on one request value and one policy value.
-fn base_matches(base: Base, request: &str, policy: &str) -> bool {
+fn base_matches(base: Base, request: &str, policy: &Pattern) -> bool {
+    let text = policy.text();
+    let text = text.as_str();
     match base {
-        Base::StringEquals { ignore_case: false } | Base::Binary => request == policy,
-        Base::StringEquals { ignore_case: true } => request.to_lowercase() == policy.to_lowercase(),
-        Base::StringLike => glob(policy, request, false),
-        Base::Numeric(cmp) => match (request.trim().parse::<f64>(), policy.trim().parse::<f64>()) {
+        Base::StringEquals { ignore_case: false } | Base::Binary => request == text,
+        Base::StringEquals { ignore_case: true } => request.to_lowercase() == text.to_lowercase(),
+        Base::StringLike => policy.matches(request, false),
+        Base::Numeric(cmp) => match (request.trim().parse::<f64>(), text.trim().parse::<f64>()) {
             (Ok(r), Ok(p)) => compare(cmp, r.partial_cmp(&p)),
             _ => false,
         },
-        Base::Date(cmp) => match (parse_date(request), parse_date(policy)) {
+        Base::Date(cmp) => match (parse_date(request), parse_date(text)) {
             (Some(r), Some(p)) => compare(cmp, r.partial_cmp(&p)),
             _ => false,
         },
         Base::Bool => {
             let norm = |s: &str| s.trim().to_ascii_lowercase();
-            let (r, p) = (norm(request), norm(policy));
+            let (r, p) = (norm(request), norm(text));
             (r == "true" || r == "false") && r == p
         }
-        Base::Ip => match (request.trim().parse::<IpAddr>(), parse_net(policy)) {
+        Base::Ip => match (request.trim().parse::<IpAddr>(), parse_net(text)) {
             (Ok(ip), Some(net)) => net.contains(&ip),
             _ => false,
         },
-        Base::Arn => arn_like(policy, request),
+        Base::Arn => policy.matches_arn(request),
         Base::Null => false,
     }
 }
@@ -1164,14 +1099,6 @@ fn parse_net(s: &str) -> Option<IpNet> {
     s.parse::<IpNet>()
         .ok()
         .or_else(|| s.parse::<IpAddr>().ok().map(IpNet::from))
-}
-
-/// `ArnLike`/`ArnEquals`: the six `:`-separated parts are matched one by one, with
-/// wildcards inside a part (case-sensitive).
-pub fn arn_like(pattern: &str, arn: &str) -> bool {
-    let p: Vec<&str> = pattern.splitn(6, ':').collect();
-    let a: Vec<&str> = arn.splitn(6, ':').collect();
-    p.len() == 6 && a.len() == 6 && p.iter().zip(&a).all(|(p, a)| glob(p, a, false))
 }
 
 /// Seconds since the epoch for an epoch number or an ISO 8601 date/date-time

@@ -478,6 +478,36 @@ fn cases() -> Vec<Case> {
             .on("arn:aws:s3:::kops-state/home/ops/notes")
             .bucket_doc(doc("2008-10-17", &allow_to("Home", OPS, "s3:GetObject", "arn:aws:s3:::kops-state/home/${aws:username}/*")))
             .expect(Implicit(Both)),
+        case("${*} in Resource is an asterisk, not a wildcard", "policy variables: ${*}, ${?} and ${$} stand for the characters themselves")
+            .identity(&allow_id("s3:GetObject", "arn:aws:s3:::kops-state/${*}"))
+            .expect(Implicit(Both)),
+        case("${*} in Resource names the object called *", "policy variables: ${*} stands for an asterisk")
+            .on("arn:aws:s3:::kops-state/*")
+            .identity(&allow_id("s3:GetObject", "arn:aws:s3:::kops-state/${*}")),
+        case("${?} in a Deny's Resource is a question mark", "policy variables: ${?} stands for a question mark, so the Deny misses other objects")
+            .on("arn:aws:s3:::kops-state/a")
+            .identity(&state_rw)
+            .bucket(r#"{"Sid": "NoQuestion", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::kops-state/${?}"}"#),
+        case("${*} in StringLike is an asterisk", "policy variables in condition values: ${*} stands for an asterisk")
+            .act("s3:ListBucket")
+            .on(BUCKET)
+            .ctx("s3:prefix", "kops/a")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": "kops/${*}"}}}"#)
+            .expect(Implicit(Both)),
+        case("a request value put in a pattern is data", "policy variables: a request value replaces the variable; AWS documents wildcards only in what the policy writes, so statelint reads the value as data")
+            .ctx("aws:PrincipalTag/team", "*")
+            .identity(&allow_id("s3:GetObject", "arn:aws:s3:::kops-state/${aws:PrincipalTag/team}/config"))
+            .expect(Implicit(Both)),
+        case("ArnLike with ${*} in the role name", "policy variables in ArnLike: ${*} stands for an asterisk")
+            .by(CI_ROLE)
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/${*}"}}}"#)
+            .expect(Implicit(Both)),
+        case("policy variables are literal in 2008-10-17 conditions", "policy variables: only Version 2012-10-17 replaces them, in condition values too")
+            .act("s3:ListBucket")
+            .on(BUCKET)
+            .ctx("s3:prefix", "home/ops/")
+            .bucket_doc(doc("2008-10-17", r#"{"Sid": "Home", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:user/ops"}, "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"StringLike": {"s3:prefix": "home/${aws:username}/*"}}}"#))
+            .expect(Implicit(Both)),
         // --- NotPrincipal ----------------------------------------------------------------
         case("NotPrincipal deny exempts a user listed with its account", "NotPrincipal element: with Deny, list the user and its account ARN to exempt it")
             .by(CI)
@@ -676,6 +706,9 @@ fn dates_and_operators() {
     assert_eq!(parse_date("1970-01-01T01:30:00+01:30"), Some(0.0));
     assert_eq!(parse_date("2000-03-01T00:00:00Z"), Some(951_868_800.0));
     assert_eq!(parse_date("not a date"), None);
+    assert_eq!(parse_date("2026-13-01"), None);
+    assert_eq!(parse_date("2026-01-32"), None);
+    assert_eq!(parse_date("2026-00-10"), None);
     assert!(is_known_operator("ForAllValues:StringNotLikeIfExists"));
     assert!(is_known_operator("Null"));
     assert!(!is_known_operator("NullIfExists"));
