@@ -561,6 +561,11 @@ mod tests {
                 "condition values",
             ),
             ("[1]", (1, 1), "a policy is a JSON object"),
+            (
+                "{\"Statement\": [{\"Sid\": 5, \"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",
+                (1, 24),
+                "is a number, but must be a string",
+            ),
             ("{\"Version\": \"2012-10-17\"}", (1, 1), "no `Statement`"),
             (
                 "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Aws\": \"*\"}, \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",

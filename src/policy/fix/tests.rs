@@ -259,3 +259,18 @@ fn added_actions_are_removed_only_from_the_fix_s_own_statements() {
         .all(|s| !actions(s).contains(&"s3:GetEncryptionConfiguration".to_string())));
     assert!(actions(&statements[1]).contains(&"s3:GetBucketLocation".to_string()));
 }
+
+/// The diff shown before a policy is changed: no policy yet is one hunk adding every
+/// line, and a missing final newline is not shown as a change.
+#[test]
+fn the_diff_adds_every_line_to_an_empty_policy_and_ignores_a_missing_final_newline() {
+    assert_eq!(
+        diff("", "{\n}\n", "old.json", "new.json"),
+        "--- old.json\n+++ new.json\n@@ -0,0 +1,2 @@\n+{\n+}\n"
+    );
+    assert_eq!(diff("{\n}", "{\n}\n", "a", "b"), "");
+    assert_eq!(
+        diff("{\n  \"a\": 1\n}\n", "{\n  \"a\": 2\n}", "a", "b"),
+        "--- a\n+++ b\n@@ -1,3 +1,3 @@\n {\n-  \"a\": 1\n+  \"a\": 2\n }\n"
+    );
+}
