@@ -367,16 +367,6 @@ impl Decision {
     pub fn summary(&self) -> &str {
         &self.explanation().summary
     }
-
-    /// `allow`, `explicit_deny`, `implicit_deny` or `inconclusive`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Decision::Allow { .. } => "allow",
-            Decision::ExplicitDeny { .. } => "explicit_deny",
-            Decision::ImplicitDeny { .. } => "implicit_deny",
-            Decision::Inconclusive { .. } => "inconclusive",
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------

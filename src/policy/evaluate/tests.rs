@@ -415,6 +415,17 @@ fn cases() -> Vec<Case> {
             .on(BUCKET)
             .ctx("s3:max-keys", "100")
             .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericLessThanEquals": {"s3:max-keys": 1000}}}"#),
+        case("NumericEquals on s3:max-keys", "numeric condition operators: NumericEquals")
+            .act("s3:ListBucket")
+            .on(BUCKET)
+            .ctx("s3:max-keys", "100")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericEquals": {"s3:max-keys": "100.0"}}}"#),
+        case("NumericNotEquals on s3:max-keys", "numeric condition operators: NumericNotEquals")
+            .act("s3:ListBucket")
+            .on(BUCKET)
+            .ctx("s3:max-keys", "100")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericNotEquals": {"s3:max-keys": 100}}}"#)
+            .expect(Implicit(Both)),
         case("DateLessThan: an expired grant", "date condition operators with ISO 8601 values")
             .ctx("aws:CurrentTime", "2026-03-01T12:00:00Z")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#)
