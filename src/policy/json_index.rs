@@ -394,7 +394,7 @@ mod tests {
 
     #[test]
     fn values_match_serde_json() {
-        let text = r#"{"a": [1, -2.5e3, true, null, "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"], "b": {}, "c": []}"#;
+        let text = r#"{"a": [1, -2.5e3, true, null, "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", 1E+2, 1e-2], "b": {}, "c": []}"#;
         let ours = idx(text).map(|i| i.value).ok();
         let theirs: Option<Value> = serde_json::from_str(text).ok();
         assert!(ours.is_some());
@@ -461,6 +461,8 @@ mod tests {
     fn bounds_depth_and_lists_duplicates() {
         let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(idx(&deep).is_err_and(|e| e.message.contains("deeper")));
+        let deep_objects = format!("{}1{}", r#"{"a": "#.repeat(100), "}".repeat(100));
+        assert!(idx(&deep_objects).is_err_and(|e| e.message.contains("deeper")));
         let Ok(i) = idx("{\"a\": 1,\n \"a\": 2}") else {
             panic!("parse failed")
         };

@@ -345,3 +345,16 @@ impl PolicyDocument {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ordered_map_keeps_the_written_order_and_says_what_it_expected() {
+        let map: OrderedMap<u8> = serde_json::from_str(r#"{"b": 1, "a": 2}"#).expect("an object");
+        assert_eq!(map.0, [("b".to_string(), 1), ("a".to_string(), 2)]);
+        let err = serde_json::from_str::<OrderedMap<u8>>("[1]").expect_err("a list is no map");
+        assert!(err.to_string().contains("expected a JSON object"), "{err}");
+    }
+}
