@@ -269,6 +269,10 @@ mod tests {
             kind("arn:aws:sts::111122223333:assumed-role/deploy/s1"),
             Some(PrincipalArn::AssumedRole { role_name, session, .. }) if role_name == "deploy" && session == "s1"
         ));
+        assert!(matches!(
+            kind("arn:aws:sts::111122223333:federated-user/bob"),
+            Some(PrincipalArn::FederatedUser { .. })
+        ));
         // A session ARN with its role or session name missing is no session.
         for half in [
             "arn:aws:sts::111122223333:assumed-role//s1",

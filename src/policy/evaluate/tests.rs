@@ -555,6 +555,11 @@ fn cases() -> Vec<Case> {
                 "Condition": {"StringEqualsAnyCase": {"aws:username": "ops"}}}"#)
             .expect(Inconclusive(Unknown::UnknownOperator))
             .unknown_ops(1),
+        case("a Deny whose known condition fails does not wait on its unknown operator", "condition block: all operators must hold, so one known operator that fails decides")
+            .identity(&state_rw)
+            .bucket(r#"{"Sid": "Odd", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                "Condition": {"StringEqualsAnyCase": {"aws:username": "ops"}, "StringEquals": {"aws:PrincipalAccount": "999999999999"}}}"#)
+            .unknown_ops(1),
         case("unreadable identity policies, same account", "evaluation logic: same-account access may come from identity policies, which could also deny")
             .identity_unknown()
             .bucket(&allow_to("Ops", OPS, "s3:GetObject", "arn:aws:s3:::kops-state/*"))
