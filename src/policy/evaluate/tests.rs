@@ -426,6 +426,9 @@ fn cases() -> Vec<Case> {
             .ctx("s3:max-keys", "100")
             .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericNotEquals": {"s3:max-keys": 100}}}"#)
             .expect(Implicit(Both)),
+        case("DateGreaterThanEquals at the very instant", "date condition operators: DateGreaterThanEquals includes the instant")
+            .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateGreaterThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
         case("DateLessThan: an expired grant", "date condition operators with ISO 8601 values")
             .ctx("aws:CurrentTime", "2026-03-01T12:00:00Z")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#)

@@ -274,3 +274,17 @@ fn the_diff_adds_every_line_to_an_empty_policy_and_ignores_a_missing_final_newli
         "--- a\n+++ b\n@@ -1,3 +1,3 @@\n {\n-  \"a\": 1\n+  \"a\": 2\n }\n"
     );
 }
+
+/// The fix evaluates as if the bucket belonged to another account than the principal's,
+/// so the grants land in the bucket policy: that holds for account 000000000000 too.
+#[test]
+fn the_fix_grants_in_the_bucket_policy_whatever_the_principal_s_account() {
+    for principal in [CI, "arn:aws:iam::000000000000:role/ci"] {
+        let plan = plan(&FixInput {
+            principal,
+            ..input(None, Template::Operator)
+        })
+        .expect("plans");
+        assert_eq!(plan.added.len(), 2, "{principal}");
+    }
+}
