@@ -65,14 +65,6 @@ impl<T> From<Vec<T>> for OneOrMany<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a OneOrMany<T> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
 /// A JSON object whose entries keep their written order (principal kinds, condition
 /// operators, condition keys). Repeated keys are kept as written.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -132,15 +124,6 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 pub enum Effect {
     Allow,
     Deny,
-}
-
-impl Effect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        }
-    }
 }
 
 /// The kinds of principal a `Principal` map may name.
