@@ -877,9 +877,10 @@ fn parse_operator(name: &str) -> Option<Operator> {
     } else {
         (SetOp::Single, name)
     };
+    // `NullIfExists` is no operator: the `Null` arm below refuses it.
     let (rest, if_exists) = match rest.strip_suffix("IfExists") {
         Some(r) => (r, true),
-        _ => (rest, false),
+        None => (rest, false),
     };
     let (base, negated) = match rest {
         "StringEquals" => (Base::StringEquals { ignore_case: false }, false),
