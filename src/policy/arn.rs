@@ -67,25 +67,6 @@ impl Arn {
     pub fn parse(s: &str) -> Result<Arn, ArnError> {
         s.parse()
     }
-
-    /// The bucket of an S3 bucket ARN (`arn:aws:s3:::bucket`), not of an object ARN.
-    pub fn s3_bucket(&self) -> Option<&str> {
-        (self.service == "s3"
-            && self.region.is_empty()
-            && self.account.is_empty()
-            && !self.resource.is_empty()
-            && !self.resource.contains('/'))
-        .then_some(self.resource.as_str())
-    }
-
-    /// Bucket and key of an S3 object ARN (`arn:aws:s3:::bucket/key`).
-    pub fn s3_object(&self) -> Option<(&str, &str)> {
-        if self.service != "s3" || !self.region.is_empty() || !self.account.is_empty() {
-            return None;
-        }
-        let (bucket, key) = self.resource.split_once('/')?;
-        (!bucket.is_empty()).then_some((bucket, key))
-    }
 }
 
 /// `true` for a 12-digit AWS account id.
@@ -237,17 +218,11 @@ mod tests {
 
     #[test]
     fn s3_helpers() {
-        let b = Arn::parse(&s3_bucket_arn("state")).ok();
-        assert_eq!(b.as_ref().and_then(Arn::s3_bucket), Some("state"));
-        assert_eq!(b.as_ref().and_then(Arn::s3_object), None);
-        let o = Arn::parse(&s3_object_arn("state", "c/config")).ok();
-        assert_eq!(o.as_ref().and_then(Arn::s3_bucket), None);
+        assert_eq!(s3_bucket_arn("state"), "arn:aws:s3:::state");
         assert_eq!(
-            o.as_ref().and_then(Arn::s3_object),
-            Some(("state", "c/config"))
+            s3_object_arn("state", "c/config"),
+            "arn:aws:s3:::state/c/config"
         );
-        let iam = Arn::parse("arn:aws:iam::111122223333:user/x").ok();
-        assert_eq!(iam.as_ref().and_then(Arn::s3_bucket), None);
     }
 
     #[test]
@@ -272,6 +247,11 @@ mod tests {
         assert!(matches!(
             kind("arn:aws:sts::111122223333:federated-user/bob"),
             Some(PrincipalArn::FederatedUser { .. })
+        ));
+        // Only `root` itself is the account's root user.
+        assert!(matches!(
+            kind("arn:aws:iam::111122223333:rootless"),
+            Some(PrincipalArn::Other { .. })
         ));
         // A session ARN with its role or session name missing is no session.
         for half in [

@@ -381,6 +381,9 @@ fn cases() -> Vec<Case> {
         case("ForAnyValue matches one of several request values", "multivalued conditions: ForAnyValue is true if any request value matches")
             .ctx_many("aws:TagKeys", &["team", "cost-center"])
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["cost-center", "owner"]}}}"#),
+        case("a single-valued operator on a multivalued key holds if one value matches", "multivalued keys without ForAnyValue/ForAllValues: statelint's reading is any value (none, when negated)")
+            .ctx_many("aws:TagKeys", &["team", "secret"])
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "team"}}}"#),
         case("ForAnyValue with the key missing is false", "multivalued conditions: ForAnyValue with a missing key is false")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["cost-center"]}}}"#)
             .expect(Implicit(Both)),
@@ -429,6 +432,17 @@ fn cases() -> Vec<Case> {
         case("DateGreaterThanEquals at the very instant", "date condition operators: DateGreaterThanEquals includes the instant")
             .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateGreaterThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
+        case("NumericGreaterThan below the request value", "numeric condition operators: NumericGreaterThan")
+            .act("s3:ListBucket")
+            .on(BUCKET)
+            .ctx("s3:max-keys", "100")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericGreaterThan": {"s3:max-keys": 99}}}"#),
+        case("NumericGreaterThan on s3:max-keys", "numeric condition operators: NumericGreaterThan is strict")
+            .act("s3:ListBucket")
+            .on(BUCKET)
+            .ctx("s3:max-keys", "100")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericGreaterThan": {"s3:max-keys": 100}}}"#)
+            .expect(Implicit(Both)),
         case("DateLessThan: an expired grant", "date condition operators with ISO 8601 values")
             .ctx("aws:CurrentTime", "2026-03-01T12:00:00Z")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#)
