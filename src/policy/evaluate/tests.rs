@@ -156,6 +156,14 @@ fn allow_to(sid: &str, principal: &str, action: &str, resource: &str) -> String 
 fn cases() -> Vec<Case> {
     use Expect::*;
     use MissingSide::*;
+    // A listing with `max-keys=100`, allowed by an identity policy under `condition`.
+    let max_keys_100 = |name, rule, condition: &str| {
+        case(name, rule)
+            .act("s3:ListBucket")
+            .on(BUCKET)
+            .ctx("s3:max-keys", "100")
+            .identity(&format!(r#"{{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {condition}}}"#))
+    };
     let state_rw = allow_id("s3:*", "arn:aws:s3:::kops-state/*");
     let https_only = r#"{"Sid": "HttpsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
         "Resource": ["arn:aws:s3:::kops-state", "arn:aws:s3:::kops-state/*"],
@@ -413,35 +421,15 @@ fn cases() -> Vec<Case> {
         case("condition key names are case-insensitive", "Condition element: condition key names are not case-sensitive")
             .ctx("aws:principaltag/env", "prod")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"AWS:PrincipalTag/Env": "prod"}}}"#),
-        case("NumericLessThanEquals on s3:max-keys", "numeric condition operators")
-            .act("s3:ListBucket")
-            .on(BUCKET)
-            .ctx("s3:max-keys", "100")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericLessThanEquals": {"s3:max-keys": 1000}}}"#),
-        case("NumericEquals on s3:max-keys", "numeric condition operators: NumericEquals")
-            .act("s3:ListBucket")
-            .on(BUCKET)
-            .ctx("s3:max-keys", "100")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericEquals": {"s3:max-keys": "100.0"}}}"#),
-        case("NumericNotEquals on s3:max-keys", "numeric condition operators: NumericNotEquals")
-            .act("s3:ListBucket")
-            .on(BUCKET)
-            .ctx("s3:max-keys", "100")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericNotEquals": {"s3:max-keys": 100}}}"#)
+        max_keys_100("NumericLessThanEquals on s3:max-keys", "numeric condition operators", r#"{"NumericLessThanEquals": {"s3:max-keys": 1000}}"#),
+        max_keys_100("NumericEquals on s3:max-keys", "numeric condition operators: NumericEquals", r#"{"NumericEquals": {"s3:max-keys": "100.0"}}"#),
+        max_keys_100("NumericNotEquals on s3:max-keys", "numeric condition operators: NumericNotEquals", r#"{"NumericNotEquals": {"s3:max-keys": 100}}"#)
             .expect(Implicit(Both)),
         case("DateGreaterThanEquals at the very instant", "date condition operators: DateGreaterThanEquals includes the instant")
             .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateGreaterThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
-        case("NumericGreaterThan below the request value", "numeric condition operators: NumericGreaterThan")
-            .act("s3:ListBucket")
-            .on(BUCKET)
-            .ctx("s3:max-keys", "100")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericGreaterThan": {"s3:max-keys": 99}}}"#),
-        case("NumericGreaterThan on s3:max-keys", "numeric condition operators: NumericGreaterThan is strict")
-            .act("s3:ListBucket")
-            .on(BUCKET)
-            .ctx("s3:max-keys", "100")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {"NumericGreaterThan": {"s3:max-keys": 100}}}"#)
+        max_keys_100("NumericGreaterThan below the request value", "numeric condition operators: NumericGreaterThan", r#"{"NumericGreaterThan": {"s3:max-keys": 99}}"#),
+        max_keys_100("NumericGreaterThan on s3:max-keys", "numeric condition operators: NumericGreaterThan is strict", r#"{"NumericGreaterThan": {"s3:max-keys": 100}}"#)
             .expect(Implicit(Both)),
         case("DateLessThan: an expired grant", "date condition operators with ISO 8601 values")
             .ctx("aws:CurrentTime", "2026-03-01T12:00:00Z")
