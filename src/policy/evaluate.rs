@@ -30,7 +30,7 @@ mod pattern;
 #[cfg(test)]
 mod tests;
 
-pub use pattern::{arn_like, glob};
+pub use pattern::glob;
 use pattern::{substitute, Pattern};
 
 // ---------------------------------------------------------------------------------------
