@@ -428,7 +428,10 @@ mod tests {
     use super::*;
 
     /// The codes `lint` finds in the policy `text`.
-    fn codes_of(text: &str, lint: impl Fn(&ParsedPolicy) -> Vec<Finding>) -> Vec<&'static str> {
+    pub(super) fn codes_of(
+        text: &str,
+        lint: impl Fn(&ParsedPolicy) -> Vec<Finding>,
+    ) -> Vec<&'static str> {
         let sources = crate::source::SourceDb::new();
         let parsed = crate::policy::parse::parse("file:///p.json", text, &sources)
             .unwrap_or_else(|e| panic!("{}", e.into_finding().message));

@@ -89,8 +89,9 @@ impl PolicyRule for PolicyTooLarge {
 
 #[cfg(test)]
 mod tests {
+    use crate::policy::lint::tests::codes_of;
     use crate::policy::lint::{lint_bucket_policy, lint_identity_policy};
-    use crate::policy::parse::{parse, ParsedPolicy};
+    use crate::policy::parse::ParsedPolicy;
 
     /// A policy whose size without whitespace is exactly `size` in `unit` (bytes or
     /// characters), with one two-byte character in it so the two units differ.
@@ -109,30 +110,20 @@ mod tests {
         format!("{head}{}{tail}", "A".repeat(pad))
     }
 
-    fn codes(
-        text: &str,
-        lint: fn(&ParsedPolicy) -> Vec<crate::findings::Finding>,
-    ) -> Vec<&'static str> {
-        let sources = crate::source::SourceDb::new();
-        let parsed = parse("file:///p.json", text, &sources)
-            .unwrap_or_else(|e| panic!("{}", e.into_finding().message));
-        lint(&parsed).iter().map(|f| f.code).collect()
-    }
-
     #[test]
     fn a_bucket_policy_may_be_exactly_20480_bytes() {
         let bucket = |p: &ParsedPolicy| lint_bucket_policy(p, None);
-        assert!(!codes(&policy_of(20_480, true), bucket).contains(&"SL311"));
-        assert!(codes(&policy_of(20_481, true), bucket).contains(&"SL311"));
+        assert!(!codes_of(&policy_of(20_480, true), bucket).contains(&"SL311"));
+        assert!(codes_of(&policy_of(20_481, true), bucket).contains(&"SL311"));
         // 20,480 characters are 20,481 bytes here: over.
-        assert!(codes(&policy_of(20_480, false), bucket).contains(&"SL311"));
+        assert!(codes_of(&policy_of(20_480, false), bucket).contains(&"SL311"));
     }
 
     #[test]
     fn an_identity_policy_may_be_exactly_10240_characters() {
-        assert!(!codes(&policy_of(10_240, false), lint_identity_policy).contains(&"SL335"));
-        assert!(codes(&policy_of(10_241, false), lint_identity_policy).contains(&"SL335"));
+        assert!(!codes_of(&policy_of(10_240, false), lint_identity_policy).contains(&"SL335"));
+        assert!(codes_of(&policy_of(10_241, false), lint_identity_policy).contains(&"SL335"));
         // 10,241 bytes are 10,240 characters here: at the limit, not over.
-        assert!(!codes(&policy_of(10_241, true), lint_identity_policy).contains(&"SL335"));
+        assert!(!codes_of(&policy_of(10_241, true), lint_identity_policy).contains(&"SL335"));
     }
 }
