@@ -545,6 +545,17 @@ fn cases() -> Vec<Case> {
             .identity(&state_rw)
             .bucket(&format!(r#"{{"Sid": "OnlyCi", "Effect": "Deny", "NotPrincipal": {{"AWS": ["{CI}", "{OTHER}"]}}, "Action": "s3:*", "Resource": "*"}}"#))
             .expect(Deny("OnlyCi")),
+        case("NotPrincipal deny exempts a service listed as a service", "NotPrincipal element: a Deny does not apply to the principals it lists, service principals included")
+            .by_caller(Caller::Service("cloudtrail.amazonaws.com".into()))
+            .act("s3:PutObject")
+            .bucket(r#"{"Sid": "OnlyTrail", "Effect": "Deny", "NotPrincipal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:*", "Resource": "*"},
+                {"Sid": "Trail", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::kops-state/*"}"#),
+        case("NotPrincipal deny does not exempt a service named under AWS", "Principal element: a service principal is named under Service, not AWS")
+            .by_caller(Caller::Service("cloudtrail.amazonaws.com".into()))
+            .act("s3:PutObject")
+            .bucket(r#"{"Sid": "OnlyTrail", "Effect": "Deny", "NotPrincipal": {"AWS": "cloudtrail.amazonaws.com"}, "Action": "s3:*", "Resource": "*"},
+                {"Sid": "Trail", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::kops-state/*"}"#)
+            .expect(Deny("OnlyTrail")),
         case("NotPrincipal with Allow grants everyone else, anonymous included", "NotPrincipal element: with Allow (strongly discouraged) allows all principals except those listed")
             .by_caller(Caller::Anonymous)
             .bucket(&format!(r#"{{"Sid": "Bad", "Effect": "Allow", "NotPrincipal": {{"AWS": "{CI}"}}, "Action": "s3:GetObject", "Resource": "*"}}"#)),
