@@ -11,7 +11,9 @@
 #   --in-diff  mutate only the lines changed against `main` (git diff)
 #   --budget   wall-clock cap for the whole run, in minutes (default 120); when it is reached
 #              the running area is interrupted and the summary says so
-#   --timeout  per-mutant test timeout in seconds (default 180)
+#   --timeout  per-mutant test timeout in seconds (default 60: the unmutated tests of any area
+#              take under 10 s, so a mutant still running after 60 s is looping; each one
+#              that times out costs the whole wait)
 #   --list     only list the mutants of each area and count them
 #   --tally    run nothing: add up the slices already run of each area (every
 #              target/mutants-out/<area>-<K>of<N>) and list their survivors
@@ -33,7 +35,7 @@ in_diff=0
 list=0
 tally=0
 budget_min=120
-timeout_s=180
+timeout_s=60
 sample=""
 areas=()
 while [ $# -gt 0 ]; do
