@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
     --sample) sample=${2:?--sample needs K/N}; shift
       [[ "$sample" =~ ^[0-9]+/[1-9][0-9]*$ ]] || { echo "mutants.sh: --sample wants K/N, e.g. 0/8" >&2; exit 2; } ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) areas+=("$1") ;;
   esac
