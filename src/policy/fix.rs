@@ -398,7 +398,8 @@ pub fn plan(input: &FixInput<'_>) -> Result<FixPlan, FixError> {
         statements.push(statement);
     }
 
-    let mut policy = match input.existing {
+    // Both arms write `Statement` as a list, even where the existing policy had one object.
+    let policy = match input.existing {
         Some(p) => PolicyDocument {
             version: p.version.clone(),
             id: p.id.clone(),
@@ -406,9 +407,6 @@ pub fn plan(input: &FixInput<'_>) -> Result<FixPlan, FixError> {
         },
         None => PolicyDocument::new(statements),
     };
-    if !policy.statements.is_list() {
-        policy.statements = OneOrMany::Many(policy.statements().to_vec());
-    }
 
     // Check the result with the same evaluator before anyone sees it.
     let decidable = without_conditional_denies(&policy);
