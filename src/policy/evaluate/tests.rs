@@ -392,6 +392,10 @@ fn cases() -> Vec<Case> {
         case("a single-valued operator on a multivalued key holds if one value matches", "multivalued keys without ForAnyValue/ForAllValues: statelint's reading is any value (none, when negated)")
             .ctx_many("aws:TagKeys", &["team", "secret"])
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:TagKeys": "team"}}}"#),
+        case("a negated single-valued operator on a multivalued key fails if one value matches", "multivalued keys without ForAnyValue/ForAllValues: statelint's reading is any value (none, when negated)")
+            .ctx_many("aws:TagKeys", &["team", "secret"])
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringNotEquals": {"aws:TagKeys": "secret"}}}"#)
+            .expect(Implicit(Both)),
         case("ForAnyValue with the key missing is false", "multivalued conditions: ForAnyValue with a missing key is false")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["cost-center"]}}}"#)
             .expect(Implicit(Both)),
@@ -418,6 +422,16 @@ fn cases() -> Vec<Case> {
         case("StringEqualsIgnoreCase", "string condition operators: StringEqualsIgnoreCase")
             .ctx("aws:PrincipalTag/env", "PROD")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqualsIgnoreCase": {"aws:PrincipalTag/env": "prod"}}}"#),
+        case("StringNotEqualsIgnoreCase with another value", "string condition operators: StringNotEqualsIgnoreCase")
+            .ctx("aws:PrincipalTag/env", "dev")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringNotEqualsIgnoreCase": {"aws:PrincipalTag/env": "prod"}}}"#),
+        case("StringNotEqualsIgnoreCase with the value in other case", "string condition operators: StringNotEqualsIgnoreCase ignores case")
+            .ctx("aws:PrincipalTag/env", "PROD")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringNotEqualsIgnoreCase": {"aws:PrincipalTag/env": "prod"}}}"#)
+            .expect(Implicit(Both)),
+        case("BinaryEquals compares the base64 text", "BinaryEquals condition operator: base64-encoded values")
+            .ctx("aws:PrincipalTag/blob", "QmluYXJ5VmFsdWU=")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"BinaryEquals": {"aws:PrincipalTag/blob": "QmluYXJ5VmFsdWU="}}}"#),
         case("condition key names are case-insensitive", "Condition element: condition key names are not case-sensitive")
             .ctx("aws:principaltag/env", "prod")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"AWS:PrincipalTag/Env": "prod"}}}"#),
@@ -429,6 +443,7 @@ fn cases() -> Vec<Case> {
             .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateGreaterThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
         max_keys_100("NumericGreaterThan below the request value", "numeric condition operators: NumericGreaterThan", r#"{"NumericGreaterThan": {"s3:max-keys": 99}}"#),
+        max_keys_100("NumericGreaterThanEquals at the request value", "numeric condition operators: NumericGreaterThanEquals includes the value", r#"{"NumericGreaterThanEquals": {"s3:max-keys": 100}}"#),
         max_keys_100("NumericGreaterThan on s3:max-keys", "numeric condition operators: NumericGreaterThan is strict", r#"{"NumericGreaterThan": {"s3:max-keys": 100}}"#)
             .expect(Implicit(Both)),
         case("DateLessThan: an expired grant", "date condition operators with ISO 8601 values")
