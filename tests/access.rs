@@ -388,7 +388,12 @@ fn row_with_identity_policy(principal: &str, identity_policy: &str) -> Value {
         "templates.json",
         &["--identity-policy", &spec, "--format", "json"],
     );
-    json(&stdout)["principals"]
+    principal_row(&stdout, &stderr, principal)
+}
+
+/// The row of `principal` in a JSON access report.
+fn principal_row(stdout: &str, stderr: &str, principal: &str) -> Value {
+    json(stdout)["principals"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["principal"] == principal))
         .cloned()
@@ -634,4 +639,41 @@ fn a_lockout_is_reported_once_per_deciding_statement() {
             .any(|(m, p)| m.contains("list") && !m.contains("read cluster specs") && p.is_empty()),
         "{lockouts:?}"
     );
+}
+
+/// Without `--bucket-owner`, a grant whose answer differs between same-account and
+/// cross-account access is `depends`, with no statement to name. A later request of the same
+/// capability that a statement denies is a worse answer and must not replace it: the map
+/// keeps the best answer over the capability's requests.
+#[test]
+fn an_undecidable_request_outranks_a_later_explicit_deny() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let ci = r#""Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"}"#;
+    let bucket_policy = write_policy(
+        &dir,
+        "bucket.json",
+        &format!(
+            r#"{{"Version":"2012-10-17","Statement":[
+            {{"Sid":"CiKeys","Effect":"Allow",{ci},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*/pki/private/*"}},
+            {{"Sid":"NoSecretsFolder","Effect":"Deny",{ci},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*/secrets/*"}}]}}"#
+        ),
+    );
+    let identity = write_policy(
+        &dir,
+        "identity.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
+    );
+    let given = format!("arn:aws:iam::222222222222:role/ci={identity}");
+    let (_, stdout, stderr) = access(&[
+        "--policy",
+        &bucket_policy,
+        "--prefix",
+        "kops",
+        "--identity-policy",
+        &given,
+        "--format",
+        "json",
+    ]);
+    let row = principal_row(&stdout, &stderr, "arn:aws:iam::222222222222:role/ci");
+    assert_eq!(row["capabilities"]["read-secrets"], "depends", "{stdout}");
 }
