@@ -243,6 +243,23 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_line_is_never_doubled_nor_first_in_a_block() {
+        let mut hcl = Hcl::default();
+        hcl.blank();
+        hcl.open("statement");
+        hcl.blank();
+        hcl.attr("effect", string("Allow"));
+        hcl.blank();
+        hcl.blank();
+        hcl.attr("sid", string("A"));
+        hcl.close();
+        assert_eq!(
+            hcl.render(),
+            "statement {\n  effect = \"Allow\"\n\n  sid = \"A\"\n}\n"
+        );
+    }
+
+    #[test]
     fn template_syntax_in_values_is_escaped() {
         assert_eq!(string("${aws:username}"), "\"$${aws:username}\"");
         assert_eq!(string("%{if}"), "\"%%{if}\"");
