@@ -677,3 +677,34 @@ fn an_undecidable_request_outranks_a_later_explicit_deny() {
     let row = principal_row(&stdout, &stderr, "arn:aws:iam::222222222222:role/ci");
     assert_eq!(row["capabilities"]["read-secrets"], "depends", "{stdout}");
 }
+
+/// The default lockout check keeps named principals. Everyone (`*`) losing a public read is
+/// the change a reviewer wants, not a lockout.
+#[test]
+fn closing_public_access_is_not_a_lockout() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let public_read = r#"{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::kops-state","arn:aws:s3:::kops-state/*"]}"#;
+    let ci_reads = r#"{"Sid":"CiRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::kops-state","arn:aws:s3:::kops-state/*"]}"#;
+    let policy = |statements: &[&str]| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statements.join(",")
+        )
+    };
+    let old = write_policy(&dir, "old.json", &policy(&[public_read, ci_reads]));
+    let new = write_policy(&dir, "new.json", &policy(&[ci_reads]));
+    let (_, stdout, stderr) = offline_at(&old, &["--against", &new, "--format", "json"]);
+    let report = json(&stdout);
+    let lost_by_everyone = report["access_changes"].as_array().is_some_and(|c| {
+        c.iter()
+            .any(|ch| ch["principal"] == "*" && ch["after"] == "deny")
+    });
+    assert!(lost_by_everyone, "{stdout}{stderr}");
+    let lockouts: Vec<&Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "SL283" || f["code"] == "SL284")
+        .collect();
+    assert!(lockouts.is_empty(), "{lockouts:?}");
+}
