@@ -708,3 +708,43 @@ fn closing_public_access_is_not_a_lockout() {
         .collect();
     assert!(lockouts.is_empty(), "{lockouts:?}");
 }
+
+/// A same-account user whose own identity policy grants the reads only from one network:
+/// the cell is `depends`, and it names that identity-policy statement (the one to change),
+/// not only the condition.
+#[test]
+fn a_conditional_identity_grant_names_its_statement() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let bucket_policy = write_policy(
+        &dir,
+        "bucket.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"CiList","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::kops-state"}]}"#,
+    );
+    let identity = write_policy(
+        &dir,
+        "ops.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"OfficeOnlyReads","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::kops-state","arn:aws:s3:::kops-state/*"],"Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#,
+    );
+    let ops = "arn:aws:iam::111111111111:user/ops";
+    let given = format!("{ops}={identity}");
+    let (_, stdout, stderr) = offline_at(
+        &bucket_policy,
+        &[
+            "--identity-policy",
+            &given,
+            "--keep",
+            ops,
+            "--format",
+            "json",
+        ],
+    );
+    let row = principal_row(&stdout, &stderr, ops);
+    let cell = &row["details"]["read-spec"];
+    assert_eq!(cell["verdict"], "depends", "{cell}");
+    assert_eq!(cell["statement"]["sid"], "OfficeOnlyReads", "{cell}");
+    assert_eq!(
+        cell["statement"]["policy"],
+        format!("identity policy of `{ops}`"),
+        "{cell}"
+    );
+}
