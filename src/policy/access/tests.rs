@@ -218,3 +218,30 @@ fn a_change_that_denies_a_current_reader_is_a_lockout_naming_the_statement() {
     // The same change without the Deny locks no one out.
     assert!(lockout::check_change(Some(&current), &current, None, &store, Some(OWNER)).is_empty());
 }
+
+/// Services are not among the principals a change must keep by default (only named
+/// accounts, users and roles are): dropping a service's grant is no lockout.
+#[test]
+fn dropping_a_service_grant_is_no_lockout() {
+    let nodes = r#"{"Sid":"Nodes","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/nodes"},
+   "Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::state","arn:aws:s3:::state/kops/*"]}"#;
+    let backup = r#"{"Sid":"Backup","Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},
+   "Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::state","arn:aws:s3:::state/kops/*"]}"#;
+    let policy = |statements: &str| {
+        parsed(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#
+        ))
+    };
+    let current = policy(&format!("{nodes},{backup}"));
+    let proposed = policy(nodes);
+    let store = Store::new("state", "kops", &[]);
+    let found = lockout::check_change(Some(&current), &proposed, None, &store, Some(OWNER));
+    let codes: Vec<(&str, &str)> = found.iter().map(|f| (f.code, f.message.as_str())).collect();
+    assert!(found.is_empty(), "{codes:?}");
+    // The same drop of a role is one.
+    let without_nodes = policy(backup);
+    assert!(
+        !lockout::check_change(Some(&current), &without_nodes, None, &store, Some(OWNER))
+            .is_empty()
+    );
+}
