@@ -260,6 +260,24 @@ mod tests {
     }
 
     #[test]
+    fn statements_are_separated_by_one_blank_line() {
+        let policy: PolicyDocument = serde_json::from_str(
+            r#"{"Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+            {"Sid":"B","Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}"#,
+        )
+        .expect("policy");
+        let text = terraform(&policy, "state", "kops-state");
+        assert!(
+            text.starts_with("data \"aws_iam_policy_document\" \"state\" {\n  statement {\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  }\n\n  statement {\n    sid    = \"B\"\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn template_syntax_in_values_is_escaped() {
         assert_eq!(string("${aws:username}"), "\"$${aws:username}\"");
         assert_eq!(string("%{if}"), "\"%%{if}\"");
