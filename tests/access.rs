@@ -187,6 +187,10 @@ fn against_shows_gains_and_losses_and_locks_out_by_default() {
     // The human form lists the changes.
     let (_, human, _) = offline("cross-account.json", &["--against", &new]);
     assert!(
+        human.starts_with("access to s3://kops-state/kops/ by "),
+        "{human}"
+    );
+    assert!(
         human.contains("- 222222222222: list, read-spec, read-secrets, write, delete, manage-policy allow -> deny (statement `OnlyCi` (#0, line 4) of the bucket policy)"),
         "{human}"
     );
