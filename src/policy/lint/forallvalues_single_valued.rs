@@ -38,8 +38,10 @@ impl PolicyRule for ForAllValuesSingleValued {
                 if key.key_type == KeyType::Array {
                     continue;
                 }
+                let to_everyone = s.principal.as_ref().is_some_and(|p| p.is_everyone());
                 let consequence = match s.effect {
-                    Effect::Allow => "so this Allow also applies to requests without the key (anonymous ones included)",
+                    Effect::Allow if to_everyone => "so this Allow also applies to requests without the key (anonymous ones included)",
+                    Effect::Allow => "so this Allow also applies to requests without the key",
                     Effect::Deny => "so this Deny is meant to match requests it may skip",
                 };
                 out.push(

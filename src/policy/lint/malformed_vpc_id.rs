@@ -35,9 +35,12 @@ impl PolicyRule for MalformedVpcId {
         for (i, s) in cx.statements().iter().enumerate() {
             for e in conditions(s, &cx.pointer(i)) {
                 let (prefix, what) = if e.key.eq_ignore_ascii_case("aws:SourceVpc") {
-                    ("vpc-", "VPC id (`vpc-` and 8 or 17 hex digits)")
+                    ("vpc-", "VPC id (`vpc-` and 8 or 17 lower-case hex digits)")
                 } else if e.key.eq_ignore_ascii_case("aws:SourceVpce") {
-                    ("vpce-", "VPC endpoint id (`vpce-` and 8 or 17 hex digits)")
+                    (
+                        "vpce-",
+                        "VPC endpoint id (`vpce-` and 8 or 17 lower-case hex digits)",
+                    )
                 } else {
                     continue;
                 };
