@@ -5,7 +5,6 @@
 use clap::ValueEnum;
 
 use super::capability::{Capability, Store};
-use super::Verdict;
 use crate::policy::evaluate::{evaluate, Caller, PolicySet, Request};
 use crate::policy::fix::{self, Template};
 use crate::policy::model::{PolicyDocument, Principal};
@@ -109,18 +108,6 @@ fn template_sids(t: Template) -> Vec<String> {
             })
         })
         .unwrap_or_default()
-}
-
-/// The capabilities a role needs that a verdict function says are missing.
-pub fn missing(
-    role: Role,
-    store: &Store,
-    verdict: impl Fn(Capability) -> Verdict,
-) -> Vec<Capability> {
-    role.needs(store)
-        .into_iter()
-        .filter(|c| verdict(*c) != Verdict::Allow)
-        .collect()
 }
 
 #[cfg(test)]
