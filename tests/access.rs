@@ -54,6 +54,14 @@ fn write_policy(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
+/// A policy document of `statements` (each a JSON object).
+fn policy_of(statements: &[&str]) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    )
+}
+
 fn json(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
 }
@@ -311,13 +319,7 @@ fn only_principals_that_reach_the_store_must_keep_it_by_default() {
         "s3:PutObject",
         "/kops/*",
     );
-    let write = |name: &str, statements: &[&str]| {
-        let text = format!(
-            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
-            statements.join(",")
-        );
-        write_policy(&dir, name, &text)
-    };
+    let write = |name: &str, statements: &[&str]| write_policy(&dir, name, &policy_of(statements));
     let old = write("old.json", &[&reader_lists, &reader_reads, &shipper_writes]);
     let lockouts = |new: &str| -> Vec<String> {
         let (_, stdout, _) = offline_at(&old, &["--against", new, "--format", "json"]);
@@ -609,14 +611,8 @@ fn a_lockout_is_reported_once_per_deciding_statement() {
     let no_specs = format!(
         r#"{{"Sid":"NoSpecs","Effect":"Deny",{reader},"Action":"s3:GetObject","Resource":"arn:aws:s3:::kops-state/kops/*/config"}}"#
     );
-    let policy = |statements: &[&str]| {
-        format!(
-            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
-            statements.join(",")
-        )
-    };
-    let old = write_policy(&dir, "old.json", &policy(&[&list, &read]));
-    let new = write_policy(&dir, "new.json", &policy(&[&read, &no_specs]));
+    let old = write_policy(&dir, "old.json", &policy_of(&[&list, &read]));
+    let new = write_policy(&dir, "new.json", &policy_of(&[&read, &no_specs]));
     let (_, stdout, stderr) = offline_at(&old, &["--against", &new, "--format", "json"]);
     let lockouts: Vec<(String, String)> = json(&stdout)["findings"]
         .as_array()
@@ -689,14 +685,8 @@ fn closing_public_access_is_not_a_lockout() {
     let dir = tempfile::TempDir::new().expect("tempdir");
     let public_read = r#"{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::kops-state","arn:aws:s3:::kops-state/*"]}"#;
     let ci_reads = r#"{"Sid":"CiRead","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/ci"},"Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::kops-state","arn:aws:s3:::kops-state/*"]}"#;
-    let policy = |statements: &[&str]| {
-        format!(
-            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
-            statements.join(",")
-        )
-    };
-    let old = write_policy(&dir, "old.json", &policy(&[public_read, ci_reads]));
-    let new = write_policy(&dir, "new.json", &policy(&[ci_reads]));
+    let old = write_policy(&dir, "old.json", &policy_of(&[public_read, ci_reads]));
+    let new = write_policy(&dir, "new.json", &policy_of(&[ci_reads]));
     let (_, stdout, stderr) = offline_at(&old, &["--against", &new, "--format", "json"]);
     let report = json(&stdout);
     let lost_by_everyone = report["access_changes"].as_array().is_some_and(|c| {
