@@ -293,7 +293,7 @@ impl CountingRelay {
     }
 }
 
-/// Keystone in the test stack issues tokens that expire after 5 seconds. Waiting past that
+/// Keystone in the test stack issues tokens that expire after 15 seconds. Waiting past that
 /// (a deadline, not a race) makes Swift refuse the backend's token with 401; the backend must
 /// ask Keystone for a new one exactly once and carry on, without the caller seeing an error.
 #[test]
@@ -308,7 +308,7 @@ fn an_expired_token_is_renewed_once_and_the_call_succeeds() {
         .write("c.example.com/config", b"kind: Cluster\n")
         .expect("write with the first token");
     assert_eq!(relay.tokens(), 1, "one token for the first call");
-    std::thread::sleep(std::time::Duration::from_secs(6));
+    std::thread::sleep(std::time::Duration::from_secs(16));
     assert_eq!(
         backend
             .list("")

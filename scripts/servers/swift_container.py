@@ -35,7 +35,7 @@ def token_and_storage():
     return token, storage
 
 
-# The test stack's tokens live 5 seconds (for the renewal test); on a loaded machine one can
+# The test stack's tokens live 15 seconds (for the renewal test); on a loaded machine one can
 # expire between Keystone issuing it and Swift checking it. Such a 401 gets a fresh token,
 # three tries at most.
 for attempt in range(3):

@@ -89,8 +89,8 @@ def wait_for(url, what):
 
 
 def api(method, url, body=None, token=None):
-    """One JSON call; `token` is a function giving a fresh token (tokens here live 5 s, less
-    than a setup step can take on a loaded machine)."""
+    """One JSON call; `token` is a function giving a fresh token (tokens here live 15 s, and a
+    setup step on a loaded machine can outlast one)."""
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header("Content-Type", "application/json")
@@ -113,9 +113,10 @@ public_endpoint = http://127.0.0.1:{port}/
 connection = sqlite:///{STATE}/keystone.db
 [token]
 provider = fernet
-# Tokens expire after 5 seconds, so every longer test run renews them (the swift:// backend
-# must ask Keystone again when Swift answers 401).
-expiration = 5
+# Tokens expire after 15 seconds, so a test can wait past one and see the swift:// backend
+# ask Keystone again when Swift answers 401. (5 s was too short: on a loaded machine a fresh
+# token could expire between Keystone issuing it and Swift validating it.)
+expiration = 15
 [fernet_tokens]
 key_repository = {STATE}/fernet-keys
 [fernet_receipts]
