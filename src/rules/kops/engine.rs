@@ -619,6 +619,13 @@ mod tests {
         );
         assert_eq!(expand(&v, "/spec/labels/*")[0].0, "/spec/labels/x~1y");
         assert!(expand(&v, "/spec/missing/*").is_empty());
+        // A number steps into a list like any JSON pointer; past the end it matches nothing.
+        let second: Vec<_> = expand(&v, "/spec/subnets/1/name")
+            .into_iter()
+            .map(|(p, v)| format!("{p}={v}"))
+            .collect();
+        assert_eq!(second, ["/spec/subnets/1/name=\"b\""]);
+        assert!(expand(&v, "/spec/subnets/3/name").is_empty());
     }
 
     #[test]
