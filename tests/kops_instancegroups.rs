@@ -297,3 +297,20 @@ fn a_healthy_cluster_has_no_instance_group_finding() {
         .collect();
     assert!(ours.is_empty(), "{ours:?}");
 }
+
+/// kops's `validateWarmPool` on the cluster's default pool says what is wrong with the
+/// sizes: a negative `maxSize` is reported as negative, not as below `minSize`.
+#[test]
+fn a_negative_default_warm_pool_size_is_reported_as_negative() {
+    let findings = check("aws", "  warmPool:\n    maxSize: -1\n", "Node", "");
+    let pool: Vec<&Finding> = findings.iter().filter(|f| f.code == "SL185").collect();
+    assert_eq!(pool.len(), 1, "{}", show(&findings));
+    assert_eq!(pool[0].pointer.as_deref(), Some("/spec/warmPool/maxSize"));
+    assert!(
+        pool[0]
+            .message
+            .contains("negative default warm pool `maxSize: -1`"),
+        "{}",
+        pool[0].message
+    );
+}

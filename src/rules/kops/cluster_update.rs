@@ -204,6 +204,40 @@ mod tests {
     }
 
     #[test]
+    fn a_renamed_etcd_cluster_is_named_as_the_likely_new_one() {
+        let messages = |new: &str| -> Vec<String> {
+            let sources = SourceDb::new();
+            let old = doc(&sources, "memfs://s/c/config", STORED);
+            let new = doc(&sources, "c.yaml", new);
+            let stored = Stored {
+                cluster: &old,
+                url: "memfs://s/c/config",
+                applied: true,
+            };
+            check(&new, &stored, "c")
+                .into_iter()
+                .map(|f| f.message)
+                .collect()
+        };
+        // One cluster gone and one new: the new one is probably the old one renamed.
+        let renamed = messages(&STORED.replace("name: events", "name: events2"));
+        assert_eq!(renamed.len(), 1, "{renamed:?}");
+        assert!(
+            renamed[0].contains("`events` of cluster `c`")
+                && renamed[0].contains("(renamed to `events2`?)"),
+            "{}",
+            renamed[0]
+        );
+        // Gone without a new one: no guess.
+        let removed = messages(&STORED.replace(
+            "  - name: events\n    etcdMembers:\n    - {name: a, instanceGroup: cp-a}\n",
+            "",
+        ));
+        assert_eq!(removed.len(), 1, "{removed:?}");
+        assert!(!removed[0].contains("renamed"), "{}", removed[0]);
+    }
+
+    #[test]
     fn an_existing_etcd_cluster_keeps_image_pinned_version_and_members_groups() {
         let changed = STORED
             .replace("etcd:3.5.21", "etcd:3.6.4")
