@@ -629,6 +629,23 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_set_unless_null_or_empty() {
+        for unset in [json!(null), json!(""), json!([]), json!({})] {
+            assert!(!is_set(Some(&unset)), "{unset}");
+        }
+        for set in [
+            json!("x"),
+            json!([1]),
+            json!({"a": 1}),
+            json!(0),
+            json!(false),
+        ] {
+            assert!(is_set(Some(&set)), "{set}");
+        }
+        assert!(!is_set(None));
+    }
+
+    #[test]
     fn addresses_and_ranges_compare() {
         let a = net_of("10.0.0.0/16").expect("cidr");
         assert!(overlaps(&a, &net_of("10.0.3.0/24").expect("cidr")));
