@@ -125,6 +125,13 @@ mod tests {
                 check.info.code,
                 check.kops.function
             );
+            let file = check.kops.file.rsplit('/').next().unwrap_or_default();
+            assert!(
+                check.info.doc.contains(file),
+                "{}'s doc does not name `{file}` (for `{}`)",
+                check.info.code,
+                check.kops.function
+            );
         }
         let used: HashSet<&str> = TABLES
             .iter()
