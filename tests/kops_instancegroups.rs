@@ -190,6 +190,7 @@ const CASES: &[Case] = &[
     ("SL185", FOUND, "aws", "", "Node", "warmPool:\n  minSize: -1"),
     // validateWarmPool: the cluster's default pool
     ("SL185", FOUND, "aws", "  warmPool:\n    minSize: 3\n    maxSize: 1\n", "Bastion", ""),
+    ("SL185", CLEAN, "aws", "  warmPool:\n    maxSize: 0\n", "Node", ""),
     ("SL185", FOUND, "aws", "  warmPool:\n    maxSize: 1\n    additionalImages: [ami-1]\n", "Bastion", ""),
     // TestCrossValidateKarpenterInstanceGroup
     ("SL186", CLEAN, "aws", "", "Node", "manager: Karpenter\nimage: ami-0123456789abcdef0"),
