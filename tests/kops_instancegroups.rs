@@ -160,6 +160,8 @@ const CASES: &[Case] = &[
     ("SL178", FOUND, "aws", "", "Node", "rootVolumeType: st1"),
     ("SL178", FOUND, "aws", "", "Node", "rootVolumeType: sc1"),
     ("SL178", CLEAN, "gce", "", "Node", "rootVolumeType: pd-ssd"),
+    ("SL178", FOUND, "aws", "", "Node", "rootVolumeIops: -1"),
+    ("SL178", CLEAN, "aws", "", "Node", "rootVolumeIops: 0\nrootVolumeThroughput: 0"),
     // TestValidateInstanceProfile
     ("SL179", CLEAN, "aws", "", "Node", "iam:\n  profile: arn:aws:iam::123456789012:instance-profile/S3Access"),
     ("SL179", CLEAN, "aws", "", "Node", "iam:\n  profile: arn:aws-cn:iam::123456789012:instance-profile/has/path/S3Access"),
@@ -179,6 +181,8 @@ const CASES: &[Case] = &[
     ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: not-an-arn"),
     ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a-target-group-name-longer-than-32/0123"),
     ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123"),
+    ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- loadBalancerName: a-classic-load-balancer-name-32c"),
+    ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- loadBalancerName: a-classic-load-balancer-name-33ch"),
     // sysctlParameters
     ("SL184", FOUND, "aws", "", "Node", "sysctlParameters:\n- kernel.panic"),
     ("SL184", CLEAN, "aws", "", "Node", "sysctlParameters:\n- kernel.panic=10"),
@@ -205,6 +209,8 @@ const CASES: &[Case] = &[
     // awsValidateMixedInstancesPolicy
     ("SL187", FOUND, "aws", "", "Node", "maxSize: 2\nmixedInstancesPolicy:\n  onDemandBase: 3"),
     ("SL187", FOUND, "aws", "", "Node", "mixedInstancesPolicy:\n  onDemandAboveBase: -1"),
+    ("SL187", FOUND, "aws", "", "Node", "maxSize: 2\nmixedInstancesPolicy:\n  onDemandBase: -1"),
+    ("SL187", CLEAN, "aws", "", "Node", "maxSize: 2\nmixedInstancesPolicy:\n  onDemandBase: 0"),
     ("SL187", CLEAN, "aws", "", "Node", "mixedInstancesPolicy:\n  spotAllocationStrategy: capacity-optimized"),
     // TestValidateInstanceMetadata (aws_test.go)
     ("SL188", FOUND, "aws", "", "Node", "instanceMetadata:\n  httpPutResponseHopLimit: 65"),
