@@ -195,6 +195,8 @@ const CASES: &[Case] = &[
     // validateWarmPool: the cluster's default pool
     ("SL185", FOUND, "aws", "  warmPool:\n    minSize: 3\n    maxSize: 1\n", "Bastion", ""),
     ("SL185", CLEAN, "aws", "  warmPool:\n    maxSize: 0\n", "Node", ""),
+    ("SL185", CLEAN, "aws", "  warmPool:\n    minSize: 1\n    maxSize: 2\n", "Node", ""),
+    ("SL185", FOUND, "aws", "  warmPool:\n    minSize: -1\n", "Bastion", ""),
     ("SL185", FOUND, "aws", "  warmPool:\n    maxSize: 1\n    additionalImages: [ami-1]\n", "Bastion", ""),
     // TestCrossValidateKarpenterInstanceGroup
     ("SL186", CLEAN, "aws", "", "Node", "manager: Karpenter\nimage: ami-0123456789abcdef0"),

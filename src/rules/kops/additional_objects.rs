@@ -135,6 +135,13 @@ mod tests {
         assert!(findings(&other).is_empty());
         // An empty kubeconfig is what kops accepts as "not set".
         assert!(findings(&bad.replace("/etc/kubernetes/scheduler.conf", "\"\"")).is_empty());
+        // kops decodes the field as a string: a number or a mapping fails, null is unset.
+        for other in ["42", "{path: x}"] {
+            let found = findings(&bad.replace("/etc/kubernetes/scheduler.conf", other));
+            assert_eq!(found.len(), 1, "{other}");
+            assert!(found[0].message.contains("is not a string"), "{other}");
+        }
+        assert!(findings(&bad.replace("/etc/kubernetes/scheduler.conf", "null")).is_empty());
     }
 
     #[test]

@@ -204,6 +204,33 @@ mod tests {
     }
 
     #[test]
+    fn members_are_matched_by_name_not_by_place() {
+        let two = STORED.replace(
+            "    - {name: a, instanceGroup: cp-a}\n  - name: events",
+            "    - {name: a, instanceGroup: cp-a}\n    - {name: b, instanceGroup: cp-b}\n  - name: events",
+        );
+        let sources = SourceDb::new();
+        let old = doc(&sources, "memfs://s/c/config", &two);
+        let swapped = two.replace(
+            "    - {name: a, instanceGroup: cp-a}\n    - {name: b, instanceGroup: cp-b}\n",
+            "    - {name: b, instanceGroup: cp-b}\n    - {name: a, instanceGroup: cp-a}\n",
+        );
+        assert_ne!(swapped, two);
+        let new = doc(&sources, "c.yaml", &swapped);
+        let stored = Stored {
+            cluster: &old,
+            url: "memfs://s/c/config",
+            applied: true,
+        };
+        let found = check(&new, &stored, "c");
+        assert!(
+            found.is_empty(),
+            "{:?}",
+            found.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn a_renamed_etcd_cluster_is_named_as_the_likely_new_one() {
         let messages = |new: &str| -> Vec<String> {
             let sources = SourceDb::new();
