@@ -213,6 +213,7 @@ const CASES: &[Case] = &[
     ("SL187", FOUND, "aws", "", "Node", "mixedInstancesPolicy:\n  onDemandAboveBase: -1"),
     ("SL187", FOUND, "aws", "", "Node", "maxSize: 2\nmixedInstancesPolicy:\n  onDemandBase: -1"),
     ("SL187", CLEAN, "aws", "", "Node", "maxSize: 2\nmixedInstancesPolicy:\n  onDemandBase: 0"),
+    ("SL187", CLEAN, "aws", "", "Node", "maxSize: 2\nmixedInstancesPolicy:\n  onDemandBase: 2"),
     ("SL187", CLEAN, "aws", "", "Node", "mixedInstancesPolicy:\n  spotAllocationStrategy: capacity-optimized"),
     // TestValidateInstanceMetadata (aws_test.go)
     ("SL188", FOUND, "aws", "", "Node", "instanceMetadata:\n  httpPutResponseHopLimit: 65"),
