@@ -181,6 +181,7 @@ const CASES: &[Case] = &[
     ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: not-an-arn"),
     ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/a-target-group-name-longer-than-32/0123"),
     ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123"),
+    ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-name-of-exactly-32-characters/0123"),
     ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- loadBalancerName: a-classic-load-balancer-name-32c"),
     ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- loadBalancerName: a-classic-load-balancer-name-33ch"),
     // sysctlParameters

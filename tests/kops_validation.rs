@@ -444,3 +444,49 @@ fn fixtures_use_only_keys_kops_knows() {
     }
     assert!(unknown.is_empty(), "{}", unknown.join("\n"));
 }
+
+/// SL126 points where the user must act: at the `id` key a later subnet has but the first
+/// lacks, not at its value.
+#[test]
+fn a_subnet_id_the_first_subnet_lacks_is_reported_at_its_key() {
+    let text = "\
+apiVersion: kops.k8s.io/v1alpha2
+kind: Cluster
+metadata:
+  name: c.example.com
+spec:
+  cloudProvider: aws
+  kubernetesVersion: 1.34.1
+  subnets:
+  - name: a
+    type: Public
+  - name: b
+    id: subnet-0123
+    type: Public
+";
+    let sources = SourceDb::new();
+    let loaded = fixture::load(text, "s3://kops-state", "c.example.com", &sources);
+    let found = run_code("SL126", &loaded);
+    assert_eq!(
+        found.len(),
+        1,
+        "{}",
+        found.iter().map(describe).collect::<String>()
+    );
+    assert_eq!(found[0].pointer.as_deref(), Some("/spec/subnets/1/id"));
+    let Location::File { span, .. } = &found[0].location else {
+        panic!("not in the file: {}", describe(&found[0]))
+    };
+    let line = text
+        .lines()
+        .position(|l| l.contains("id: subnet-0123"))
+        .expect("line")
+        + 1;
+    let key_column = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.find("id:"))
+        .expect("key")
+        + 1;
+    assert_eq!((span.line, span.column), (line, key_column), "{span:?}");
+}

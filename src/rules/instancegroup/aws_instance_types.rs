@@ -50,5 +50,10 @@ mod tests {
             assert!(!contains(t), "{t}");
         }
         assert!(provenance().contains("kops"));
+        // The file's header comments are not instance types.
+        assert!(
+            all().iter().all(|t| !t.is_empty() && !t.starts_with('#')),
+            "a comment or blank line was read as a type"
+        );
     }
 }

@@ -648,6 +648,9 @@ mod tests {
         assert!(is_cilium_semver("v1.18.4") && is_cilium_1_18("v1.18.4"));
         assert!(is_cilium_semver("v1.18.0-rc.1"));
         assert!(!is_cilium_semver("1.7.0") && !is_cilium_semver("v1.18"));
+        for bad in ["v1.18.x", "v1.018.0", "v1..0", "v1.18.0x"] {
+            assert!(!is_cilium_semver(bad), "{bad}");
+        }
         assert!(!is_cilium_1_18("v1.0.0") && !is_cilium_1_18("v1.8.0"));
     }
 }
