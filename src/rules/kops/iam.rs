@@ -335,6 +335,7 @@ mod tests {
         assert!(!is_policy_arn("KopsExamplePolicy"));
         assert!(is_discovery_store("s3://oidc-bucket/c.example.com"));
         assert!(is_discovery_store("gs://oidc/c"));
+        assert!(is_discovery_store("memfs://tests/c"));
         assert!(!is_discovery_store("s3://oidc.example.com/c"));
         assert!(!is_discovery_store("azureblob://account/container"));
     }
