@@ -388,6 +388,8 @@ mod tests {
         assert!(!is_supported_containerd("1.7.32") && !is_supported_containerd("2.0.7"));
         assert!(!is_supported_containerd("2.1.0-rc.1") && !is_supported_containerd("not-a-semver"));
         assert!(is_supported_containerd("2.1.1-rc.1"));
+        // blang/semver's ParseTolerant reads at most three numbers.
+        assert!(!is_supported_containerd("2.1.0.9"));
     }
 
     #[test]
