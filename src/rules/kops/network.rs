@@ -585,6 +585,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ipv6_cidrs_are_cidrs_or_kops_subnet_notation() {
+        for good in ["2001:db8::/56", "/64#1", "/64#a0", "/128#0"] {
+            assert!(is_ipv6_cidr(good), "{good}");
+        }
+        // A size over 128, no index, a non-hex or over-long index, an IPv4 or unaligned CIDR.
+        for bad in [
+            "/129#1",
+            "/64#",
+            "/64#g",
+            "/64#1234567890abcdef",
+            "/64",
+            "10.0.0.0/8",
+            "2001:db8::1/56",
+        ] {
+            assert!(!is_ipv6_cidr(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn private_ranges_are_rfc_1918_or_unique_local_ipv6() {
         for private in [
             "10.0.0.0/8",
