@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::cloud::Cloud;
 use super::engine::{is_present, is_true, sibling, Check, Format, KopsRef, Shape, When};
+use super::version::KopsVersion;
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
 use crate::rules::go_duration::go_duration_seconds;
@@ -205,21 +206,21 @@ fn is_api_url(text: &str) -> bool {
     })
 }
 
-/// The kubeAPIServer `cloudProvider` check applies below Kubernetes 1.33.
+/// kops checks kube-apiserver's `cloudProvider` only below Kubernetes `1.33.0-alpha.3`
+/// (`legacy.go`, `ValidateCluster`), so the 1.33 pre-releases before it are checked too. A
+/// version kops cannot read is not checked: kops skips the test without one.
 fn kubernetes_before_1_33(cluster: &Document, _: &str) -> bool {
-    let version = cluster
+    // Kubernetes versions follow the same semantic-version order as kops releases.
+    let first_unchecked = KopsVersion {
+        major: 1,
+        minor: 33,
+        patch: 0,
+        pre: "alpha.3".to_string(),
+    };
+    cluster
         .str_at("/spec/kubernetesVersion")
-        .unwrap_or("")
-        .trim_start_matches('v');
-    let mut parts = version.split('.');
-    match (parts.next(), parts.next()) {
-        (Some("1"), Some(minor)) => minor
-            .split(|c: char| !c.is_ascii_digit())
-            .next()
-            .and_then(|m| m.parse::<u32>().ok())
-            .is_some_and(|m| m < 33),
-        _ => false,
-    }
+        .and_then(KopsVersion::parse)
+        .is_some_and(|v| first_unchecked.is_newer_than(&v))
 }
 
 static PORT_RANGE: Format = Format {

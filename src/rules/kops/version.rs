@@ -39,12 +39,6 @@ impl Release {
     }
 }
 
-impl fmt::Display for Release {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
-    }
-}
-
 impl KopsVersion {
     /// Reads `1.36.2`, `v1.37.0-alpha.1`, `1.36` (patch 0) and the text kops writes to
     /// `kops-version.txt` (the same, possibly with a trailing newline or `+build`).
@@ -54,13 +48,9 @@ impl KopsVersion {
         let text = text.split_once('+').map_or(text, |(v, _)| v);
         let (core, pre) = text.split_once('-').unwrap_or((text, ""));
         let mut parts = core.split('.');
-        let number = |p: Option<&str>| -> Option<u32> {
-            let p = p?;
-            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 9 {
-                return None;
-            }
-            p.parse().ok()
-        };
+        // The text's `+` (build) and first `-` (pre-release) are cut off above, so `parse`
+        // sees no sign: it takes digits only, and refuses an empty part or an overflow.
+        let number = |p: Option<&str>| -> Option<u32> { p?.parse().ok() };
         let major = number(parts.next())?;
         let minor = number(parts.next())?;
         let patch = match parts.next() {
