@@ -176,9 +176,10 @@ mod tests {
 
     const STORED: &str = "kind: Cluster\nspec:\n  etcdClusters:\n  - name: main\n    image: registry.k8s.io/etcd:3.5.21\n    version: 3.5.21\n    etcdMembers:\n    - {name: a, instanceGroup: cp-a}\n  - name: events\n    etcdMembers:\n    - {name: a, instanceGroup: cp-a}\n";
 
-    fn codes(new: &str, applied: bool) -> Vec<String> {
+    /// What `check` finds in updating the `stored` Cluster text to `new`.
+    fn findings(stored: &str, new: &str, applied: bool) -> Vec<Finding> {
         let sources = SourceDb::new();
-        let old = doc(&sources, "memfs://s/c/config", STORED);
+        let old = doc(&sources, "memfs://s/c/config", stored);
         let new = doc(&sources, "c.yaml", new);
         let stored = Stored {
             cluster: &old,
@@ -186,6 +187,10 @@ mod tests {
             applied,
         };
         check(&new, &stored, "c")
+    }
+
+    fn codes(new: &str, applied: bool) -> Vec<String> {
+        findings(STORED, new, applied)
             .into_iter()
             .map(|f| f.pointer.unwrap_or_default())
             .collect()
@@ -209,20 +214,12 @@ mod tests {
             "    - {name: a, instanceGroup: cp-a}\n  - name: events",
             "    - {name: a, instanceGroup: cp-a}\n    - {name: b, instanceGroup: cp-b}\n  - name: events",
         );
-        let sources = SourceDb::new();
-        let old = doc(&sources, "memfs://s/c/config", &two);
         let swapped = two.replace(
             "    - {name: a, instanceGroup: cp-a}\n    - {name: b, instanceGroup: cp-b}\n",
             "    - {name: b, instanceGroup: cp-b}\n    - {name: a, instanceGroup: cp-a}\n",
         );
         assert_ne!(swapped, two);
-        let new = doc(&sources, "c.yaml", &swapped);
-        let stored = Stored {
-            cluster: &old,
-            url: "memfs://s/c/config",
-            applied: true,
-        };
-        let found = check(&new, &stored, "c");
+        let found = findings(&two, &swapped, true);
         assert!(
             found.is_empty(),
             "{:?}",
@@ -233,15 +230,7 @@ mod tests {
     #[test]
     fn a_renamed_etcd_cluster_is_named_as_the_likely_new_one() {
         let messages = |new: &str| -> Vec<String> {
-            let sources = SourceDb::new();
-            let old = doc(&sources, "memfs://s/c/config", STORED);
-            let new = doc(&sources, "c.yaml", new);
-            let stored = Stored {
-                cluster: &old,
-                url: "memfs://s/c/config",
-                applied: true,
-            };
-            check(&new, &stored, "c")
+            findings(STORED, new, true)
                 .into_iter()
                 .map(|f| f.message)
                 .collect()
@@ -284,20 +273,8 @@ mod tests {
         // Before kops has created the etcd clusters, they may still change.
         assert!(codes(&changed, false).is_empty());
         // Without `image`, kops manages the version: a new one is accepted.
-        let unpinned = STORED.replace("version: 3.5.21", "version: 3.6.4");
-        let stored_unpinned = unpinned.replace("    image: registry.k8s.io/etcd:3.5.21\n", "");
-        let sources = SourceDb::new();
-        let old = doc(
-            &sources,
-            "memfs://s/c/config",
-            &STORED.replace("    image: registry.k8s.io/etcd:3.5.21\n", ""),
-        );
-        let new = doc(&sources, "c.yaml", &stored_unpinned);
-        let stored = Stored {
-            cluster: &old,
-            url: "u",
-            applied: true,
-        };
-        assert!(check(&new, &stored, "c").is_empty());
+        let stored_unpinned = STORED.replace("    image: registry.k8s.io/etcd:3.5.21\n", "");
+        let upgraded = stored_unpinned.replace("version: 3.5.21", "version: 3.6.4");
+        assert!(findings(&stored_unpinned, &upgraded, true).is_empty());
     }
 }
