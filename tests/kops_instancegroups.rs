@@ -205,6 +205,10 @@ const CASES: &[Case] = &[
     ("SL186", FOUND, "gce", "", "Node", "manager: Karpenter\nimage: ami-0123456789abcdef0"),
     ("SL186", FOUND, "aws", "", "APIServer", "manager: Karpenter\nimage: ami-0123456789abcdef0"),
     ("SL186", FOUND, "aws", "", "Node", "manager: Karpenter\nimage: missing-name/"),
+    // validateKarpenterAMISelectorImage: a URL is refused before the `ami-` prefix is read,
+    // and after that prefix nothing else is.
+    ("SL186", FOUND, "aws", "", "Node", "manager: Karpenter\nimage: ami-0123456789abcdef0://x"),
+    ("SL186", CLEAN, "aws", "", "Node", "manager: Karpenter\nimage: ami-0123456789abcdef0/"),
     // TestValidateKarpenterStaticCapacity
     ("SL186", CLEAN, "aws", "", "Node", "manager: Karpenter\nimage: my-image\nminSize: 4"),
     ("SL186", FOUND, "aws", "  karpenter:\n    enabled: true\n    featureGates: \" \"\n", "Node", "manager: Karpenter\nimage: my-image\nminSize: 4"),
@@ -309,19 +313,28 @@ fn a_healthy_cluster_has_no_instance_group_finding() {
     assert!(ours.is_empty(), "{ours:?}");
 }
 
-/// kops's `validateWarmPool` on the cluster's default pool says what is wrong with the
-/// sizes: a negative `maxSize` is reported as negative, not as below `minSize`.
+/// kops's `validateWarmPool`, on the cluster's default pool and on a group's own, says what
+/// is wrong with the sizes: a negative `maxSize` is reported as negative, not as below
+/// `minSize`.
 #[test]
-fn a_negative_default_warm_pool_size_is_reported_as_negative() {
-    let findings = check("aws", "  warmPool:\n    maxSize: -1\n", "Node", "");
-    let pool: Vec<&Finding> = findings.iter().filter(|f| f.code == "SL185").collect();
-    assert_eq!(pool.len(), 1, "{}", show(&findings));
-    assert_eq!(pool[0].pointer.as_deref(), Some("/spec/warmPool/maxSize"));
-    assert!(
-        pool[0]
-            .message
-            .contains("negative default warm pool `maxSize: -1`"),
-        "{}",
-        pool[0].message
-    );
+fn a_negative_warm_pool_size_is_reported_as_negative() {
+    // The cluster's default pool, then a group's own.
+    for (cluster, group, said) in [
+        (
+            "  warmPool:\n    maxSize: -1\n",
+            "",
+            "negative default warm pool `maxSize: -1`",
+        ),
+        (
+            "",
+            "warmPool:\n  maxSize: -1",
+            "negative warm pool `maxSize: -1`",
+        ),
+    ] {
+        let findings = check("aws", cluster, "Node", group);
+        let pool: Vec<&Finding> = findings.iter().filter(|f| f.code == "SL185").collect();
+        assert_eq!(pool.len(), 1, "{}", show(&findings));
+        assert_eq!(pool[0].pointer.as_deref(), Some("/spec/warmPool/maxSize"));
+        assert!(pool[0].message.contains(said), "{}", pool[0].message);
+    }
 }

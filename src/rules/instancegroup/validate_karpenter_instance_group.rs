@@ -27,11 +27,15 @@ pub static RULE: GroupRule = GroupRule {
 /// `<name>` or `<owner>/<name>`.
 pub fn image_problem(image: &str) -> Option<&'static str> {
     let image = image.trim();
-    if image.is_empty() || image.starts_with("ami-") {
+    if image.is_empty() {
         return None;
     }
+    // kops refuses a URL before it looks for the `ami-` prefix: `ami-x://y` is refused.
     if image.contains("://") {
         return Some("a URL is not an AMI selector");
+    }
+    if image.starts_with("ami-") {
+        return None;
     }
     if let Some(parameter) = image.strip_prefix("ssm:") {
         return parameter
