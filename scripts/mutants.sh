@@ -5,7 +5,7 @@
 # fast tests of that area; a mutant the tests do not notice is a gap. Results are summarised
 # per area (see MUTANTS.md for the last run and what each survivor means).
 #
-# Usage: bash scripts/mutants.sh [--in-diff] [--budget MINUTES] [--timeout SECONDS] [--sample K/N] [AREA...]
+# Usage: bash scripts/mutants.sh [--in-diff] [--budget MINUTES] [--timeout SECONDS] [--sample K/N | --rest] [AREA...]
 #   AREA       one or more of: guard url resolve config rules kops policy policy-core
 #              (default: all, in order)
 #   --in-diff  mutate only the lines changed against `main` (git diff)
@@ -20,6 +20,12 @@
 #   --sample K/N  run only every N-th mutant of each area, starting at the K-th (K from 0):
 #              a spread sample for the large areas when the whole run does not fit the time
 #              (cargo-mutants --shard K/N --sharding round-robin); the summary says so
+#   --rest     run only the mutants of each area that no earlier run recorded in
+#              target/mutants-out/<area>-* has tried. Slices run hours apart: when the code
+#              changes between them, the round-robin split shifts and some mutants fall between
+#              slices. A mutant counts as tried when an outcome names its file and description
+#              (not its line, which moves with any edit above it), once per outcome.
+#              Each --rest run keeps its own folder (<area>-rest1, -rest2, ...)
 #
 # Sized for a shared two-core machine: one mutant at a time (-j 1), under `nice -n 15`, with a
 # separate target directory (target/mutants) whose dependencies are seeded from target/debug
@@ -37,6 +43,7 @@ tally=0
 budget_min=120
 timeout_s=60
 sample=""
+rest=0
 areas=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,12 +54,14 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift ;;
     --sample) sample=${2:?--sample needs K/N}; shift
       [[ "$sample" =~ ^[0-9]+/[1-9][0-9]*$ ]] || { echo "mutants.sh: --sample wants K/N, e.g. 0/8" >&2; exit 2; } ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --rest) rest=1 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "mutants.sh: unknown option $1" >&2; exit 2 ;;
     *) areas+=("$1") ;;
   esac
   shift
 done
+[ -z "$sample" ] || [ "$rest" = 0 ] || { echo "mutants.sh: --sample and --rest do not go together" >&2; exit 2; }
 [ ${#areas[@]} -gt 0 ] || areas=(guard url resolve config rules kops policy policy-core)
 
 # Each area: the files to mutate and the tests that guard them (none needs a server).
@@ -89,11 +98,41 @@ done
 # Lines in a cargo-mutants outcome list (0 when it is missing or empty).
 count() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 
+# Every outcome recorded for an area: its slices and its --rest runs.
+outcome_dirs() {
+  local dir
+  for dir in "$root/target/mutants-out/$1"-[0-9]*of[0-9]*/mutants.out \
+    "$root/target/mutants-out/$1"-rest[0-9]*/mutants.out; do
+    [ -d "$dir" ] && echo "$dir"
+  done
+  return 0
+}
+
+# The area's mutants as cargo-mutants lists them now, less those an outcome already names.
+# Names are compared without `:line:col`, and each outcome covers one mutant only.
+untried() {
+  local tried=() dir list
+  for dir in $(outcome_dirs "$1"); do
+    for list in caught missed timeout unviable; do
+      [ -s "$dir/$list.txt" ] && tried+=("$dir/$list.txt")
+    done
+  done
+  local files=()
+  for f in $(area_files "$1"); do files+=(--file "$f"); done
+  "$tool" mutants --list "${files[@]}" | awk '
+    { key = $0; sub(/:[0-9]+:[0-9]+: /, " ", key) }
+    FILENAME != "-" { tried[key]++; next }
+    tried[key] > 0 { tried[key]--; next }
+    { print }' ${tried[@]+"${tried[@]}"} -
+}
+
+# A mutant's name as a regex that matches exactly that name (for cargo-mutants --re).
+exact_re() { printf '^%s$' "$(printf '%s' "$1" | sed 's/[][\\.*+?(){}^$|]/\\&/g')"; }
+
 if [ "$tally" = 1 ]; then
   for area in "${areas[@]}"; do
     total_c=0 total_m=0 total_t=0 total_u=0
-    for dir in "$root/target/mutants-out/$area"-[0-9]*of[0-9]*/mutants.out; do
-      [ -d "$dir" ] || continue
+    for dir in $(outcome_dirs "$area"); do
       c=$(count "$dir/caught.txt"); m=$(count "$dir/missed.txt")
       t=$(count "$dir/timeout.txt"); u=$(count "$dir/unviable.txt")
       slice=$(basename "$(dirname "$dir")")
@@ -105,6 +144,9 @@ if [ "$tally" = 1 ]; then
     rate=$([ "$viable" -gt 0 ] && echo "$((100 * (total_c + total_t) / viable))%" || echo "-")
     printf '%-16s caught %4d  missed %3d  timeout %3d  unviable %3d  kill rate %s\n' \
       "$area (sum)" "$total_c" "$total_m" "$total_t" "$total_u" "$rate"
+    if [ -x "$tool" ]; then
+      echo "$area: $(untried "$area" | grep -c . || true) of its mutants not yet tried (--rest runs them)"
+    fi
   done
   exit 0
 fi
@@ -148,6 +190,11 @@ for area in "${areas[@]}"; do
   # A slice keeps its own folder, so the slices of one spread add up instead of replacing
   # each other (e.g. target/mutants-out/config-1of8).
   out="$root/target/mutants-out/$area${sample:+-${sample/\//of}}"
+  if [ "$rest" = 1 ]; then
+    n=1
+    while [ -e "$root/target/mutants-out/$area-rest$n" ]; do n=$((n + 1)); done
+    out="$root/target/mutants-out/$area-rest$n"
+  fi
   # --gitignore: the copy cargo-mutants builds in leaves out .tools/ (servers, virtualenvs)
   # and target/, which would otherwise fill the disk.
   args=(--gitignore=true --no-shuffle -j 1 --timeout "$timeout_s" --build-timeout 1200 --output "$out")
@@ -155,6 +202,15 @@ for area in "${areas[@]}"; do
   for t in $(area_tests "$area"); do args+=(--cargo-arg="$t"); done
   [ -z "$diff_file" ] || args+=(--in-diff "$diff_file")
   [ -z "$sample" ] || args+=(--shard "$sample" --sharding round-robin)
+  if [ "$rest" = 1 ]; then
+    names=()
+    while IFS= read -r name; do names+=("$name"); done < <(untried "$area")
+    if [ ${#names[@]} -eq 0 ]; then
+      echo "mutants.sh: $area: every mutant has been tried already"
+      continue
+    fi
+    for name in "${names[@]}"; do args+=(--re "$(exact_re "$name")"); done
+  fi
   if [ "$list" = 1 ]; then
     echo "$area: $("$tool" mutants --list "${args[@]}" | grep -c .) mutants"
     continue
