@@ -88,7 +88,7 @@ fn tolerant_version(text: &str) -> Option<(u64, u64, u64, bool)> {
     let pre = text[core_end..].starts_with('-');
     let mut numbers = [0u64; 3];
     let parts: Vec<&str> = text[..core_end].split('.').collect();
-    if parts.is_empty() || parts.len() > 3 {
+    if parts.len() > 3 {
         return None;
     }
     for (slot, part) in numbers.iter_mut().zip(&parts) {
