@@ -78,10 +78,20 @@ pub fn is_strict_semver(text: &str) -> bool {
 
 /// kops's fallback: `/v1.<minor>.` anywhere in the text (release URLs).
 fn has_release_segment(text: &str) -> bool {
-    text.match_indices("/v1.").any(|(i, m)| {
+    release_minor(text).is_some()
+}
+
+/// The minor version a release URL names by its first `/v1.<minor>.`, which kops reads as
+/// Kubernetes `1.<minor>.0` when the text is not a version itself (`ParseKubernetesVersion`).
+pub fn release_minor(text: &str) -> Option<u32> {
+    text.match_indices("/v1.").find_map(|(i, m)| {
         let rest = &text[i + m.len()..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        digits > 0 && rest[digits..].starts_with('.')
+        if digits > 0 && rest[digits..].starts_with('.') {
+            rest[..digits].parse().ok()
+        } else {
+            None
+        }
     })
 }
 
@@ -183,6 +193,27 @@ mod tests {
             "1.2.3.4",
         ] {
             assert!(!parses_like_kops(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_release_url_names_its_minor() {
+        // The cases of kops's `Test_ParseKubernetesVersion` (versions_test.go) that are URLs.
+        for (url, minor) in [
+            ("https://storage.googleapis.com/k8s-release-dev/ci/v1.4.0-alpha.2.677+ea69570f61af8e/", 4),
+            ("https://storage.googleapis.com/k8s-release-dev/ci/v1.30.0-alpha.0.5+d61cbac69aae97", 30),
+            ("https://dl.k8s.io/release/v1.30.2", 30),
+            // The first segment with a minor counts; one without (`/v1../`) is passed over.
+            ("https://example.com/v1../k8s/v1.31.0/v1.29.0/", 31),
+        ] {
+            assert_eq!(release_minor(url), Some(minor), "{url}");
+        }
+        for none in [
+            "1.30.2",
+            "https://dl.k8s.io/release/latest/",
+            "https://example.com/v1.31",
+        ] {
+            assert_eq!(release_minor(none), None, "{none}");
         }
     }
 }

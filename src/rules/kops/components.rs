@@ -11,6 +11,7 @@ use super::version::KopsVersion;
 use crate::document::Document;
 use crate::findings::{code, CodeInfo};
 use crate::rules::go_duration::go_duration_seconds;
+use crate::rules::kubernetes_version::release_minor;
 
 code!(
     APISERVER_REMOVED,
@@ -208,7 +209,9 @@ fn is_api_url(text: &str) -> bool {
 
 /// kops checks kube-apiserver's `cloudProvider` only below Kubernetes `1.33.0-alpha.3`
 /// (`legacy.go`, `ValidateCluster`), so the 1.33 pre-releases before it are checked too. A
-/// version kops cannot read is not checked: kops skips the test without one.
+/// release URL counts as `1.<minor>.0` of the `/v1.<minor>.` it holds, as kops reads it
+/// (`util/versions.go`, `ParseKubernetesVersion`). A version kops cannot read is not
+/// checked: kops skips the test without one.
 fn kubernetes_before_1_33(cluster: &Document, _: &str) -> bool {
     // Kubernetes versions follow the same semantic-version order as kops releases.
     let first_unchecked = KopsVersion {
@@ -217,9 +220,17 @@ fn kubernetes_before_1_33(cluster: &Document, _: &str) -> bool {
         patch: 0,
         pre: "alpha.3".to_string(),
     };
+    let from_release_url = |text: &str| {
+        release_minor(text).map(|minor| KopsVersion {
+            major: 1,
+            minor,
+            patch: 0,
+            pre: String::new(),
+        })
+    };
     cluster
         .str_at("/spec/kubernetesVersion")
-        .and_then(KopsVersion::parse)
+        .and_then(|text| KopsVersion::parse(text).or_else(|| from_release_url(text)))
         .is_some_and(|v| first_unchecked.is_newer_than(&v))
 }
 
