@@ -184,6 +184,9 @@ const CASES: &[Case] = &[
     ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-name-of-exactly-32-characters/0123"),
     ("SL183", CLEAN, "aws", "", "Node", "externalLoadBalancers:\n- loadBalancerName: a-classic-load-balancer-name-32c"),
     ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- loadBalancerName: a-classic-load-balancer-name-33ch"),
+    // kops counts bytes: 17 `é` are 17 characters but 34 bytes
+    ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- loadBalancerName: ééééééééééééééééé"),
+    ("SL183", FOUND, "aws", "", "Node", "externalLoadBalancers:\n- targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/ééééééééééééééééé/0123"),
     // sysctlParameters
     ("SL184", FOUND, "aws", "", "Node", "sysctlParameters:\n- kernel.panic"),
     ("SL184", CLEAN, "aws", "", "Node", "sysctlParameters:\n- kernel.panic=10"),

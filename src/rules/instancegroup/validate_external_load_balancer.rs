@@ -17,7 +17,8 @@ code!(
     "an `externalLoadBalancers` entry names both a load balancer and a target group, a name over 32 characters, or a malformed target group ARN"
 );
 
-/// AWS's limit on load balancer and target group names.
+/// AWS's limit on load balancer and target group names. kops measures a name with Go's
+/// `len`, in UTF-8 bytes, so statelint does too: a name of 17 `é` is 34 bytes, over it.
 pub const MAX_NAME: usize = 32;
 
 pub static RULE: GroupRule = GroupRule {
@@ -46,7 +47,7 @@ fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
                 "keep one per entry: a Classic load balancer's name or a target group's ARN",
             ));
         }
-        if let Some(name) = name.filter(|n| n.chars().count() > MAX_NAME) {
+        if let Some(name) = name.filter(|n| n.len() > MAX_NAME) {
             out.push(finding(
                 &INFO,
                 ig,
@@ -79,7 +80,7 @@ pub fn target_group_problem(arn: &str) -> Option<String> {
         [kind, name, _id] => {
             if *kind != "targetgroup" {
                 Some(format!("its resource type is `{kind}`, not `targetgroup`"))
-            } else if name.chars().count() > MAX_NAME {
+            } else if name.len() > MAX_NAME {
                 Some(format!(
                     "its name `{name}` is longer than {MAX_NAME} characters"
                 ))
