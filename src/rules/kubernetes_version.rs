@@ -87,11 +87,11 @@ pub fn release_minor(text: &str) -> Option<u32> {
     text.match_indices("/v1.").find_map(|(i, m)| {
         let rest = &text[i + m.len()..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && rest[digits..].starts_with('.') {
-            rest[..digits].parse().ok()
-        } else {
-            None
+        if !rest[digits..].starts_with('.') {
+            return None;
         }
+        // No digits at all (`/v1../`) gives no minor: `"".parse()` fails.
+        rest[..digits].parse().ok()
     })
 }
 
