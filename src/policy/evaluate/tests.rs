@@ -187,6 +187,19 @@ fn cases() -> Vec<Case> {
                 allow_to("Ops", OPS, "s3:GetObject", "arn:aws:s3:::kops-state/*")
             ))
             .says("statement `Ops` (#1) of the bucket policy"),
+        case("same-account: two grants of the same scope", "evaluation logic: either Allow suffices; the explanation names the first, as a reader scans the policy")
+            .bucket(&format!(
+                "{},{}",
+                allow_to("First", OPS, "s3:GetObject", "arn:aws:s3:::kops-state/*"),
+                allow_to("Second", OPS, "s3:GetObject", "arn:aws:s3:::kops-state/*")
+            ))
+            .says("statement `First` (#0) of the bucket policy"),
+        case("a resource that is not in S3", "resource-based policies: only S3's is a bucket policy; any other service's is named a resource policy")
+            .act("sqs:SendMessage")
+            .on("arn:aws:sqs:us-east-1:111111111111:kops-events")
+            .bucket(&allow_to("Ops", OPS, "s3:GetObject", "arn:aws:s3:::kops-state/*"))
+            .expect(Implicit(Both))
+            .says("nor the resource policy allow"),
         case("same-account account grant plus identity allow", "Principal element: account principal + identity-based Allow")
             .bucket(&allow_to("Acct", OWNER, "s3:GetObject", "arn:aws:s3:::kops-state/*"))
             .identity(&allow_id("s3:GetObject", "*")),
@@ -230,6 +243,11 @@ fn cases() -> Vec<Case> {
             .by(CI)
             .bucket(&allow_to("Ops", OPS, "s3:*", "arn:aws:s3:::kops-state/*"))
             .expect(Implicit(Both)),
+        case("cross-account: grant to the caller's account, identity silent", "cross-account evaluation: the identity side must allow whatever the grant's scope, so the same-account note on delegation does not apply")
+            .by(CI)
+            .bucket(&allow_to("Acct", "arn:aws:iam::222222222222:root", "s3:GetObject", "arn:aws:s3:::kops-state/*"))
+            .expect(Implicit(IdentitySide))
+            .says("allowing `s3:GetObject` on `arn:aws:s3:::kops-state/c.example.com/config` (cross-account: you are 222222222222"),
         case("cross-account: grant to the trusted account root", "Principal element: an account principal lets that account delegate through its identity policies")
             .by(CI)
             .identity(&allow_id("s3:GetObject", "*"))
