@@ -478,6 +478,20 @@ fn cases() -> Vec<Case> {
             .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateNotEquals": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}}"#)
             .expect(Implicit(Both)),
+        case("DateEquals: the same instant, written with an offset", "date condition operators: DateEquals compares instants")
+            .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateEquals": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}}"#),
+        case("DateEquals: a second later", "date condition operators: DateEquals")
+            .ctx("aws:CurrentTime", "2026-01-01T00:00:01Z")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#)
+            .expect(Implicit(Both)),
+        case("DateLessThanEquals at the very instant", "date condition operators: DateLessThanEquals includes the instant")
+            .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
+        case("DateLessThanEquals: a second later", "date condition operators: DateLessThanEquals")
+            .ctx("aws:CurrentTime", "2026-01-01T00:00:01Z")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#)
+            .expect(Implicit(Both)),
         // --- Actions ---------------------------------------------------------------------
         case("wildcard action s3:Get*", "Action element: wildcards match any run of characters")
             .identity(&allow_id("s3:Get*", "arn:aws:s3:::kops-state/*")),
