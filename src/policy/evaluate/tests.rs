@@ -404,6 +404,14 @@ fn cases() -> Vec<Case> {
             .ctx("s3:x-amz-server-side-encryption", "aws:kms")
             .bucket(r#"{"Sid": "RequireSse", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::kops-state/*",
                 "Condition": {"Null": {"s3:x-amz-server-side-encryption": "true"}}}"#),
+        case("Null false allows when the key is present", "Null condition operator: \"false\" means the key is present")
+            .act("s3:PutObject")
+            .ctx("s3:x-amz-server-side-encryption", "aws:kms")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*", "Condition": {"Null": {"s3:x-amz-server-side-encryption": "false"}}}"#),
+        case("Null false does not allow when the key is absent", "Null condition operator")
+            .act("s3:PutObject")
+            .identity(r#"{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*", "Condition": {"Null": {"s3:x-amz-server-side-encryption": "false"}}}"#)
+            .expect(Implicit(Both)),
         case("ForAnyValue matches one of several request values", "multivalued conditions: ForAnyValue is true if any request value matches")
             .ctx_many("aws:TagKeys", &["team", "cost-center"])
             .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["cost-center", "owner"]}}}"#),
@@ -788,6 +796,9 @@ fn dates_and_operators() {
     assert_eq!(parse_date("2026-13-01"), None);
     assert_eq!(parse_date("2026-01-32"), None);
     assert_eq!(parse_date("2026-00-10"), None);
+    // Each date part is digits only: Rust's integer parse would also take a sign.
+    assert_eq!(parse_date("2026-+1-05"), None);
+    assert_eq!(parse_date("2026-01-+5"), None);
     assert!(is_known_operator("ForAllValues:StringNotLikeIfExists"));
     assert!(is_known_operator("Null"));
     assert!(!is_known_operator("NullIfExists"));
