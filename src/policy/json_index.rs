@@ -441,6 +441,7 @@ mod tests {
             ("{} {}", (1, 4), "after the end"),
             ("{'a': 1}", (1, 2), "double quotes"),
             ("[01]", (1, 3), "expected `,` or `]`"),
+            ("{\"a\": \u{e9}}", (1, 7), "expected a JSON value"),
         ];
         for (text, (line, col), needle) in cases {
             match idx(text) {
@@ -452,6 +453,12 @@ mod tests {
                         "{text:?}: {e:?}"
                     );
                     assert!(e.message.contains(needle), "{text:?}: {}", e.message);
+                    // The span covers the whole offending character (none at the end).
+                    let char_len = text[e.span.offset..]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8);
+                    assert_eq!(e.span.length, char_len, "{text:?}: {e:?}");
                 }
             }
         }

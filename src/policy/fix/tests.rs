@@ -288,3 +288,31 @@ fn the_fix_grants_in_the_bucket_policy_whatever_the_principal_s_account() {
         assert_eq!(plan.added.len(), 2, "{principal}");
     }
 }
+
+/// The plan is checked with the evaluator before anyone sees it. Our own statement from an
+/// earlier run, since narrowed by hand to another bucket, is extended but still grants
+/// nothing here: the plan is refused for that pair, even though a `Deny` blocks another
+/// action on the same resource (only the exact blocked pair is exempt from the check).
+#[test]
+fn a_fix_that_would_not_grant_is_refused() {
+    let ours = fix_sid("KopsStateObjectsReadWrite", CI);
+    let existing = parse(&format!(
+        r#"{{"Statement": [
+            {{"Sid": "NoWrites", "Effect": "Deny", "Principal": {{"AWS": "{CI}"}},
+              "Action": "s3:PutObject", "Resource": "arn:aws:s3:::kops-state/*"}},
+            {{"Sid": "{ours}", "Effect": "Allow", "Principal": {{"AWS": "{CI}"}},
+              "Action": "s3:GetObject", "Resource": "arn:aws:s3:::another-bucket/*"}}]}}"#
+    ));
+    match plan(&input(Some(&existing), Template::Operator)) {
+        Err(FixError::NotGranted {
+            action, resource, ..
+        }) => {
+            assert_eq!(action, "s3:GetObject");
+            assert!(
+                resource.starts_with("arn:aws:s3:::kops-state/kops"),
+                "{resource}"
+            );
+        }
+        other => panic!("expected NotGranted for s3:GetObject, got {other:?}"),
+    }
+}
