@@ -340,4 +340,30 @@ mod tests {
         let err = serde_json::from_str::<OrderedMap<u8>>("[1]").expect_err("a list is no map");
         assert!(err.to_string().contains("expected a JSON object"), "{err}");
     }
+
+    #[test]
+    fn an_aws_principal_is_one_string_or_a_list_of_all_its_values() {
+        let json = |p: Principal| serde_json::to_string(&p).unwrap_or_default();
+        assert_eq!(
+            json(Principal::aws(["arn:aws:iam::1:root"])),
+            r#"{"AWS":"arn:aws:iam::1:root"}"#
+        );
+        assert_eq!(
+            json(Principal::aws([
+                "arn:aws:iam::1:root",
+                "arn:aws:iam::2:root"
+            ])),
+            r#"{"AWS":["arn:aws:iam::1:root","arn:aws:iam::2:root"]}"#
+        );
+    }
+
+    #[test]
+    fn a_principal_string_other_than_star_is_refused() {
+        let any: Principal = serde_json::from_str(r#""*""#).expect("`*` is everyone");
+        assert_eq!(any, Principal::Any);
+        // IAM refuses `"Principal": "arn:..."`: a string principal can only be `*`.
+        let err = serde_json::from_str::<Principal>(r#""arn:aws:iam::111111111111:root""#)
+            .expect_err("an ARN string is no principal");
+        assert!(err.to_string().contains("must be `*`"), "{err}");
+    }
 }
