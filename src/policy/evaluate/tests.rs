@@ -164,6 +164,12 @@ fn cases() -> Vec<Case> {
             .ctx("s3:max-keys", "100")
             .identity(&format!(r#"{{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::kops-state", "Condition": {condition}}}"#))
     };
+    // A read at `now`, allowed by an identity policy under `condition` (on aws:CurrentTime).
+    let read_at = |name, rule, now: &str, condition: &str| {
+        case(name, rule)
+            .ctx("aws:CurrentTime", now)
+            .identity(&format!(r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {condition}}}"#))
+    };
     let state_rw = allow_id("s3:*", "arn:aws:s3:::kops-state/*");
     let https_only = r#"{"Sid": "HttpsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
         "Resource": ["arn:aws:s3:::kops-state", "arn:aws:s3:::kops-state/*"],
@@ -465,40 +471,22 @@ fn cases() -> Vec<Case> {
         max_keys_100("NumericEquals on s3:max-keys", "numeric condition operators: NumericEquals", r#"{"NumericEquals": {"s3:max-keys": "100.0"}}"#),
         max_keys_100("NumericNotEquals on s3:max-keys", "numeric condition operators: NumericNotEquals", r#"{"NumericNotEquals": {"s3:max-keys": 100}}"#)
             .expect(Implicit(Both)),
-        case("DateGreaterThanEquals at the very instant", "date condition operators: DateGreaterThanEquals includes the instant")
-            .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateGreaterThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
+        read_at("DateGreaterThanEquals at the very instant", "date condition operators: DateGreaterThanEquals includes the instant", "2026-01-01T00:00:00Z", r#"{"DateGreaterThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}"#),
         max_keys_100("NumericGreaterThan below the request value", "numeric condition operators: NumericGreaterThan", r#"{"NumericGreaterThan": {"s3:max-keys": 99}}"#),
         max_keys_100("NumericGreaterThanEquals at the request value", "numeric condition operators: NumericGreaterThanEquals includes the value", r#"{"NumericGreaterThanEquals": {"s3:max-keys": 100}}"#),
         max_keys_100("NumericGreaterThan on s3:max-keys", "numeric condition operators: NumericGreaterThan is strict", r#"{"NumericGreaterThan": {"s3:max-keys": 100}}"#)
             .expect(Implicit(Both)),
-        case("DateLessThan: an expired grant", "date condition operators with ISO 8601 values")
-            .ctx("aws:CurrentTime", "2026-03-01T12:00:00Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#)
+        read_at("DateLessThan: an expired grant", "date condition operators with ISO 8601 values", "2026-03-01T12:00:00Z", r#"{"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}"#)
             .expect(Implicit(Both)),
-        case("DateGreaterThan with an offset", "date condition operators: time zone offsets")
-            .ctx("aws:CurrentTime", "2026-01-01T00:30:00Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}}"#),
-        case("DateNotEquals: any other time", "date condition operators: DateNotEquals")
-            .ctx("aws:CurrentTime", "2026-03-01T12:00:00Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateNotEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
-        case("DateNotEquals: the same instant, written with an offset", "date condition operators: DateNotEquals, time zone offsets")
-            .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateNotEquals": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}}"#)
+        read_at("DateGreaterThan with an offset", "date condition operators: time zone offsets", "2026-01-01T00:30:00Z", r#"{"DateGreaterThan": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}"#),
+        read_at("DateNotEquals: any other time", "date condition operators: DateNotEquals", "2026-03-01T12:00:00Z", r#"{"DateNotEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}"#),
+        read_at("DateNotEquals: the same instant, written with an offset", "date condition operators: DateNotEquals, time zone offsets", "2026-01-01T00:00:00Z", r#"{"DateNotEquals": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}"#)
             .expect(Implicit(Both)),
-        case("DateEquals: the same instant, written with an offset", "date condition operators: DateEquals compares instants")
-            .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateEquals": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}}"#),
-        case("DateEquals: a second later", "date condition operators: DateEquals")
-            .ctx("aws:CurrentTime", "2026-01-01T00:00:01Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#)
+        read_at("DateEquals: the same instant, written with an offset", "date condition operators: DateEquals compares instants", "2026-01-01T00:00:00Z", r#"{"DateEquals": {"aws:CurrentTime": "2026-01-01T01:00:00+01:00"}}"#),
+        read_at("DateEquals: a second later", "date condition operators: DateEquals", "2026-01-01T00:00:01Z", r#"{"DateEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}"#)
             .expect(Implicit(Both)),
-        case("DateLessThanEquals at the very instant", "date condition operators: DateLessThanEquals includes the instant")
-            .ctx("aws:CurrentTime", "2026-01-01T00:00:00Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#),
-        case("DateLessThanEquals: a second later", "date condition operators: DateLessThanEquals")
-            .ctx("aws:CurrentTime", "2026-01-01T00:00:01Z")
-            .identity(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}}"#)
+        read_at("DateLessThanEquals at the very instant", "date condition operators: DateLessThanEquals includes the instant", "2026-01-01T00:00:00Z", r#"{"DateLessThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}"#),
+        read_at("DateLessThanEquals: a second later", "date condition operators: DateLessThanEquals", "2026-01-01T00:00:01Z", r#"{"DateLessThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}"#)
             .expect(Implicit(Both)),
         // --- Actions ---------------------------------------------------------------------
         case("wildcard action s3:Get*", "Action element: wildcards match any run of characters")
