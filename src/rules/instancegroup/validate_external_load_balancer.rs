@@ -47,12 +47,12 @@ fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
                 "keep one per entry: a Classic load balancer's name or a target group's ARN",
             ));
         }
-        if let Some(name) = name.filter(|n| n.len() > MAX_NAME) {
+        if let Some((name, why)) = name.and_then(|n| Some((n, too_long(n)?))) {
             out.push(finding(
                 &INFO,
                 ig,
                 &format!("{pointer}/loadBalancerName"),
-                format_args!("names load balancer `{name}`, longer than {MAX_NAME} characters"),
+                format_args!("names load balancer `{name}`, {why}"),
                 "use the load balancer's real name; AWS names have at most 32 characters",
             ));
         }
@@ -69,6 +69,21 @@ fn check(_cx: &ClusterContext<'_>, ig: &InstanceGroup, out: &mut Vec<Finding>) {
     }
 }
 
+/// Why a load balancer or target group name is too long, or `None`. kops counts bytes (Go's
+/// `len`); the message says bytes where that differs from the characters a reader counts.
+fn too_long(name: &str) -> Option<String> {
+    if name.len() <= MAX_NAME {
+        None
+    } else if name.is_ascii() {
+        Some(format!("longer than {MAX_NAME} characters"))
+    } else {
+        Some(format!(
+            "{} bytes long in UTF-8, over the limit of {MAX_NAME}",
+            name.len()
+        ))
+    }
+}
+
 /// What is wrong with a target group ARN, as kops checks it.
 pub fn target_group_problem(arn: &str) -> Option<String> {
     let parsed = match Arn::parse(arn) {
@@ -80,12 +95,8 @@ pub fn target_group_problem(arn: &str) -> Option<String> {
         [kind, name, _id] => {
             if *kind != "targetgroup" {
                 Some(format!("its resource type is `{kind}`, not `targetgroup`"))
-            } else if name.len() > MAX_NAME {
-                Some(format!(
-                    "its name `{name}` is longer than {MAX_NAME} characters"
-                ))
             } else {
-                None
+                too_long(name).map(|why| format!("its name `{name}` is {why}"))
             }
         }
         _ => Some("its resource is not `targetgroup/<name>/<id>`".to_string()),
@@ -100,4 +111,23 @@ fn bad_arn(ig: &InstanceGroup, pointer: &str, arn: &str, problem: &str) -> Findi
         format_args!("has target group ARN `{arn}`, but {problem}"),
         "copy the ARN from the target group, like `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my-tg/0123456789abcdef`",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_name_is_measured_in_bytes_and_said_so_when_it_is_not_ascii() {
+        assert_eq!(too_long(&"a".repeat(32)), None);
+        assert_eq!(
+            too_long(&"a".repeat(33)).as_deref(),
+            Some("longer than 32 characters")
+        );
+        // 17 characters, 34 bytes: over kops's limit, and the message must not say 17 > 32.
+        assert_eq!(
+            too_long(&"é".repeat(17)).as_deref(),
+            Some("34 bytes long in UTF-8, over the limit of 32")
+        );
+    }
 }
